@@ -1,0 +1,121 @@
+"""The ``actorgraph`` command: a click group of thin commands over the library.
+
+Each command parses its arguments, calls one library function, and hands the result to ``output``.
+Errors from the library arrive as ``ActorgraphError`` and leave here as one line and an exit code.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import paths
+from ..errors import ActorgraphError
+
+
+class Context:
+    """What every command shares: where the graph is, and the loaded graph (on first use)."""
+
+    def __init__(self, graph_dir: Path | None, ontology_dir: Path | None, endpoint: str | None):
+        self.graph_dir = graph_dir
+        self.ontology_dir = ontology_dir
+        self.endpoint = endpoint
+        self._kg = None
+
+    @property
+    def kg(self):
+        if self._kg is None:
+            from ..kg import load
+
+            self._kg = load(self.graph_dir, self.ontology_dir, self.endpoint)
+        return self._kg
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def output_options(func):
+    """``--format table|json|csv`` for a command whose function returns a Table or Document."""
+
+    @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                  show_default=True, help="Output format.")
+    @functools.wraps(func)
+    def wrapper(*args, fmt: str, **kwargs):
+        from ..output import render
+
+        result = func(*args, **kwargs)
+        click.echo(render(result, fmt), nl=False)
+
+    return wrapper
+
+
+class CommandError(click.ClickException):
+    """An ActorgraphError on its way out: one line on stderr, the error's own exit code."""
+
+    def __init__(self, err: ActorgraphError):
+        super().__init__(str(err))
+        self.exit_code = err.exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"actorgraph: error: {self.format_message()}", err=True)
+
+
+class Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ActorgraphError as err:
+            raise CommandError(err) from None
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--graph-dir", type=click.Path(path_type=Path), envvar=paths.ENV_GRAPH_DIR,
+              help=f"Directory of the graph's Turtle files [env: {paths.ENV_GRAPH_DIR}; default: graph/].")
+@click.option("--ontology-dir", type=click.Path(path_type=Path), envvar=paths.ENV_ONTOLOGY_DIR,
+              help=f"Directory of the ontology [env: {paths.ENV_ONTOLOGY_DIR}; default: ontology/].")
+@click.option("--endpoint", metavar="QUERY_URL", envvar=paths.ENV_ENDPOINT,
+              help=f"Run queries against this SPARQL 1.1 endpoint instead of local files "
+                   f"[env: {paths.ENV_ENDPOINT}].")
+@click.version_option(package_name="actorgraph")
+@click.pass_context
+def cli(ctx: click.Context, graph_dir: Path | None, ontology_dir: Path | None, endpoint: str | None):
+    """actorgraph: who did what to whom in a news story, with proof.
+
+    Every relationship carries the verbatim quote it came from, its source, who asserts it, its dates
+    and its status.
+    """
+    ctx.obj = Context(graph_dir, ontology_dir, endpoint)
+
+
+def main() -> None:
+    """Entry point: run the group, turning every error into one line and an exit code."""
+    try:
+        cli.main(standalone_mode=False, prog_name="actorgraph")
+    except ActorgraphError as err:
+        click.echo(f"actorgraph: error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        click.echo("actorgraph: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for people
+        if os.environ.get("ACTORGRAPH_DEBUG"):
+            raise
+        first = str(err).splitlines()[0] if str(err) else ""
+        click.echo(f"actorgraph: internal error: {type(err).__name__}: {first} "
+                   f"(set ACTORGRAPH_DEBUG=1 for details)", err=True)
+        sys.exit(70)
+
+
+# Each module registers its commands on ``cli``; they import heavy libraries only when they run.
+from . import analysis, export, queries, server, validate  # noqa: E402,F401

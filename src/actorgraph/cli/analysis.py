@@ -1,0 +1,3 @@
+"""Commands: analysis (filled in by its owner)."""
+
+from __future__ import annotations

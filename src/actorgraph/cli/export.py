@@ -1,0 +1,3 @@
+"""Commands: export (filled in by its owner)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Commands: validate (filled in by its owner)."""
+
+from __future__ import annotations

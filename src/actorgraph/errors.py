@@ -1,0 +1,69 @@
+"""The one exception hierarchy. The CLI turns each into a one-line message and an exit code."""
+
+from __future__ import annotations
+
+
+class ActorgraphError(Exception):
+    """Base of every error actorgraph reports to a person. ``str(err)`` is the whole message."""
+
+    exit_code = 1
+
+
+class UsageError(ActorgraphError):
+    """The arguments are wrong: an unknown name, a bad date, an unknown format or parameter."""
+
+    exit_code = 2
+
+
+class UnknownNameError(UsageError):
+    """A name matched no entity. ``matches`` holds the closest labels, best first."""
+
+    def __init__(self, name: str, matches: list[str]):
+        self.name, self.matches = name, matches
+        hint = f"; closest: {', '.join(matches)}" if matches else ""
+        super().__init__(f"unknown name {name!r}{hint}")
+
+
+class AmbiguousNameError(UsageError):
+    """A name matched more than one entity equally well."""
+
+    def __init__(self, name: str, matches: list[str]):
+        self.name, self.matches = name, matches
+        super().__init__(f"ambiguous name {name!r}; it matches: {', '.join(matches)}")
+
+
+class BadDateError(UsageError):
+    """A date argument is not YYYY, YYYY-MM or YYYY-MM-DD, or is not a real date."""
+
+
+class ParseError(ActorgraphError):
+    """A data file could not be parsed. The message starts with file:line."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path, self.line = path, line
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class DataFileError(ActorgraphError):
+    """A file or directory is missing, unreadable or of the wrong kind."""
+
+
+class QueryError(ActorgraphError):
+    """A SPARQL query is malformed or failed to run. The message carries the parser's position."""
+
+
+class ReadOnlyError(ActorgraphError):
+    """An update was sent where only queries are allowed."""
+
+
+class EndpointError(ActorgraphError):
+    """A remote SPARQL endpoint or graph store could not be reached or answered with an error."""
+
+
+class ValidationFailed(ActorgraphError):
+    """The graph broke one or more rules. ``violations`` lists them."""
+
+    def __init__(self, violations: list):
+        self.violations = violations
+        super().__init__(f"{len(violations)} violation(s)")

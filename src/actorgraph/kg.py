@@ -1,0 +1,103 @@
+"""The library's front door: a ``KnowledgeGraph`` over one store, for notebooks and for the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+from .queries import NamedQuery, bind_value, get_query
+from .store import SelectResult, Store, Term, open_store, to_python
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .names import NameIndex
+    from .vocab import Vocabulary
+
+Row = dict[str, Any]
+
+
+class KnowledgeGraph:
+    """A loaded graph. Queries run on its store; names, vocabulary and network are computed lazily."""
+
+    def __init__(self, store: Store, graph_dir: Path | None = None):
+        self.store = store
+        self.graph_dir = graph_dir
+
+    # -- SPARQL ---------------------------------------------------------------------------------
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        """Run a SELECT query; rows of pyoxigraph terms."""
+        return self.store.select(query, bindings)
+
+    def rows(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+        """Run a SELECT query; rows of plain Python values (IRIs as strings), every variable present."""
+        result = self.store.select(query, bindings)
+        return [{v: to_python(row.get(v)) for v in result.variables} for row in result.rows]
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        return self.store.ask(query, bindings)
+
+    # -- named queries --------------------------------------------------------------------------
+
+    def named_query(self, name: str) -> NamedQuery:
+        return get_query(name)
+
+    def bind(self, query: NamedQuery, params: Mapping[str, str | None]) -> dict[str, Term]:
+        """Check and convert parameter values (strings, as typed) into bound terms."""
+        bindings: dict[str, Term] = {}
+        for key, value in params.items():
+            param = query.param(key)
+            if value is None:
+                continue
+            bindings[param.name] = bind_value(param, value, self.resolve)
+        for param in query.params:
+            if param.required and param.name not in bindings:
+                raise UsageError(f"query {query.name!r} needs parameter {param.name!r}")
+        return bindings
+
+    def named(self, name: str, **params: str | None) -> list[Row]:
+        """Run a named query with parameters given as text (names are resolved to entities)."""
+        query = self.named_query(name)
+        return self.rows(query.text, self.bind(query, params))
+
+    # -- names, vocabulary, network ---------------------------------------------------------------
+
+    @cached_property
+    def names(self) -> NameIndex:
+        from .names import NameIndex
+
+        return NameIndex.from_store(self.store)
+
+    def resolve(self, name: str) -> str:
+        """The IRI of the entity called ``name`` (label or alias, any case, accents optional)."""
+        return self.names.resolve(name)
+
+    def label(self, iri: str) -> str:
+        return self.names.labels.get(iri, iri.rsplit("/", 1)[-1])
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        from .vocab import load_vocabulary
+
+        return load_vocabulary(self.store)
+
+    def network(self, as_of: str | None = None) -> nx.MultiDiGraph:
+        """The RDF graph projected to networkx: entities as nodes, relationships as evidenced edges."""
+        from .network import project
+
+        return project(self, as_of=as_of)
+
+
+def load(
+    graph_dir: str | Path | None = None,
+    ontology_dir: str | Path | None = None,
+    endpoint: str | None = None,
+) -> KnowledgeGraph:
+    """Load the graph: the Turtle under ``graph_dir`` (default ``graph/``), or a remote endpoint."""
+    gdir = Path(graph_dir) if graph_dir else None
+    odir = Path(ontology_dir) if ontology_dir else None
+    return KnowledgeGraph(open_store(gdir, odir, endpoint), gdir)

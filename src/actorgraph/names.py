@@ -1,0 +1,107 @@
+"""Resolving a name typed by a person to one entity: by label or alias, ignoring case and accents."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import AmbiguousNameError, UnknownNameError
+from .store import Store, to_python
+
+_NAMES = """
+SELECT ?entity ?name ?label ?kind WHERE {
+  ?entity a ?type .
+  ?type rdfs:subClassOf* ag:Entity .
+  { ?entity rdfs:label ?name . BIND("label" AS ?kind) }
+  UNION
+  { ?entity skos:altLabel ?name . BIND("alias" AS ?kind) }
+  ?entity rdfs:label ?label .
+  FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))
+}
+"""
+
+
+def fold(text: str) -> str:
+    """Lower case, accents stripped, whitespace collapsed: 'Élmer  CANALES' -> 'elmer canales'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    iri: str
+    name: str
+    label: str
+    kind: str  # "label" or "alias"
+
+
+@dataclass(frozen=True)
+class Match:
+    iri: str
+    label: str
+    matched: str
+    score: float
+
+
+class NameIndex:
+    """All labels and aliases of all entities, folded for matching."""
+
+    def __init__(self, entries: list[NameEntry]):
+        self.entries = entries
+        self._by_folded: dict[str, set[str]] = {}
+        self.labels: dict[str, str] = {}
+        for entry in entries:
+            self._by_folded.setdefault(fold(entry.name), set()).add(entry.iri)
+            self.labels.setdefault(entry.iri, entry.label)
+
+    @classmethod
+    def from_store(cls, store: Store) -> NameIndex:
+        seen: set[tuple[str, str]] = set()
+        entries = []
+        for row in store.select(_NAMES).rows:
+            key = (row["entity"].value, str(to_python(row["name"])))
+            if key in seen:
+                continue
+            seen.add(key)
+            entries.append(NameEntry(key[0], key[1], str(to_python(row["label"])), str(to_python(row["kind"]))))
+        entries.sort(key=lambda e: (e.label, e.name))
+        return cls(entries)
+
+    def search(self, text: str, limit: int = 10, cutoff: float = 50.0) -> list[Match]:
+        """Fuzzy matches, best first, one per entity, with scores from 0 to 100."""
+        from rapidfuzz import fuzz
+
+        query = fold(text)
+        best: dict[str, Match] = {}
+        for entry in self.entries:
+            folded = fold(entry.name)
+            if folded == query:
+                score = 100.0
+            else:
+                score = max(fuzz.WRatio(query, folded), fuzz.ratio(query, folded))
+                score = min(score, 99.0)
+            if score >= cutoff and (entry.iri not in best or score > best[entry.iri].score):
+                best[entry.iri] = Match(entry.iri, entry.label, entry.name, round(score, 1))
+        return sorted(best.values(), key=lambda m: (-m.score, m.label))[:limit]
+
+    def resolve(self, text: str) -> str:
+        """The IRI of the one entity whose label or alias is ``text``; else a one-line error."""
+        exact = self._by_folded.get(fold(text), set())
+        if len(exact) == 1:
+            return next(iter(exact))
+        if len(exact) > 1:
+            raise AmbiguousNameError(text, sorted(self.labels[i] for i in exact))
+        return self._resolve_fuzzy(text)
+
+    def _resolve_fuzzy(self, text: str) -> str:
+        # Every word typed is a whole word of one name: "canales" finds "Élmer Canales Rivera".
+        words = set(fold(text).split())
+        if words:
+            containing = {e.iri for e in self.entries if words <= set(fold(e.name).split())}
+            if len(containing) == 1:
+                return next(iter(containing))
+            if len(containing) > 1:
+                raise AmbiguousNameError(text, sorted(self.labels[i] for i in containing)[:8])
+        matches = self.search(text, limit=5, cutoff=60.0)
+        raise UnknownNameError(text, [m.label for m in matches[:3]])

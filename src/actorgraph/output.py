@@ -1,0 +1,138 @@
+"""The only place that formats results for people and programs.
+
+A command returns a ``Table`` (columns and rows, plus notes such as "sources disagree" or "betweenness
+was sampled") or a ``Document`` (a titled set of fields and tables, for profiles). ``render`` prints it
+as a rich table, JSON, CSV or TSV. Cell text is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMATS = ("table", "json", "csv")
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"columns": self.columns, "rows": self.rows}
+        if self.title:
+            data["title"] = self.title
+        if self.notes:
+            data["notes"] = self.notes
+        return data
+
+
+@dataclass
+class Document:
+    """A profile: header fields, then named tables."""
+
+    title: str
+    fields: dict[str, Any]
+    sections: dict[str, Table]
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"title": self.title, **self.fields}
+        for name, table in self.sections.items():
+            data[name] = table.rows
+        if self.notes:
+            data["notes"] = self.notes
+        return data
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return "; ".join(cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _console(stream):
+    from rich.console import Console
+
+    width = int(os.environ.get("COLUMNS") or 0) or 120
+    return Console(file=stream, width=width, no_color=True, highlight=False, emoji=False,
+                   markup=False, soft_wrap=False, color_system=None)
+
+
+def _rich_table(table: Table):
+    from rich import box
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    rich_table = RichTable(title=Text(table.title) if table.title else None, box=box.SIMPLE_HEAD,
+                           show_lines=False, title_justify="left")
+    for column in table.columns:
+        rich_table.add_column(Text(column), overflow="fold")
+    for row in table.rows:
+        rich_table.add_row(*(Text(cell(row.get(c))) for c in table.columns))
+    return rich_table
+
+
+def render_text(result: Table | Document) -> str:
+    stream = io.StringIO()
+    console = _console(stream)
+    from rich.text import Text
+
+    if isinstance(result, Table):
+        if result.rows:
+            console.print(_rich_table(result))
+        else:
+            console.print(Text(f"{result.title}: no results" if result.title else "no results"))
+        for note in result.notes:
+            console.print(Text(f"note: {note}"))
+    else:
+        console.print(Text(result.title))
+        for key, value in result.fields.items():
+            console.print(Text(f"  {key}: {cell(value)}"))
+        for table in result.sections.values():
+            console.print(Text(""))
+            if table.rows:
+                console.print(_rich_table(table))
+            else:
+                console.print(Text(f"{table.title}: none"))
+        for note in result.notes:
+            console.print(Text(f"note: {note}"))
+    return "\n".join(line.rstrip() for line in stream.getvalue().splitlines()) + "\n"
+
+
+def render_delimited(result: Table | Document, delimiter: str = ",") -> str:
+    tables = [result] if isinstance(result, Table) else list(result.sections.values())
+    stream = io.StringIO()
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+    for i, table in enumerate(tables):
+        if i:
+            stream.write("\n")
+        columns = table.columns if isinstance(result, Table) else ["section", *table.columns]
+        writer.writerow(columns)
+        for row in table.rows:
+            values = [cell(row.get(c)) for c in table.columns]
+            writer.writerow(values if isinstance(result, Table) else [table.title or "", *values])
+    return stream.getvalue()
+
+
+def render(result: Table | Document, fmt: str) -> str:
+    """The result as text in one of ``FORMATS`` (``tsv`` too)."""
+    if fmt == "json":
+        return json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return render_delimited(result, ",")
+    if fmt == "tsv":
+        return render_delimited(result, "\t")
+    return render_text(result)

@@ -1,0 +1,106 @@
+"""Named queries: ``queries/*.rq`` files, each with a title, a description and typed parameters.
+
+A file starts with a header of comments::
+
+    # title: Sanction listings
+    # description: Every sanction listing, with programme, authority, date, reason and evidence.
+    # param: person entity optional  The sanctioned person (a name or alias).
+    # param: since date optional     Only listings on or after this date.
+
+Parameter types: ``entity`` (a name, resolved to its IRI), ``string``, ``integer``, ``date``
+(YYYY, YYYY-MM or YYYY-MM-DD). Values are bound as terms, never formatted into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import paths
+from .dates import parse_date
+from .errors import UsageError
+
+_HEADER_RE = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+PARAM_TYPES = ("entity", "string", "integer", "date")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    required: bool
+    description: str
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    path: Path
+    params: list[Param] = field(default_factory=list)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        known = ", ".join(p.name for p in self.params) or "none"
+        raise UsageError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    title = description = ""
+    params: list[Param] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = _HEADER_RE.match(line)
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description = f"{description} {value}".strip()
+        else:
+            parts = value.split(None, 3)
+            if len(parts) < 2 or parts[1] not in PARAM_TYPES:
+                raise UsageError(f"{path}: bad param line: {value!r}")
+            required = not (len(parts) > 2 and parts[2] == "optional")
+            desc = " ".join(parts[3:] if not required else parts[2:])
+            params.append(Param(parts[0], parts[1], required, desc))
+    return NamedQuery(path.stem, title, description, path.read_text(encoding="utf-8"), path, params)
+
+
+def list_queries(directory: Path | None = None) -> list[NamedQuery]:
+    directory = directory or paths.queries_dir()
+    return [parse_named_query(p) for p in sorted(directory.glob("*.rq"))]
+
+
+def get_query(name: str, directory: Path | None = None) -> NamedQuery:
+    directory = directory or paths.queries_dir()
+    path = directory / f"{name}.rq"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        known = ", ".join(q.name for q in list_queries(directory))
+        raise UsageError(f"unknown query {name!r} (known: {known})")
+    return parse_named_query(path)
+
+
+def bind_value(param: Param, value: str, resolve) -> ox.NamedNode | ox.Literal:
+    """One parameter value as a term. ``resolve`` turns a name into an entity IRI."""
+    if param.type == "entity":
+        return ox.NamedNode(resolve(value))
+    if param.type == "integer":
+        try:
+            return ox.Literal(int(value))
+        except ValueError:
+            raise UsageError(f"parameter {param.name!r} must be an integer, not {value!r}") from None
+    if param.type == "date":
+        return parse_date(value).literal()
+    return ox.Literal(value)

@@ -1,0 +1,384 @@
+"""The one store layer. Every query goes through a ``Store``: the local Oxigraph store built from the
+Turtle files, or a remote SPARQL 1.1 endpoint. Results come back as pyoxigraph terms either way.
+
+User values reach SPARQL only as bound terms: ``substitutions`` locally, a ``VALUES`` block of
+serialised terms remotely. Neither path formats user text into query text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import paths
+from .errors import DataFileError, EndpointError, ParseError, QueryError, ReadOnlyError
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+ONT = "https://w3id.org/actorgraph/ont#"
+ID = "https://w3id.org/actorgraph/id/"
+GRAPH_NS = "https://w3id.org/actorgraph/graph/"
+
+PREFIXES = {
+    "ag": ONT,
+    "agid": ID,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "time": "http://www.w3.org/2006/time#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+# An update keyword at the start of an operation (after the prologue) marks a SPARQL Update request.
+_UPDATE_RE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+\S*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+_LINE_RE = re.compile(r"line (\d+)")
+
+
+@dataclass
+class SelectResult:
+    """Rows of a SELECT query: ``variables`` in order, and one dict of terms per row (unbound = absent)."""
+
+    variables: list[str]
+    rows: list[dict[str, Term]] = field(default_factory=list)
+
+
+def is_update(query: str) -> bool:
+    """True when the text is a SPARQL Update rather than a query (comments stripped first)."""
+    stripped = "\n".join(line.split("#", 1)[0] if "<" not in line else line for line in query.splitlines())
+    return bool(_UPDATE_RE.match(stripped))
+
+
+def to_python(term: Term | None) -> str | int | float | bool | None:
+    """A term as a plain value: IRIs as strings, numbers as numbers, dates as their lexical form."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt.endswith(("#integer", "#int", "#long", "#nonNegativeInteger", "#positiveInteger")):
+            try:
+                return int(term.value)
+            except ValueError:
+                return term.value
+        if dt.endswith(("#decimal", "#double", "#float")):
+            try:
+                number = float(term.value)
+            except ValueError:
+                return term.value
+            return int(number) if number.is_integer() else number
+        if dt.endswith("#boolean"):
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def literal(value: str | int | float | bool) -> ox.Literal:
+    """A Python value as a typed literal, for binding."""
+    return ox.Literal(value)
+
+
+class Store(ABC):
+    """A read-only SPARQL store. Subclasses answer queries; they never change the graph."""
+
+    @abstractmethod
+    def _run(self, query: str, bindings: Mapping[str, Term]):
+        """Answer one query: pyoxigraph solutions, a boolean, or an iterable of triples."""
+
+    @property
+    @abstractmethod
+    def description(self) -> str:
+        """Where the data comes from, for messages."""
+
+    def run(self, query: str, bindings: Mapping[str, Term] | None = None):
+        """Run any read query; returns pyoxigraph solutions, a boolean or triples."""
+        if is_update(query):
+            raise ReadOnlyError("updates are not allowed: actorgraph only reads the graph")
+        return self._run(query, dict(bindings or {}))
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> SelectResult:
+        result = self.run(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        variables = [v.value for v in result.variables]
+        rows = [{v: sol[v] for v in variables if sol[v] is not None} for sol in result]
+        return SelectResult(variables, rows)
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        result = self.run(query, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        result = self.run(query, bindings)
+        if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad in the store (named graph per source file)."""
+        result = self.run("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        for sol in result:
+            yield ox.Quad(sol["s"], sol["p"], sol["o"], sol["g"])
+
+
+# ----------------------------------------------------------------------------------------------
+# Local store
+# ----------------------------------------------------------------------------------------------
+
+
+def turtle_files(graph_dir: Path, ontology_dir: Path) -> list[Path]:
+    """The ontology and graph Turtle files, in a stable order. Missing directories are an error."""
+    files: list[Path] = []
+    for directory in (ontology_dir, graph_dir):
+        if not directory.is_dir():
+            raise DataFileError(f"{directory}: no such directory")
+        files.extend(sorted(directory.glob("*.ttl")))
+    if not any(f.parent == graph_dir for f in files):
+        raise DataFileError(f"{graph_dir}: no .ttl files")
+    return files
+
+
+def graph_name(path: Path, ontology_dir: Path) -> ox.NamedNode:
+    """The named graph a file loads into: the source document it holds statements from, else its own."""
+    if path.parent == ontology_dir:
+        return ox.NamedNode(f"{GRAPH_NS}ontology/{path.stem}")
+    if path.stem in ("actors", "sources"):
+        return ox.NamedNode(f"{GRAPH_NS}{path.stem}")
+    return ox.NamedNode(f"{ID}doc-{path.stem}")
+
+
+def fingerprint(files: Iterable[Path]) -> str:
+    """A hash of the files' names and contents: a changed byte gives a new fingerprint."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in files:
+        digest.update(str(path.resolve()).encode() + b"\0")
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError as err:
+            raise DataFileError(f"{path}: {err.strerror}") from None
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def parse_error(path: Path, err: Exception) -> ParseError:
+    """A pyoxigraph parser error as file:line plus the parser's own words."""
+    text = str(err)
+    match = _LINE_RE.search(text)
+    message = re.sub(r"\s*\([^()]*, line \d+\)\s*$", "", text)
+    message = re.sub(r"^Parser error (between|at) [^:]*: ", "", message)
+    return ParseError(str(path), int(match.group(1)) if match else None, message)
+
+
+def load_files(store: ox.Store, files: list[Path], ontology_dir: Path, *, bulk: bool = False) -> None:
+    """Parse each Turtle file into its named graph, reporting the first syntax error as file:line."""
+    for path in files:
+        try:
+            loader = store.bulk_load if bulk else store.load
+            loader(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, ontology_dir))
+        except SyntaxError as err:
+            raise parse_error(path, err) from None
+        except OSError as err:
+            raise DataFileError(f"{path}: {err}") from None
+
+
+# Below this many bytes of Turtle, parsing into memory beats opening an on-disk store.
+DISK_CACHE_THRESHOLD = 4 * 1024 * 1024
+
+
+class LocalStore(Store):
+    """An Oxigraph store built from the Turtle files.
+
+    Small graphs are parsed into memory on each start (milliseconds). Large ones are compiled once into
+    an on-disk store under the cache directory, named by the fingerprint of the files, so any change to
+    any file builds a new store: a stale cache cannot answer.
+    """
+
+    def __init__(self, store: ox.Store, files: list[Path], key: str | None):
+        self._store = store
+        self.files = files
+        self.key = key
+
+    @property
+    def description(self) -> str:
+        return f"{len(self.files)} Turtle files"
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        return self._store
+
+    @classmethod
+    def open(
+        cls,
+        graph_dir: Path | None = None,
+        ontology_dir: Path | None = None,
+        *,
+        cache: bool | None = None,
+    ) -> LocalStore:
+        gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
+        files = turtle_files(gdir, odir)
+        if cache is None:
+            cache = sum(f.stat().st_size for f in files) >= DISK_CACHE_THRESHOLD
+        if not cache:
+            store = ox.Store()
+            load_files(store, files, odir)
+            return cls(store, files, None)
+        key = fingerprint(files)
+        return cls(_open_cached(key, files, odir), files, key)
+
+    def _run(self, query, bindings):
+        try:
+            return self._store.query(
+                query,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+                substitutions={ox.Variable(k): v for k, v in bindings.items()},
+            )
+        except SyntaxError as err:
+            raise QueryError(f"bad SPARQL: {err}") from None
+        except OSError as err:
+            raise QueryError(f"query failed: {err}") from None
+
+
+def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
+    root = paths.cache_dir() / "stores"
+    target = root / key
+    if not (target / "COMPLETE").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
+        try:
+            store = ox.Store(str(building / "db"))
+            load_files(store, files, ontology_dir, bulk=True)
+            store.flush()
+            del store
+            (building / "COMPLETE").write_text(key)
+            shutil.rmtree(target, ignore_errors=True)
+            os.replace(building, target)
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+        _prune(root, keep=key)
+    return ox.Store.read_only(str(target / "db"))
+
+
+def _prune(root: Path, keep: str, limit: int = 3) -> None:
+    """Keep the cache small: drop the oldest compiled stores beyond ``limit``."""
+    stores = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in stores[limit:]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# Remote endpoint
+# ----------------------------------------------------------------------------------------------
+
+_WHERE_RE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def values_block(bindings: Mapping[str, Term]) -> str:
+    """A VALUES block of serialised terms. Terms serialise themselves with N-Triples escaping."""
+    names = sorted(bindings)
+    head = " ".join(f"?{n}" for n in names)
+    row = " ".join(str(bindings[n]) for n in names)
+    return f"VALUES ({head}) {{ ({row}) }}"
+
+
+def bind_remote(query: str, bindings: Mapping[str, Term]) -> str:
+    """The query with its bindings as a VALUES block at the start of the outermost WHERE group."""
+    if not bindings:
+        return query
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"bad parameter name {name!r}")
+    match = _WHERE_RE.search(query)
+    if not match:
+        raise QueryError("a query with parameters needs a WHERE clause")
+    return f"{query[:match.end()]} {values_block(bindings)} {query[match.end():]}"
+
+
+def prologue() -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 Protocol endpoint (Oxigraph server, Fuseki, Virtuoso, QLever, GraphDB...)."""
+
+    ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+
+    def __init__(self, endpoint: str, timeout: float = 60.0):
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    @property
+    def description(self) -> str:
+        return self.endpoint
+
+    def _run(self, query, bindings):
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        text = prologue() + bind_remote(query, bindings)
+        body = urllib.parse.urlencode({"query": text}).encode()
+        request = urllib.request.Request(
+            self.endpoint,
+            data=body,
+            headers={"Accept": self.ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                content_type = response.headers.get_content_type()
+                payload = response.read()
+        except urllib.error.HTTPError as err:
+            detail = err.read().decode("utf-8", "replace").strip().splitlines()
+            message = detail[0] if detail else err.reason
+            if err.code == 400:
+                raise QueryError(f"bad SPARQL: {message}") from None
+            raise EndpointError(f"{self.endpoint}: HTTP {err.code}: {message}") from None
+        except (urllib.error.URLError, OSError) as err:
+            reason = getattr(err, "reason", err)
+            raise EndpointError(f"{self.endpoint}: cannot reach endpoint: {reason}") from None
+        if content_type in ("application/sparql-results+json", "application/json"):
+            return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+        if content_type == "application/sparql-results+xml":
+            return ox.parse_query_results(payload, format=ox.QueryResultsFormat.XML)
+        rdf_format = ox.RdfFormat.from_media_type(content_type)
+        if rdf_format is None:
+            raise EndpointError(f"{self.endpoint}: unexpected content type {content_type}")
+        return [quad.triple for quad in ox.parse(payload, format=rdf_format)]
+
+
+def open_store(
+    graph_dir: Path | None = None,
+    ontology_dir: Path | None = None,
+    endpoint: str | None = None,
+) -> Store:
+    """The store the CLI and library use: the endpoint if one is given (flag or environment), else local."""
+    endpoint = endpoint or os.environ.get(paths.ENV_ENDPOINT)
+    if endpoint:
+        return RemoteStore(endpoint)
+    return LocalStore.open(graph_dir, ontology_dir)

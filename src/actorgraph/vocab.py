@@ -1,0 +1,141 @@
+"""The ontology read into a vocabulary: classes and relationship types with their labels and styling.
+
+Nothing here lists predicates: everything comes from ``ontology/*.ttl`` through the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .store import ONT, Store, to_python
+
+_RELATIONSHIPS = """
+SELECT ?p ?label ?comment ?edgeLabel ?colour ?inverse ?domain ?range WHERE {
+  ?p a ag:RelationshipType .
+  OPTIONAL { ?p rdfs:label ?label }
+  OPTIONAL { ?p rdfs:comment ?comment }
+  OPTIONAL { ?p ag:edgeLabel ?edgeLabel }
+  OPTIONAL { ?p ag:colour ?colour }
+  OPTIONAL { ?p owl:inverseOf ?inverse }
+  OPTIONAL { ?p rdfs:domain ?domain }
+  OPTIONAL { ?p rdfs:range ?range }
+} ORDER BY ?p
+"""
+
+_CLASSES = """
+SELECT ?c ?label ?comment ?colour ?shape ?order ?parent WHERE {
+  ?c a owl:Class .
+  FILTER(STRSTARTS(STR(?c), STR(ag:)))
+  OPTIONAL { ?c rdfs:label ?label }
+  OPTIONAL { ?c rdfs:comment ?comment }
+  OPTIONAL { ?c ag:colour ?colour }
+  OPTIONAL { ?c ag:shape ?shape }
+  OPTIONAL { ?c ag:displayOrder ?order }
+  OPTIONAL { ?c rdfs:subClassOf ?parent . FILTER(STRSTARTS(STR(?parent), STR(ag:))) }
+} ORDER BY ?c
+"""
+
+
+@dataclass(frozen=True)
+class Relationship:
+    iri: str
+    label: str
+    comment: str
+    edge_label: str
+    colour: str
+    inverse: str | None
+    domain: str | None
+    range: str | None
+
+    @property
+    def name(self) -> str:
+        return self.iri.removeprefix(ONT)
+
+
+@dataclass
+class OntClass:
+    iri: str
+    label: str
+    comment: str
+    colour: str | None
+    shape: str | None
+    order: int | None
+    parents: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.iri.removeprefix(ONT)
+
+
+@dataclass
+class Vocabulary:
+    relationships: dict[str, Relationship]
+    classes: dict[str, OntClass]
+
+    def ancestors(self, iri: str) -> list[str]:
+        """The class and its ag: superclasses, nearest first."""
+        seen: list[str] = []
+        queue = [iri]
+        while queue:
+            current = queue.pop(0)
+            if current in seen or current not in self.classes:
+                continue
+            seen.append(current)
+            queue.extend(self.classes[current].parents)
+        return seen
+
+    def style(self, iri: str) -> OntClass | None:
+        """The nearest class (itself or an ancestor) that carries a colour."""
+        for ancestor in self.ancestors(iri):
+            if self.classes[ancestor].colour:
+                return self.classes[ancestor]
+        return None
+
+    def is_a(self, iri: str, ancestor: str) -> bool:
+        return ancestor in self.ancestors(iri)
+
+    def class_named(self, name: str) -> OntClass | None:
+        """A class by local name or label, ignoring case (for ``--type``)."""
+        wanted = name.casefold().replace(" ", "").replace("-", "")
+        for cls in self.classes.values():
+            if wanted in (cls.name.casefold(), cls.label.casefold().replace(" ", "").replace("-", "")):
+                return cls
+        return None
+
+
+def load_vocabulary(store: Store) -> Vocabulary:
+    """Read relationship types and classes from the ontology in the store."""
+    relationships: dict[str, Relationship] = {}
+    for row in store.select(_RELATIONSHIPS).rows:
+        iri = row["p"].value
+        if iri in relationships:
+            continue
+        label = str(to_python(row.get("label")) or iri.removeprefix(ONT))
+        relationships[iri] = Relationship(
+            iri=iri,
+            label=label,
+            comment=str(to_python(row.get("comment")) or ""),
+            edge_label=str(to_python(row.get("edgeLabel")) or label),
+            colour=str(to_python(row.get("colour")) or "#999999"),
+            inverse=str(to_python(row.get("inverse"))) if row.get("inverse") else None,
+            domain=str(to_python(row.get("domain"))) if row.get("domain") else None,
+            range=str(to_python(row.get("range"))) if row.get("range") else None,
+        )
+    classes: dict[str, OntClass] = {}
+    for row in store.select(_CLASSES).rows:
+        iri = row["c"].value
+        cls = classes.get(iri)
+        if cls is None:
+            order = to_python(row.get("order"))
+            cls = classes[iri] = OntClass(
+                iri=iri,
+                label=str(to_python(row.get("label")) or iri.removeprefix(ONT)),
+                comment=str(to_python(row.get("comment")) or ""),
+                colour=str(to_python(row.get("colour"))) if row.get("colour") else None,
+                shape=str(to_python(row.get("shape"))) if row.get("shape") else None,
+                order=int(order) if isinstance(order, int | float) else None,
+            )
+        parent = row.get("parent")
+        if parent is not None and parent.value not in cls.parents:
+            cls.parents.append(parent.value)
+    return Vocabulary(relationships, classes)

@@ -1,0 +1,61 @@
+"""Shared fixtures: the small fixture world for logic tests, and the real shipped graph."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import actorgraph
+from actorgraph.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+WORLD = Path(__file__).resolve().parent / "fixtures" / "world"
+GRAPH = ROOT / "graph"
+ONTOLOGY = ROOT / "ontology"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Compiled stores go to a temporary cache, never the user's."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    mp.delenv("ACTORGRAPH_ENDPOINT", raising=False)
+    mp.delenv("ACTORGRAPH_GRAPH_DIR", raising=False)
+    mp.setenv("COLUMNS", "200")
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def world() -> actorgraph.KnowledgeGraph:
+    """The fixture world: a few invented actors, loaded once."""
+    return actorgraph.load(WORLD, ONTOLOGY)
+
+
+@pytest.fixture(scope="session")
+def kg() -> actorgraph.KnowledgeGraph:
+    """The shipped graph."""
+    return actorgraph.load(GRAPH, ONTOLOGY)
+
+
+@pytest.fixture
+def world_copy(tmp_path) -> Path:
+    """A writable copy of the fixture world, for tests that break it on purpose."""
+    target = tmp_path / "world"
+    shutil.copytree(WORLD, target)
+    return target
+
+
+@pytest.fixture
+def invoke():
+    """Run the CLI in-process: invoke("show", "Red", graph=WORLD) -> click Result."""
+
+    def run(*args: str, graph: Path | None = WORLD, input: str | None = None):
+        runner = CliRunner()
+        prefix = ["--graph-dir", str(graph), "--ontology-dir", str(ONTOLOGY)] if graph else []
+        return runner.invoke(cli, [*prefix, *args], input=input, catch_exceptions=False)
+
+    return run
