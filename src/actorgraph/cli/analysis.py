@@ -1,3 +1,106 @@
-"""Commands: analysis (filled in by its owner)."""
+"""Commands: network analyses (centrality, brokers, communities, path, ego) over the projection."""
 
 from __future__ import annotations
+
+import click
+
+from . import cli, output_options, pass_ctx
+
+_AS_OF = click.option("--as-of", "as_of", metavar="DATE",
+                      help="Only what holds on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+
+
+@cli.command("centrality")
+@click.option("--by", type=click.Choice(["pagerank", "betweenness", "degree"]), default="pagerank",
+              show_default=True, help="The measure to rank by.")
+@click.option("--top", type=click.IntRange(min=1), help="Show only the first N.")
+@_AS_OF
+@output_options
+@pass_ctx
+def centrality_command(ctx, by: str, top: int | None, as_of: str | None):
+    """Rank entities by degree, betweenness and PageRank.
+
+    Example:
+
+        actorgraph centrality --by betweenness --top 10
+    """
+    from ..network import centrality
+
+    return centrality(ctx.kg.network(as_of=as_of), by=by, top=top)
+
+
+@cli.command("brokers")
+@_AS_OF
+@output_options
+@pass_ctx
+def brokers_command(ctx, as_of: str | None):
+    """List the entities that hold the network together: articulation points, bridges, betweenness.
+
+    Example:
+
+        actorgraph brokers --format json
+    """
+    from ..network import brokers
+
+    return brokers(ctx.kg.network(as_of=as_of))
+
+
+@cli.command("communities")
+@click.option("--seed", type=int, default=42, show_default=True, help="Louvain's random seed.")
+@_AS_OF
+@output_options
+@pass_ctx
+def communities_command(ctx, seed: int, as_of: str | None):
+    """Group entities into communities (Louvain, fixed seed: the same graph gives the same answer).
+
+    Example:
+
+        actorgraph communities
+    """
+    from ..network import communities
+
+    return communities(ctx.kg.network(as_of=as_of), seed=seed)
+
+
+@cli.command("path")
+@click.argument("source")
+@click.argument("target")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Show at most this many shortest paths.")
+@_AS_OF
+@output_options
+@pass_ctx
+def path_command(ctx, source: str, target: str, limit: int, as_of: str | None):
+    """Show every shortest path between two entities, each step with its relationship and quote.
+
+    Steps may be walked either way; each shows the relationship in the direction it was asserted.
+
+    Example:
+
+        actorgraph path "Nayib Bukele" "Élmer Canales Rivera"
+    """
+    from ..network import shortest_paths
+
+    kg = ctx.kg
+    a, b = kg.resolve(source), kg.resolve(target)
+    return shortest_paths(kg.network(as_of=as_of), a, b, limit=limit)
+
+
+@cli.command("ego")
+@click.argument("name")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+              help="How many steps out from NAME.")
+@_AS_OF
+@output_options
+@pass_ctx
+def ego_command(ctx, name: str, depth: int, as_of: str | None):
+    """List the relationships around one entity, out to --depth steps.
+
+    Example:
+
+        actorgraph ego "Osiris Luna Meza" --depth 2
+    """
+    from ..network import ego_table
+
+    kg = ctx.kg
+    return ego_table(kg.network(as_of=as_of), kg.resolve(name), depth)
