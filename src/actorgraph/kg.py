@@ -7,9 +7,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from .errors import AmbiguousNameError, UnknownNameError, UsageError
 from .queries import NamedQuery, bind_value, get_query
-from .store import SelectResult, Store, Term, open_store, to_python
+from .store import ONT, SelectResult, Store, Term, open_store, to_python
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -53,7 +53,9 @@ class KnowledgeGraph:
             param = query.param(key)
             if value is None:
                 continue
-            bindings[param.name] = bind_value(param, value, self.resolve)
+            resolvers = {"entity": self.resolve, "document": self.resolve_document,
+                         "class": self.resolve_class}
+            bindings[param.name] = bind_value(param, value, resolvers)
         for param in query.params:
             if param.required and param.name not in bindings:
                 raise UsageError(f"query {query.name!r} needs parameter {param.name!r}")
@@ -75,6 +77,34 @@ class KnowledgeGraph:
     def resolve(self, name: str) -> str:
         """The IRI of the entity called ``name`` (label or alias, any case, accents optional)."""
         return self.names.resolve(name)
+
+    def resolve_document(self, name: str) -> str:
+        """The IRI of a source document, by title, label, file name or IRI (any case)."""
+        from .names import fold
+
+        wanted = fold(name)
+        found: set[str] = set()
+        documents = self.named("documents")
+        for doc in documents:
+            keys = {doc["document"], doc["document"].rsplit("/", 1)[-1], doc["label"], doc["title"],
+                    doc["text_file"], Path(doc["text_file"] or "").name, Path(doc["text_file"] or "").stem}
+            if wanted in {fold(str(k)) for k in keys if k}:
+                found.add(doc["document"])
+        if len(found) == 1:
+            return found.pop()
+        labels = sorted(str(d["label"]) for d in documents)
+        if found:
+            raise AmbiguousNameError(name, labels)
+        raise UnknownNameError(name, labels[:3])
+
+    def resolve_class(self, name: str) -> str:
+        """The IRI of an ontology class by local name or label (``person``, ``criminal organisation``)."""
+        cls = self.vocabulary.class_named(name)
+        if cls is None:
+            known = sorted(c.name.lower() for c in self.vocabulary.classes.values()
+                           if self.vocabulary.is_a(c.iri, ONT + "Entity"))
+            raise UsageError(f"unknown type {name!r} (types: {', '.join(known)})")
+        return cls.iri
 
     def label(self, iri: str) -> str:
         return self.names.labels.get(iri, iri.rsplit("/", 1)[-1])

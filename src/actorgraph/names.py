@@ -87,6 +87,8 @@ class NameIndex:
 
     def resolve(self, text: str) -> str:
         """The IRI of the one entity whose label or alias is ``text``; else a one-line error."""
+        if text in self.labels:  # already an entity IRI
+            return text
         exact = self._by_folded.get(fold(text), set())
         if len(exact) == 1:
             return next(iter(exact))

@@ -79,7 +79,10 @@ def _rich_table(table: Table):
     rich_table = RichTable(title=Text(table.title) if table.title else None, box=box.SIMPLE_HEAD,
                            show_lines=False, title_justify="left")
     for column in table.columns:
-        rich_table.add_column(Text(column), overflow="fold")
+        # Quotes are the evidence: give them room rather than a narrow, tall column.
+        wide = column in ("quote", "what", "link", "claim", "description")
+        rich_table.add_column(Text(column), overflow="fold", min_width=36 if wide else None,
+                              ratio=3 if wide else None)
     for row in table.rows:
         rich_table.add_row(*(Text(cell(row.get(c))) for c in table.columns))
     return rich_table
@@ -136,3 +139,40 @@ def render(result: Table | Document, fmt: str) -> str:
     if fmt == "tsv":
         return render_delimited(result, "\t")
     return render_text(result)
+
+
+_RESULT_FORMATS = {"json": "JSON", "csv": "CSV", "tsv": "TSV", "xml": "XML"}
+_RDF_FORMATS = {"turtle": "TURTLE", "jsonld": "JSON_LD", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML"}
+
+
+def render_sparql(result, fmt: str | None) -> str:
+    """A raw SPARQL result (pyoxigraph solutions, boolean or triples) in a SPARQL or RDF format."""
+    import pyoxigraph as ox
+
+    from .errors import UsageError
+    from .store import PREFIXES, to_python
+
+    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+        fmt = fmt or "table"
+        if fmt in _RDF_FORMATS:
+            raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; SELECT and ASK give "
+                             f"table, json, csv, tsv or xml")
+        if fmt == "table":
+            if isinstance(result, ox.QueryBoolean):
+                return f"{'true' if bool(result) else 'false'}\n"
+            variables = [v.value for v in result.variables]
+            rows = [{v: to_python(s[v]) for v in variables} for s in result]
+            return render(Table(variables, rows, title=f"{len(rows)} rows"), "table")
+        data = result.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_FORMATS[fmt]))
+        text = data.decode("utf-8")
+        return text if text.endswith("\n") else text + "\n"
+    fmt = fmt or "turtle"
+    if fmt not in _RDF_FORMATS:
+        raise UsageError(f"--format {fmt} is for SELECT and ASK; CONSTRUCT and DESCRIBE give "
+                         f"turtle, jsonld, ntriples or rdfxml")
+    rdf_format = getattr(ox.RdfFormat, _RDF_FORMATS[fmt])
+    prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
+    data = ox.serialize(list(result), format=rdf_format, prefixes=prefixes) if prefixes else \
+        ox.serialize(list(result), format=rdf_format)
+    text = (data or b"").decode("utf-8")
+    return text if text.endswith("\n") or not text else text + "\n"

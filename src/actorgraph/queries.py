@@ -7,13 +7,15 @@ A file starts with a header of comments::
     # param: person entity optional  The sanctioned person (a name or alias).
     # param: since date optional     Only listings on or after this date.
 
-Parameter types: ``entity`` (a name, resolved to its IRI), ``string``, ``integer``, ``date``
-(YYYY, YYYY-MM or YYYY-MM-DD). Values are bound as terms, never formatted into the query text.
+Parameter types: ``entity`` (a name or alias, resolved to its IRI), ``document`` (a source document's
+title, file name or IRI), ``class`` (an ontology class such as ``person``), ``string``, ``integer``,
+``date`` (YYYY, YYYY-MM or YYYY-MM-DD). Values are bound as terms, never formatted into the query text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from .dates import parse_date
 from .errors import UsageError
 
 _HEADER_RE = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
-PARAM_TYPES = ("entity", "string", "integer", "date")
+PARAM_TYPES = ("entity", "document", "class", "string", "integer", "date")
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,10 @@ def get_query(name: str, directory: Path | None = None) -> NamedQuery:
     return parse_named_query(path)
 
 
-def bind_value(param: Param, value: str, resolve) -> ox.NamedNode | ox.Literal:
-    """One parameter value as a term. ``resolve`` turns a name into an entity IRI."""
-    if param.type == "entity":
-        return ox.NamedNode(resolve(value))
+def bind_value(param: Param, value: str, resolvers: Mapping[str, Callable[[str], str]]) -> ox.NamedNode | ox.Literal:
+    """One parameter value as a term. ``resolvers`` turn names into IRIs, by parameter type."""
+    if param.type in ("entity", "document", "class"):
+        return ox.NamedNode(resolvers[param.type](value))
     if param.type == "integer":
         try:
             return ox.Literal(int(value))

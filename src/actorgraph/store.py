@@ -1,8 +1,10 @@
 """The one store layer. Every query goes through a ``Store``: the local Oxigraph store built from the
 Turtle files, or a remote SPARQL 1.1 endpoint. Results come back as pyoxigraph terms either way.
 
-User values reach SPARQL only as bound terms: ``substitutions`` locally, a ``VALUES`` block of
-serialised terms remotely. Neither path formats user text into query text.
+User values reach SPARQL only as bound terms: a ``VALUES`` block of serialised terms (pyoxigraph's own
+N-Triples serialisation, which escapes them) at the head of the outermost WHERE group. Local and remote
+stores use the same mechanism, so a query binds the same way on both. User text is never formatted into
+query text.
 """
 
 from __future__ import annotations
@@ -251,12 +253,8 @@ class LocalStore(Store):
 
     def _run(self, query, bindings):
         try:
-            return self._store.query(
-                query,
-                prefixes=PREFIXES,
-                use_default_graph_as_union=True,
-                substitutions={ox.Variable(k): v for k, v in bindings.items()},
-            )
+            return self._store.query(bind_values(query, bindings), prefixes=PREFIXES,
+                                     use_default_graph_as_union=True)
         except SyntaxError as err:
             raise QueryError(f"bad SPARQL: {err}") from None
         except OSError as err:
@@ -296,9 +294,6 @@ def _prune(root: Path, keep: str, limit: int = 3) -> None:
 # Remote endpoint
 # ----------------------------------------------------------------------------------------------
 
-_WHERE_RE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
 def values_block(bindings: Mapping[str, Term]) -> str:
     """A VALUES block of serialised terms. Terms serialise themselves with N-Triples escaping."""
     names = sorted(bindings)
@@ -307,8 +302,14 @@ def values_block(bindings: Mapping[str, Term]) -> str:
     return f"VALUES ({head}) {{ ({row}) }}"
 
 
-def bind_remote(query: str, bindings: Mapping[str, Term]) -> str:
-    """The query with its bindings as a VALUES block at the start of the outermost WHERE group."""
+_WHERE_RE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
+
+
+def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
+    """The query with its bindings as a VALUES block at the start of the first WHERE group.
+
+    Comment lines are skipped when looking for WHERE; the terms serialise themselves, escaped.
+    """
     if not bindings:
         return query
     for name in bindings:
@@ -317,7 +318,7 @@ def bind_remote(query: str, bindings: Mapping[str, Term]) -> str:
     match = _WHERE_RE.search(query)
     if not match:
         raise QueryError("a query with parameters needs a WHERE clause")
-    return f"{query[:match.end()]} {values_block(bindings)} {query[match.end():]}"
+    return f"{query[:match.end()]} {values_block(bindings)}\n{query[match.end():]}"
 
 
 def prologue() -> str:
@@ -342,7 +343,7 @@ class RemoteStore(Store):
         import urllib.parse
         import urllib.request
 
-        text = prologue() + bind_remote(query, bindings)
+        text = prologue() + bind_values(query, bindings)
         body = urllib.parse.urlencode({"query": text}).encode()
         request = urllib.request.Request(
             self.endpoint,

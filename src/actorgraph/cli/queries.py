@@ -2,3 +2,246 @@
 timeline, figures, claims, between, query and sparql."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import Context, cli, output_options, pass_ctx
+
+
+@cli.command()
+@click.option("--type", "type_", metavar="T", help="Only entities of this type (person, organization, country, ...).")
+@output_options
+@pass_ctx
+def actors(ctx: Context, type_: str | None):
+    """Every actor with its type and aliases.
+
+    \b
+    Example:
+      actorgraph actors
+      actorgraph actors --type person --format json
+    """
+    from ..questions import actors as answer
+
+    return answer(ctx.kg, type_)
+
+
+@cli.command()
+@click.argument("name")
+@output_options
+@pass_ctx
+def show(ctx: Context, name: str):
+    """One actor's profile: types, aliases, roles, and every relationship with its evidence.
+
+    \b
+    Example:
+      actorgraph show "Osiris Luna Meza"
+      actorgraph show crook --format json
+    """
+    from ..questions import profile
+
+    return profile(ctx.kg, name)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--limit", default=10, show_default=True, help="At most this many matches.")
+@output_options
+@pass_ctx
+def search(ctx: Context, text: str, limit: int):
+    """Find names and aliases, ignoring case and accents, fuzzy, with scores.
+
+    \b
+    Example:
+      actorgraph search "elmer canales"
+      actorgraph search bukel
+    """
+    from ..questions import search as answer
+
+    return answer(ctx.kg, text, limit)
+
+
+@cli.command("who-negotiated")
+@output_options
+@pass_ctx
+def who_negotiated(ctx: Context):
+    """Everyone tied to the negotiations between the Bukele government and MS-13, both sides.
+
+    \b
+    Example:
+      actorgraph who-negotiated
+      actorgraph who-negotiated --format json
+    """
+    from ..questions import who_negotiated as answer
+
+    return answer(ctx.kg)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@output_options
+@pass_ctx
+def sanctions(ctx: Context, name: str | None):
+    """Sanction listings, with programme, authority, date, reason and evidence.
+
+    \b
+    Example:
+      actorgraph sanctions
+      actorgraph sanctions "Osiris Luna Meza"
+    """
+    from ..questions import sanctions as answer
+
+    return answer(ctx.kg, name)
+
+
+@cli.command()
+@click.option("--actor", metavar="NAME", help="Only statements about this actor.")
+@click.option("--from", "from_", metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", metavar="DATE", help="Up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@output_options
+@pass_ctx
+def timeline(ctx: Context, actor: str | None, from_: str | None, to: str | None):
+    """Dated events and claims in order; each date shows its precision.
+
+    A date is kept when any part of it falls in the range: "2021-07" (a month) is kept by --from 2021-07-15.
+
+    \b
+    Example:
+      actorgraph timeline
+      actorgraph timeline --actor crook --from 2021 --to 2023-12
+    """
+    from ..questions import timeline as answer
+
+    return answer(ctx.kg, actor, from_, to)
+
+
+@cli.command()
+@output_options
+@pass_ctx
+def figures(ctx: Context):
+    """Every figure with value, unit, date and source; says where sources disagree.
+
+    \b
+    Example:
+      actorgraph figures
+      actorgraph figures --format csv
+    """
+    from ..questions import figures as answer
+
+    return answer(ctx.kg)
+
+
+@cli.command()
+@click.option("--by", metavar="NAME", help="Only what this party asserts.")
+@click.option("--source", metavar="DOC", help="Only what this source document says (title or file name).")
+@output_options
+@pass_ctx
+def claims(ctx: Context, by: str | None, source: str | None):
+    """What one party asserts, or what one document says.
+
+    \b
+    Example:
+      actorgraph claims --by "Marco Rubio"
+      actorgraph claims --source el-salvador-offers-to-jail-us-deportees.txt
+    """
+    from ..questions import claims as answer
+
+    return answer(ctx.kg, by, source)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@output_options
+@pass_ctx
+def between(ctx: Context, a: str, b: str):
+    """Every relationship, shared event and short path linking two actors, with evidence.
+
+    \b
+    Example:
+      actorgraph between "Osiris Luna Meza" "MS-13"
+      actorgraph between bukele crook --format json
+    """
+    from ..questions import between as answer
+
+    return answer(ctx.kg, a, b)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    from ..errors import UsageError
+
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"bad --param {pair!r}: expected key=value")
+        params[key] = value
+    return params
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value.")
+@click.option("--show-text", is_flag=True, help="Print the query's SPARQL instead of running it.")
+@output_options
+@pass_ctx
+def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], show_text: bool):
+    """Run a named query (a .rq file with a title, a description and typed parameters).
+
+    \b
+    Example:
+      actorgraph query --list
+      actorgraph query sanctions --param person="Osiris Luna Meza"
+      actorgraph query statements -p by=Rubio --format json
+    """
+    from ..errors import UsageError
+    from ..questions import named_query_table, named_query_list
+
+    if list_ or not name:
+        if not list_:
+            raise UsageError("give a query name, or --list to see them")
+        return named_query_list()
+    return named_query_table(ctx.kg, name, _parse_params(params), show_text=show_text)
+
+
+SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
+
+
+@cli.command()
+@click.argument("query_text", metavar="QUERY|FILE|-")
+@click.option("--format", "fmt", type=click.Choice(SPARQL_FORMATS), default=None,
+              help="SELECT/ASK: table (default), json (SPARQL 1.1 JSON results), csv, tsv, xml. "
+                   "CONSTRUCT/DESCRIBE: turtle (default), jsonld, ntriples, rdfxml.")
+@pass_ctx
+def sparql(ctx: Context, query_text: str, fmt: str | None):
+    """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query. Read-only: updates are refused.
+
+    The prefixes ag:, agid:, rdf:, rdfs:, owl:, xsd:, skos:, dct:, foaf:, schema:, org:, prov: and
+    time: are predeclared.
+
+    \b
+    Example:
+      actorgraph sparql 'SELECT ?name WHERE { ?p a ag:Person ; rdfs:label ?name }'
+      actorgraph sparql query.rq --format json
+      echo 'ASK { agid:nayib-bukele ag:offered ?o }' | actorgraph sparql -
+    """
+    from ..errors import DataFileError
+    from ..output import render_sparql
+
+    if query_text == "-":
+        text = sys.stdin.read()
+    elif "\n" not in query_text and len(query_text) < 4096 and Path(query_text).suffix in (".rq", ".sparql") \
+            or (len(query_text) < 4096 and "{" not in query_text and Path(query_text).is_file()):
+        try:
+            text = Path(query_text).read_text(encoding="utf-8")
+        except OSError as err:
+            raise DataFileError(f"{query_text}: {err.strerror}") from None
+        except UnicodeDecodeError:
+            raise DataFileError(f"{query_text}: not a UTF-8 text file") from None
+    else:
+        text = query_text
+    result = ctx.kg.store.run(text)
+    click.echo(render_sparql(result, fmt), nl=False)

@@ -1,0 +1,285 @@
+"""Answers to the questions researchers ask, each from a named query, as ``output.Table`` or
+``output.Document``. The CLI prints these; notebooks can use them directly.
+
+Rows keep every field of the named query (IRIs included) for JSON; ``columns`` picks what a table shows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from .dates import PartialDate, parse_date
+from .kg import KnowledgeGraph, Row
+from .output import Document, Table
+
+EVIDENCE_COLUMNS = ["quote", "asserted by", "status", "source"]
+
+
+def format_date(value: Any, precision: Any, inferred: Any = None) -> str:
+    """'2021-07 (month)'; '2025-02-04 (day, inferred)'. Empty when there is no date."""
+    if not value:
+        return ""
+    detail = str(precision or "")
+    if inferred:
+        detail = f"{detail}, inferred" if detail else "inferred"
+    return f"{value} ({detail})" if detail else str(value)
+
+
+def _evidence(row: Row) -> dict[str, Any]:
+    """The evidence fields every answer shows, under their display names."""
+    return {
+        "quote": row.get("quote"),
+        "asserted by": row.get("asserted_by_label"),
+        "status": row.get("status_label"),
+        "source": row.get("source_label"),
+    }
+
+
+def _claim(row: Row) -> str:
+    return f"{row['subject_label']} → {row['relationship']} → {row['object_label']}"
+
+
+def _date_of(row: Row) -> str:
+    parts = []
+    if row.get("date"):
+        parts.append(format_date(row["date"], row.get("date_precision"), row.get("date_inferred")))
+    if row.get("start"):
+        parts.append("from " + format_date(row["start"], row.get("start_precision")))
+    if row.get("end"):
+        parts.append("until " + format_date(row["end"], row.get("end_precision")))
+    return "; ".join(parts)
+
+
+# -- actors, profiles, search -------------------------------------------------------------------
+
+
+def actors(kg: KnowledgeGraph, type_: str | None = None) -> Table:
+    """Every actor (or every entity of ``type_``) with its type and aliases."""
+    rows = []
+    for row in kg.named("actors", type=type_):
+        aliases = sorted(a for a in (row["aliases"] or "").split("; ") if a)
+        rows.append({"name": row["label"], "type": row["class_label"], "aliases": aliases,
+                     "iri": row["entity"], "type_iri": row["class"]})
+    return Table(["name", "type", "aliases"], rows, title=f"{len(rows)} {type_ or 'actor'} entities")
+
+
+def profile(kg: KnowledgeGraph, name: str) -> Document:
+    """One entity: types, aliases, roles, and every relationship in and out with its evidence."""
+    iri = kg.resolve(name)
+    info = kg.named("profile", entity=iri)
+    label = info[0]["label"] if info else kg.label(iri)
+    types = sorted({r["class_label"] for r in info if r["class_label"]})
+    aliases = sorted({r["alias"] for r in info if r["alias"]})
+    other_names = sorted({r["other_name"] for r in info if r["other_name"]})
+    descriptions = sorted({r["description"] for r in info if r["description"]})
+    statements = kg.named("statements", entity=iri)
+    outgoing, incoming, roles = [], [], set()
+    for row in statements:
+        line = {"relationship": row["relationship"], "date": _date_of(row), **_evidence(row),
+                "reason": row.get("reason"), "role": row.get("role"), "statement": row["statement"]}
+        if row["subject"] == iri:
+            outgoing.append({"to": row["object_label"], "to_iri": row["object"], **line})
+            if row.get("role"):
+                roles.add(row["role"])
+        if row["object"] == iri:
+            incoming.append({"from": row["subject_label"], "from_iri": row["subject"], **line})
+    columns = ["relationship", "date", *EVIDENCE_COLUMNS]
+    fields: dict[str, Any] = {"iri": iri, "types": types, "aliases": aliases}
+    if other_names:
+        fields["other names"] = other_names
+    fields["roles"] = sorted(roles)
+    if descriptions:
+        fields["description"] = descriptions[0]
+    return Document(
+        title=label,
+        fields=fields,
+        sections={
+            "outgoing": Table(["to", *columns], outgoing, title=f"{label} → (outgoing: {len(outgoing)})"),
+            "incoming": Table(["from", *columns], incoming, title=f"→ {label} (incoming: {len(incoming)})"),
+        },
+    )
+
+
+def _paths(kg: KnowledgeGraph, a: str, b: str, limit: int) -> list[list[dict[str, Any]]]:
+    """Shortest paths between two nodes of the projection, ignoring direction; each hop keeps its
+    real direction and the evidence of its first statement."""
+    import itertools
+
+    import networkx as nx
+
+    graph = kg.network()
+    if a not in graph or b not in graph or a == b:
+        return []
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    try:
+        node_paths = list(itertools.islice(nx.all_shortest_paths(undirected, a, b), limit))
+    except nx.NetworkXNoPath:
+        return []
+    result = []
+    for nodes in sorted(node_paths, key=lambda p: [graph.nodes[n].get("label", n) for n in p]):
+        hops = []
+        for u, v in itertools.pairwise(nodes):
+            forward = graph.get_edge_data(u, v) or {}
+            edges = forward or graph.get_edge_data(v, u) or {}
+            source, target = (u, v) if forward else (v, u)
+            key = sorted(edges)[0]
+            evidence = edges[key]["evidence"][0]
+            hops.append({"link": f"{graph.nodes[source]['label']} → {edges[key]['relationship']} → "
+                                 f"{graph.nodes[target]['label']}",
+                         **_evidence(evidence), "statement": evidence["statement"]})
+        result.append(hops)
+    return result
+
+
+def search(kg: KnowledgeGraph, text: str, limit: int = 10) -> Table:
+    """Names and aliases like ``text``, ignoring case and accents, with scores (100 = exact)."""
+    matches = kg.names.search(text, limit=limit)
+    rows = [{"name": m.label, "matched": m.matched, "score": m.score, "iri": m.iri} for m in matches]
+    return Table(["name", "matched", "score"], rows, title=f"matches for {text!r}")
+
+
+# -- the named questions ------------------------------------------------------------------------
+
+
+def who_negotiated(kg: KnowledgeGraph) -> Table:
+    """Everyone tied to negotiations between a government and a gang, both sides, with evidence."""
+    rows = []
+    for row in kg.named("who-negotiated"):
+        with_ = row.get("counterpart_label") or row.get("negotiation_label")
+        rows.append({"side": row["side"], "actor": row["actor_label"], "role": row.get("role"),
+                     "relationship": row["relationship"], "with": with_, **_evidence(row),
+                     "actor_iri": row["actor"], "statement": row["statement"]})
+    sides = defaultdict(set)
+    for row in rows:
+        sides[row["side"]].add(row["actor"])
+    summary = ", ".join(f"{len(v)} on the {k} side" for k, v in sorted(sides.items()))
+    return Table(["side", "actor", "role", "relationship", "with", *EVIDENCE_COLUMNS], rows,
+                 title=f"who negotiated: {summary or 'nobody'}")
+
+
+def sanctions(kg: KnowledgeGraph, name: str | None = None) -> Table:
+    """Sanction listings with programme, authority, date, reason and evidence."""
+    rows = []
+    for row in kg.named("sanctions", person=name):
+        rows.append({"person": row["person_label"], "programme": row["programme_label"],
+                     "authority": row.get("authority_label"),
+                     "date": format_date(row.get("date"), row.get("date_precision"), row.get("date_inferred")),
+                     "reason": row.get("reason"), **_evidence(row), "date_basis": row.get("date_basis"),
+                     "person_iri": row["person"], "statement": row["statement"]})
+    return Table(["person", "programme", "authority", "date", "reason", *EVIDENCE_COLUMNS], rows,
+                 title=f"{len(rows)} sanction listings")
+
+
+def _in_range(row: Row, start: PartialDate | None, end: PartialDate | None) -> bool:
+    """True when the row's date, taken over its whole precision, overlaps [start, end]."""
+    span = PartialDate(str(row["date"]), str(row["date_precision"]))
+    if start and span.end < start.start:
+        return False
+    return not (end and span.start > end.end)
+
+
+def timeline(kg: KnowledgeGraph, actor: str | None = None, from_: str | None = None,
+             to: str | None = None) -> Table:
+    """Dated events and claims in order; each date shows its precision."""
+    start = parse_date(from_) if from_ else None
+    end = parse_date(to) if to else None
+    rows = []
+    for row in kg.named("timeline", actor=actor):
+        if (start or end) and not _in_range(row, start, end):
+            continue
+        rows.append({"date": format_date(row["date"], row["date_precision"], row.get("date_inferred")),
+                     "when": row["date_kind"], "what": _claim(row), "event": row.get("event_label"),
+                     **_evidence(row), "date_value": row["date"], "precision": row["date_precision"],
+                     "inferred": bool(row.get("date_inferred")), "date_basis": row.get("date_basis"),
+                     "statement": row["statement"]})
+    rows.sort(key=lambda r: (PartialDate(str(r["date_value"]), str(r["precision"])).start,
+                             r["date_value"], r["what"]))
+    return Table(["date", "when", "what", *EVIDENCE_COLUMNS], rows, title=f"timeline: {len(rows)} dated statements")
+
+
+def figures(kg: KnowledgeGraph) -> Table:
+    """Every figure with value, unit, date and source; disagreements are named in notes."""
+    rows, groups = [], defaultdict(list)
+    for row in kg.named("figures"):
+        value = row["value"]
+        shown = f"{row['approximation']} {value:,}" if row.get("approximation") not in (None, "exactly") \
+            else f"{value:,}"
+        date = format_date(row.get("date"), row.get("date_precision"), row.get("date_inferred"))
+        if row.get("start"):
+            date = "; ".join(p for p in (date, "since " + format_date(row["start"], row.get("start_precision"))) if p)
+        item = {"describes": row["entity_label"], "measure": row["measure_label"],
+                "value": shown, "unit": row.get("unit"), "date": date, "basis": row.get("basis"),
+                **_evidence(row), "other figures": row.get("others"), "number": value,
+                "figure": row["figure"], "statement": row["statement"]}
+        rows.append(item)
+        groups[(row["entity_label"], row["measure_label"])].append(item)
+    notes = []
+    for (entity, measure), items in sorted(groups.items()):
+        if len({i["number"] for i in items}) > 1:
+            sides = " vs ".join(f"{i['value']} ({i['asserted by']}{', ' + i['date'] if i['date'] else ''})"
+                                for i in items)
+            notes.append(f"sources disagree on {measure} of {entity}: {sides}")
+    return Table(["describes", "measure", "value", "unit", "date", *EVIDENCE_COLUMNS, "other figures"], rows,
+                 title=f"{len(rows)} figures", notes=notes)
+
+
+def claims(kg: KnowledgeGraph, by: str | None = None, source: str | None = None) -> Table:
+    """What one party asserts, or what one document says."""
+    rows = []
+    for row in kg.named("statements", by=by, source=source):
+        rows.append({"asserted by": row["asserted_by_label"], "claim": _claim(row), "status": row["status_label"],
+                     "date": _date_of(row), "quote": row["quote"], "source": row["source_label"],
+                     "statement": row["statement"], "subject": row["subject"], "predicate": row["predicate"],
+                     "object": row["object"]})
+    rows.sort(key=lambda r: (r["asserted by"].casefold(), r["claim"].casefold(), r["statement"]))
+    scope = " and ".join(p for p in (f"by {by}" if by else "", f"in {source}" if source else "") if p)
+    return Table(["asserted by", "claim", "status", "date", "quote", "source"], rows,
+                 title=f"{len(rows)} claims{' ' + scope if scope else ''}")
+
+
+def between(kg: KnowledgeGraph, a: str, b: str, max_paths: int = 10) -> Table:
+    """Every relationship and shared event linking two entities, and their shortest paths, with evidence."""
+    a_iri, b_iri = kg.resolve(a), kg.resolve(b)
+    rows = []
+    for row in kg.named("between", a=kg.label(a_iri), b=kg.label(b_iri)):
+        rows.append({"kind": row["kind"], "via": row.get("event_label") or "", "link": _claim(row),
+                     **_evidence(row), "statement": row["statement"]})
+    notes = []
+    paths = _paths(kg, a_iri, b_iri, max_paths)
+    for number, hops in enumerate(paths, 1):
+        for hop in hops:
+            rows.append({"kind": f"path {number}", "via": f"{len(hops)} hops", **hop})
+    if not paths:
+        notes.append(f"no path links {kg.label(a_iri)} and {kg.label(b_iri)} in the network")
+    elif len(paths) == max_paths:
+        notes.append(f"showing the first {max_paths} shortest paths")
+    return Table(["kind", "via", "link", *EVIDENCE_COLUMNS], rows,
+                 title=f"between {kg.label(a_iri)} and {kg.label(b_iri)}", notes=notes)
+
+
+# -- named queries as such ----------------------------------------------------------------------
+
+
+def named_query_list() -> Table:
+    """The named queries with their titles, parameters and descriptions."""
+    from .queries import list_queries
+
+    rows = []
+    for q in list_queries():
+        params = [f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.params]
+        rows.append({"name": q.name, "title": q.title, "parameters": params, "description": q.description,
+                     "file": str(q.path)})
+    return Table(["name", "title", "parameters", "description"], rows, title=f"{len(rows)} named queries")
+
+
+def named_query_table(kg: KnowledgeGraph, name: str, params: dict[str, str], show_text: bool = False) -> Table:
+    """Run a named query with text parameters; every column of the query is shown."""
+    query = kg.named_query(name)
+    if show_text:
+        return Table(["sparql"], [{"sparql": query.text}], title=query.title)
+    result = kg.select(query.text, kg.bind(query, params))
+    from .store import to_python
+
+    rows = [{v: to_python(r.get(v)) for v in result.variables} for r in result.rows]
+    return Table(result.variables, rows, title=f"{query.title}: {len(rows)} rows")
