@@ -556,3 +556,9 @@ def ego_table(graph: nx.MultiDiGraph, center: str, depth: int = 1):
             f"{depth} step(s) of {_node_label(ego, center)}")
     return Table(["distance", "subject", "relationship", "object", "status", "quote"], rows,
                  title=f"Ego network of {_node_label(ego, center)} (depth {depth})", notes=[note])
+
+
+def of_types(graph: nx.MultiDiGraph, vocab, types: list[str]) -> nx.MultiDiGraph:
+    """Only the entities that are of one of ``types`` (class IRIs, subclasses included), and their edges."""
+    keep = [n for n, data in graph.nodes(data=True) if any(vocab.is_a(data["type"], t) for t in types)]
+    return graph.subgraph(keep).copy()
