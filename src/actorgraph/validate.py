@@ -1,0 +1,600 @@
+"""Validation: the SHACL shapes in ``ontology/shapes.ttl`` plus the checks no shape can express.
+
+``validate(graph_dir, ontology_dir)`` parses the Turtle with the same parser the store uses (so a file
+that validates is a file that loads), runs pySHACL on an rdflib copy without inference, and then checks:
+
+* every quote appears verbatim in its source document's stored text, and that text matches its SHA-256;
+* every direct triple of a relationship type has a statement node, and every statement its direct triple;
+* every statement's subject and object belong to its relationship type's domain and range;
+* every ``agid:`` identifier that is used is described (has a type), and no ``ag:`` term (nor a term of
+  a well-known vocabulary such as RDFS or SKOS) is used that its vocabulary does not define;
+* a statement's start date is not after its end date.
+
+Relationship types, domains and ranges are read from the ontology, never listed here. A malformed file
+raises ``ParseError`` ("file:line: message"); everything else is returned as ``Violation``s in a
+``Report``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from . import paths
+from .dates import parse_date
+from .errors import BadDateError, DataFileError
+from .store import ID, ONT, PREFIXES, parse_error, turtle_files
+
+if TYPE_CHECKING:
+    import rdflib
+
+SHAPES_FILE = "shapes.ttl"
+
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+XSD_STRING = PREFIXES["xsd"] + "string"
+RDF_TYPE = RDF + "type"
+SUBCLASS = RDFS + "subClassOf"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: the node at fault, the property involved, and what is wrong."""
+
+    focus: str
+    path: str
+    message: str
+    value: str | None = None
+    location: str | None = None  # file:line where the focus node is written, when it can be found
+    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date
+
+    def line(self) -> str:
+        """``focus  path  message`` (with the value and the file:line when known), for people."""
+        text = self.message + (f": {self.value}" if self.value else "")
+        where = f"  ({self.location})" if self.location else ""
+        return f"{self.focus}  {self.path or '-'}  {text}{where}"
+
+
+@dataclass
+class Report:
+    """What validation found, and how big the graph is."""
+
+    violations: list[Violation] = field(default_factory=list)
+    statements: int = 0
+    entities: int = 0
+    figures: int = 0
+    sources: int = 0
+    triples: int = 0
+    files: int = 0
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def summary(self, coverage: float | None = None) -> str:
+        """The one-line summary: ``valid: 9 statements, 14 entities, ...; 123 triples``."""
+        parts = [
+            _count(self.statements, "statement"),
+            _count(self.entities, "entity", "entities"),
+            _count(self.figures, "figure"),
+            _count(self.sources, "source document"),
+        ]
+        head = "valid" if self.conforms else f"{_count(len(self.violations), 'violation')} in"
+        text = f"{head}: {', '.join(parts)}; {_count(self.triples, 'triple')}"
+        if coverage is not None:
+            text += f"; {coverage:.0%} of source sentences quoted"
+        return text
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "valid": self.conforms,
+            "statements": self.statements,
+            "entities": self.entities,
+            "figures": self.figures,
+            "source_documents": self.sources,
+            "triples": self.triples,
+            "files": self.files,
+            "violations": [asdict(v) for v in self.violations],
+        }
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def compact(iri: str) -> str:
+    """``agid:st-foo`` for an IRI in a known namespace, else ``<iri>``."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and re.fullmatch(r"[\w.-]*", iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+# ----------------------------------------------------------------------------------------------
+# Loading
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Loaded:
+    graph: rdflib.Graph  # ontology and graph files, the data pySHACL validates
+    shapes: rdflib.Graph
+    ontology_defined: set[str]  # ag: terms with a type in the ontology files
+    graph_triples: int
+    files: dict[Path, str]  # every parsed file and its text, for locating nodes
+    used: set[str]  # every IRI used in any file
+
+
+def _rdflib_term(term, scope: str):
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(f"{scope}{term.value}")  # blank nodes are local to their file
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _parse(path: Path, scope: str, into: rdflib.Graph) -> Iterator[tuple]:
+    """Parse one Turtle file with the store's parser into ``into``; yield the pyoxigraph triples."""
+    try:
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as err:
+        raise parse_error(Path(_display(path)), err) from None
+    except (OSError, ValueError) as err:
+        raise DataFileError(f"{_display(path)}: {err}") from None
+    for quad in quads:
+        into.add((_rdflib_term(quad.subject, scope), _rdflib_term(quad.predicate, scope),
+                  _rdflib_term(quad.object, scope)))
+        yield quad
+
+
+def _load(graph_dir: Path, ontology_dir: Path) -> _Loaded:
+    import rdflib
+
+    files = turtle_files(graph_dir, ontology_dir)
+    shapes_path = ontology_dir / SHAPES_FILE
+    if shapes_path not in files:
+        raise DataFileError(f"{_display(shapes_path)}: no such file (the SHACL shapes)")
+    data, shapes = rdflib.Graph(), rdflib.Graph()
+    defined: set[str] = set()
+    used: set[str] = set()
+    texts: dict[Path, str] = {}
+    graph_triples = 0
+    for index, path in enumerate(files):
+        target = shapes if path == shapes_path else data
+        in_ontology = path.parent == ontology_dir
+        for quad in _parse(path, f"f{index}x", target):
+            if in_ontology and quad.predicate.value == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
+                defined.add(quad.subject.value)
+            if not in_ontology:
+                graph_triples += 1
+            for term in (quad.subject, quad.predicate, quad.object):
+                if isinstance(term, ox.NamedNode):
+                    used.add(term.value)
+        texts[path] = path.read_text(encoding="utf-8", errors="replace")
+    return _Loaded(data, shapes, defined, graph_triples, texts, used)
+
+
+def _display(path: Path) -> str:
+    """A path as people should see it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# ----------------------------------------------------------------------------------------------
+# Where things are written, for file:line in messages
+# ----------------------------------------------------------------------------------------------
+
+
+class _Locator:
+    """Finds the line where a node is written. Best effort: prefixed names as our files write them."""
+
+    def __init__(self, files: dict[Path, str]):
+        self.lines = {path: text.splitlines() for path, text in files.items()}
+
+    @staticmethod
+    def _token(name: str) -> re.Pattern[str]:
+        # A prefixed name ends where a name character stops; a trailing "." ends the Turtle statement.
+        return re.compile(r"(?<![\w:.-])" + re.escape(name) + r"(?![\w-]|\.[\w-])")
+
+    def find(self, name: str, *rest: str) -> str | None:
+        """file:line of ``name``: its definition (``name a ...``) first, else a line starting with it,
+        else any line using it. With ``rest``, the first line holding ``name`` and then each of ``rest``.
+        """
+        if not name or name.startswith("_:"):
+            return None
+        token = self._token(name)
+        if rest:
+            pattern = re.compile(r"\s+".join([token.pattern, *(self._token(r).pattern for r in rest)]))
+            return self._first(lambda line: pattern.search(line))
+        defining = re.compile(r"^\s*" + token.pattern + r"\s+(a|rdf:type)\s")
+        starting = re.compile(r"^\s*" + token.pattern)
+        return (self._first(defining.search) or self._first(starting.search) or self._first(token.search))
+
+    def find_after(self, anchor: str | None, needle: str) -> str | None:
+        """The first line at or after ``anchor`` (file:line) in the same file containing ``needle``."""
+        if not anchor:
+            return None
+        file, _, number = anchor.rpartition(":")
+        for path, lines in self.lines.items():
+            if _display(path) == file:
+                for i in range(int(number) - 1, len(lines)):
+                    if needle in lines[i]:
+                        return f"{file}:{i + 1}"
+        return anchor
+
+    def _first(self, test) -> str | None:
+        for path, lines in self.lines.items():
+            for i, line in enumerate(lines):
+                if not line.lstrip().startswith("#") and test(line):
+                    return f"{_display(path)}:{i + 1}"
+        return None
+
+
+# ----------------------------------------------------------------------------------------------
+# The graph, read through plain dictionaries (fast, and independent of SPARQL engines)
+# ----------------------------------------------------------------------------------------------
+
+
+class _Index:
+    def __init__(self, graph: rdflib.Graph):
+        from rdflib import URIRef
+
+        self.graph = graph
+        self.URIRef = URIRef
+        self.subclasses: dict[str, set[str]] = defaultdict(set)
+        for sub, _, sup in graph.triples((None, URIRef(SUBCLASS), None)):
+            self.subclasses[str(sup)].add(str(sub))
+
+    def below(self, cls: str) -> set[str]:
+        """The class and all its subclasses (rdfs:subClassOf*)."""
+        seen, todo = {cls}, [cls]
+        while todo:
+            for sub in self.subclasses.get(todo.pop(), ()):
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+        return seen
+
+    def instances(self, cls: str) -> set:
+        """Nodes typed with the class or one of its subclasses."""
+        found: set = set()
+        rdf_type = self.URIRef(RDF_TYPE)
+        for c in self.below(cls):
+            found.update(self.graph.subjects(rdf_type, self.URIRef(c)))
+        return found
+
+    def types(self, node) -> set[str]:
+        return {str(t) for t in self.graph.objects(node, self.URIRef(RDF_TYPE))}
+
+    def values(self, node, prop: str) -> list:
+        return list(self.graph.objects(node, self.URIRef(prop)))
+
+    def one(self, node, prop: str):
+        values = self.values(node, prop)
+        return values[0] if len(values) == 1 else None
+
+
+# ----------------------------------------------------------------------------------------------
+# The checks
+# ----------------------------------------------------------------------------------------------
+
+
+def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | None = None) -> Report:
+    """Validate the graph in ``graph_dir`` against the ontology and shapes in ``ontology_dir``."""
+    gdir = paths.graph_dir(graph_dir)
+    odir = paths.ontology_dir(ontology_dir)
+    # rdflib logs a traceback for each ill-typed literal it meets; the shapes report those properly.
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.CRITICAL)
+    try:
+        loaded = _load(gdir, odir)
+        index = _Index(loaded.graph)
+        locator = _Locator(loaded.files)
+        violations = [
+            *_shacl(loaded, locator),
+            *_quotes(index, gdir, locator),
+            *_evidence(index, locator),
+            *_domains(index, locator),
+            *_references(loaded, index, locator),
+            *_date_order(index, locator),
+        ]
+    finally:
+        term_log.setLevel(level)
+    unique = sorted(set(violations), key=_sort_key)
+    return Report(
+        violations=unique,
+        statements=len(index.instances(ONT + "Statement")),
+        entities=len(index.instances(ONT + "Entity")),
+        figures=len(index.instances(ONT + "Figure")),
+        sources=len(index.instances(ONT + "SourceDocument")),
+        triples=loaded.graph_triples,
+        files=len(loaded.files),
+    )
+
+
+def _sort_key(v: Violation) -> tuple:
+    file, _, line = (v.location or "~:0").rpartition(":")
+    return (file, int(line) if line.isdigit() else 0, v.focus, v.path, v.message)
+
+
+def _term_text(term) -> str:
+    from rdflib import Literal
+
+    if isinstance(term, Literal):
+        text = '"' + str(term).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^{compact(str(term.datatype))}"
+        return text
+    return compact(str(term))
+
+
+def _path_text(graph: rdflib.Graph, path) -> str:
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import SH
+
+    if isinstance(path, URIRef):
+        return compact(str(path))
+    if isinstance(path, BNode):
+        inverse = graph.value(path, SH.inversePath)
+        if inverse is not None:
+            return "^" + compact(str(inverse))
+    return str(path)
+
+
+def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
+    from pyshacl import validate as shacl_validate
+    from rdflib import BNode, Literal
+    from rdflib.namespace import SH
+
+    conforms, results, _ = shacl_validate(
+        loaded.graph, shacl_graph=loaded.shapes, inference="none", advanced=False, allow_warnings=True,
+    )
+    if conforms:
+        return
+    data = loaded.graph
+    for result in results.subjects(SH.resultSeverity, SH.Violation):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        message = results.value(result, SH.resultMessage)
+        path_text = _path_text(results, path) if path is not None else ""
+        # A date is a blank node; name it by the statement or document that holds it.
+        prefix = ""
+        while isinstance(focus, BNode):
+            holder = next(iter(data.subject_predicates(focus)), None)
+            if holder is None:
+                break
+            focus, via = holder
+            prefix = compact(str(via)) + "/" + prefix
+        path_text = (prefix + path_text).rstrip("/")
+        focus_text = _term_text(focus)
+        location = locator.find(focus_text)
+        value_text = None
+        if value is not None and value != results.value(result, SH.focusNode):
+            value_text = _term_text(value)
+            if isinstance(value, Literal):
+                location = locator.find_after(location, '"' + str(value).split("\n")[0][:40]) or location
+        yield Violation(focus_text, path_text, str(message or "violates a shape"), value_text, location)
+
+
+# -- quotes and source texts ------------------------------------------------------------------
+
+
+_FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
+def _fold(text: str) -> str:
+    """Text with quotation marks, dashes, spaces and Unicode form made uniform, for hints only."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).translate(_FOLD))
+
+
+def _matching_start(quote: str, text: str) -> int:
+    """How many leading characters of ``quote`` occur in ``text`` (found by bisection)."""
+    low, high = 0, len(quote)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if quote[:middle] in text:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _quotes(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Violation]:
+    texts: dict[Any, str | None] = {}
+    root = graph_dir.resolve()
+    for doc in sorted(index.instances(ONT + "SourceDocument"), key=str):
+        name = compact(str(doc))
+        where = locator.find(name)
+        text_file = index.one(doc, ONT + "textFile")
+        if text_file is None:
+            texts[doc] = None  # the shapes report it
+            continue
+        target = (graph_dir / str(text_file)).resolve()
+        if Path(str(text_file)).is_absolute() or not target.is_relative_to(root):
+            yield Violation(name, "ag:textFile", "the text file must be inside the graph directory",
+                            f'"{text_file}"', where, "source")
+            texts[doc] = None
+            continue
+        try:
+            raw = target.read_bytes()
+        except OSError as err:
+            reason = "no such file" if isinstance(err, FileNotFoundError) else err.strerror
+            yield Violation(name, "ag:textFile", f"source text {text_file} cannot be read ({reason})",
+                            None, where, "source")
+            texts[doc] = None
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        expected = index.one(doc, ONT + "sha256")
+        if expected is not None and str(expected) != digest:
+            yield Violation(name, "ag:sha256", f"source text {text_file} has changed",
+                            f"its SHA-256 is {digest}", where, "source")
+        try:
+            texts[doc] = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            yield Violation(name, "ag:textFile", f"source text {text_file} is not UTF-8 ({err.reason})",
+                            None, where, "source")
+            texts[doc] = None
+
+    for statement in sorted(index.instances(ONT + "Statement"), key=str):
+        quotes = index.values(statement, ONT + "quote")
+        for doc in index.values(statement, ONT + "source"):
+            text = texts.get(doc)
+            if text is None:
+                continue  # no text to check against; the document's own violation says why
+            text_file = index.one(doc, ONT + "textFile")
+            for quote in quotes:
+                q = str(quote)
+                if not q.strip() or q in text:
+                    continue
+                name = compact(str(statement))
+                if _fold(q) in _fold(text):
+                    why = "it differs only in quotation marks, dashes, spaces or Unicode form"
+                else:
+                    why = f"the source has only its first {_matching_start(q, text)} of {len(q)} characters"
+                where = locator.find_after(locator.find(name), '"' + q[:40])
+                yield Violation(name, "ag:quote", f"quote not found verbatim in {text_file} ({why})",
+                                _short(q), where, "quote")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = text.replace("\n", " ")
+    return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
+
+
+# -- direct triples and their statements --------------------------------------------------------
+
+
+def _relationship_types(index: _Index) -> set[str]:
+    return {str(p) for p in index.instances(ONT + "RelationshipType")}
+
+
+def _evidence(index: _Index, locator: _Locator) -> Iterator[Violation]:
+    relationships = _relationship_types(index)
+    graph, ref = index.graph, index.URIRef
+    claimed: set[tuple] = set()
+    for statement in index.instances(ONT + "Statement"):
+        s, p, o = (index.one(statement, RDF + x) for x in ("subject", "predicate", "object"))
+        if s is None or p is None or o is None:
+            continue  # the shapes report it
+        claimed.add((s, p, o))
+        if str(p) in relationships and (s, p, o) not in graph:
+            name = compact(str(statement))
+            yield Violation(
+                name, "rdf:predicate",
+                "the statement's triple is missing from the graph; add the direct triple",
+                f"{compact(str(s))} {compact(str(p))} {compact(str(o))}", locator.find(name), "evidence")
+    for p in sorted(relationships):
+        for s, o in graph.subject_objects(ref(p)):
+            if (s, ref(p), o) in claimed:
+                continue
+            subject, predicate, obj = _term_text(s), compact(p), _term_text(o)
+            where = locator.find(subject, predicate, obj) or locator.find(subject)
+            yield Violation(subject, predicate,
+                            "direct triple has no statement node with its quote, source and status",
+                            f"{subject} {predicate} {obj}", where, "evidence")
+
+
+def _domains(index: _Index, locator: _Locator) -> Iterator[Violation]:
+    """Each statement's subject and object must fit its relationship type's domain and range."""
+    relationships = _relationship_types(index)
+    allowed: dict[str, set[str]] = {}
+
+    def fits(node, cls) -> bool:
+        key = str(cls)
+        if key not in allowed:
+            allowed[key] = index.below(key)
+        return bool(index.types(node) & allowed[key])
+
+    for statement in index.instances(ONT + "Statement"):
+        p = index.one(statement, RDF + "predicate")
+        if p is None or str(p) not in relationships:
+            continue
+        for role, prop, bound in (("subject", RDF + "subject", RDFS + "domain"),
+                                  ("object", RDF + "object", RDFS + "range")):
+            node = index.one(statement, prop)
+            for cls in index.values(p, bound):
+                if node is not None and index.types(node) and not fits(node, cls):
+                    name = compact(str(statement))
+                    kinds = ", ".join(sorted(compact(t) for t in index.types(node)))
+                    yield Violation(
+                        name, f"rdf:{role}",
+                        f"{compact(str(p))} needs a {compact(str(cls))} as its {role}, "
+                        f"but {compact(str(node))} is {kinds}",
+                        None, locator.find(name), "domain")
+
+
+# -- identifiers and terms -------------------------------------------------------------------------
+
+
+def _known_vocabularies() -> dict[str, Any]:
+    """Well-known vocabularies whose terms rdflib knows, by namespace: a typo in them is caught."""
+    from rdflib import namespace as ns
+
+    known = (ns.DCTERMS, ns.FOAF, ns.ORG, ns.OWL, ns.PROV, ns.RDF, ns.RDFS, ns.SDO, ns.SH, ns.SKOS,
+             ns.TIME, ns.XSD)
+    return {str(vocabulary._NS): vocabulary for vocabulary in known}
+
+
+def _references(loaded: _Loaded, index: _Index, locator: _Locator) -> Iterator[Violation]:
+    typed = {str(s) for s in loaded.graph.subjects(index.URIRef(RDF_TYPE), None)}
+    vocabularies = _known_vocabularies()
+    for iri in sorted(loaded.used):
+        name = compact(iri)
+        if iri.startswith(ID) and iri not in typed:
+            yield Violation(name, "rdf:type", "is used but never described (no rdf:type)",
+                            location=locator.find(name), check="reference")
+        elif iri.startswith(ONT) and iri not in loaded.ontology_defined:
+            yield Violation(name, "-", "is not defined in the ontology (a typo, or a term to add there?)",
+                            None, locator.find(name), "reference")
+        else:
+            for namespace, vocabulary in vocabularies.items():
+                local = iri[len(namespace):]
+                if iri.startswith(namespace) and local and re.fullmatch(r"[\w-]+", local):
+                    if local not in vocabulary:
+                        yield Violation(name, "-", f"is not a term of the vocabulary <{namespace}> (a typo?)",
+                                        None, locator.find(name), "reference")
+                    break
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+def _date_order(index: _Index, locator: _Locator) -> Iterator[Violation]:
+    """A statement cannot end before it starts (compared at the coarser of the two precisions)."""
+    for statement in index.instances(ONT + "Statement"):
+        start, end = (index.one(statement, ONT + p) for p in ("startTime", "endTime"))
+        if start is None or end is None:
+            continue
+        values = [index.one(node, ONT + "dateValue") for node in (start, end)]
+        if None in values:
+            continue
+        try:
+            first, last = (parse_date(str(v)) for v in values)
+        except BadDateError:
+            continue  # the shapes report malformed dates
+        if first.start > last.end:
+            name = compact(str(statement))
+            yield Violation(name, "ag:startTime", f"starts ({first.text}) after it ends ({last.text})",
+                            None, locator.find(name), "date")
+
