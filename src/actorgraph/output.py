@@ -112,7 +112,7 @@ def render_text(result: Table | Document) -> str:
                 console.print(Text(f"{table.title}: none"))
         for note in result.notes:
             console.print(Text(f"note: {note}"))
-    return "\n".join(line.rstrip() for line in stream.getvalue().splitlines()) + "\n"
+    return "\n".join(line.rstrip() for line in stream.getvalue().splitlines()).strip("\n") + "\n"
 
 
 def render_delimited(result: Table | Document, delimiter: str = ",") -> str:

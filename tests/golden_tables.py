@@ -1,0 +1,169 @@
+"""Exact table output of each question command on the fixture world.
+
+Each expectation was reviewed against tests/fixtures/world by hand, then pinned here.
+"""
+
+EXPECTED = {
+    'actors': (
+        ['actors'],
+        """\
+8 actor entities
+
+  name                         type                    aliases
+ ───────────────────────────────────────────────────────────────────────────────
+  Ana Torres                   person                  President Torres; Torres
+  Bo Lind                      person                  Minister Lind
+  Carl Mott                    person                  Red
+  Freedonian government        government body         Gobierno de Freedonia
+  Harbor Gang                  criminal organisation
+  Prison Monitor               NGO or monitor
+  prosecutors                  court or prosecutor
+  the report's own reporting   actor
+""",
+    ),
+    'actors_type': (
+        ['actors', '--type', 'organization'],
+        """\
+4 organization entities
+
+  name                    type                    aliases
+ ───────────────────────────────────────────────────────────────────────
+  Freedonian government   government body         Gobierno de Freedonia
+  Harbor Gang             criminal organisation
+  Prison Monitor          NGO or monitor
+  prosecutors             court or prosecutor
+""",
+    ),
+    'show': (
+        ['show', 'red'],
+        """\
+Carl Mott
+  iri: https://w3id.org/actorgraph/id/carl-mott
+  types: person
+  aliases: Red
+  roles:
+
+Carl Mott → (outgoing: 4)
+
+  to                      relationship      date              quote                                                                               asserted by                  status     source
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  Sylvania                arrested in       2023-06 (month)   arrested in Sylvania in June 2023                                                   the report's own reporting   reported   World report
+  Harbor Gang             leader of                           Carl Mott, known as Red, leads the Harbor Gang.                                     the report's own reporting   reported   World report
+  Freedonian government   negotiated with   2021-03 (month)   Mott negotiated with the Freedonian government in March 2021, according to          prosecutors                  alleged    World report
+                                                              prosecutors.
+  Freedonian government   released by       2022 (year)       Red was released by the Freedonian government in 2022                               the report's own reporting   reported   World report
+
+
+→ Carl Mott (incoming: 0): none
+""",
+    ),
+    'search': (
+        ['search', 'torres'],
+        """\
+matches for 'torres'
+
+  name                              matched                           score
+ ───────────────────────────────────────────────────────────────────────────
+  Ana Torres                        Torres                            100
+  prosecutors                       prosecutors                       72
+  Arrest of Carl Mott in Sylvania   Arrest of Carl Mott in Sylvania   65.5
+  Carl Mott                         Red                               60
+  Prison Monitor                    Prison Monitor                    60
+""",
+    ),
+    'who_negotiated': (
+        ['who-negotiated'],
+        """\
+who negotiated: 1 on the gang side, 1 on the government side
+
+  side         actor                   role   relationship      with                    quote                                                                     asserted by   status    source
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  gang         Carl Mott                      negotiated with   Freedonian government   Mott negotiated with the Freedonian government in March 2021, according   prosecutors   alleged   World report
+                                                                                        to prosecutors.
+  government   Freedonian government          negotiated with   Carl Mott               Mott negotiated with the Freedonian government in March 2021, according   prosecutors   alleged   World report
+                                                                                        to prosecutors.
+""",
+    ),
+    'sanctions': (
+        ['sanctions'],
+        """\
+0 sanction listings: no results
+""",
+    ),
+    'timeline': (
+        ['timeline', '--actor', 'red', '--from', '2022-01', '--to', '2023'],
+        """\
+timeline: 2 dated statements
+
+  date              when   what                                              quote                                                   asserted by                  status     source
+ ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  2022 (year)       on     Carl Mott → released by → Freedonian government   Red was released by the Freedonian government in 2022   the report's own reporting   reported   World report
+  2023-06 (month)   on     Carl Mott → arrested in → Sylvania                arrested in Sylvania in June 2023                       the report's own reporting   reported   World report
+""",
+    ),
+    'figures': (
+        ['figures'],
+        """\
+2 figures
+
+  describes            measure             value   unit     date   quote                                                asserted by             status     source         other figures
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  Freedonian prisons   prison population   4,200   people          The government says they hold 4,200.                 Freedonian government   claimed    World report   5000 (Prison Monitor)
+  Freedonian prisons   prison population   5,000   people          The prisons hold 5,000 people, according to the      Prison Monitor          reported   World report   4200 (Freedonian government)
+                                                                   Prison Monitor.
+
+note: sources disagree on prison population of Freedonian prisons: 4,200 (Freedonian government) vs 5,000 (Prison Monitor)
+""",
+    ),
+    'claims': (
+        ['claims', '--by', 'prosecutors'],
+        """\
+1 claims by prosecutors
+
+  asserted by   claim                                                 status    date              quote                                                                                   source
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  prosecutors   Carl Mott → negotiated with → Freedonian government   alleged   2021-03 (month)   Mott negotiated with the Freedonian government in March 2021, according to              World report
+                                                                                                  prosecutors.
+""",
+    ),
+    'between': (
+        ['between', 'Carl Mott', 'Ana Torres'],
+        """\
+between Carl Mott and Ana Torres
+
+  kind     via      link                                                  quote                                                                   asserted by                  status     source
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  path 1   2 hops   Carl Mott → negotiated with → Freedonian government   Mott negotiated with the Freedonian government in March 2021,           prosecutors                  alleged    World report
+                                                                          according to prosecutors.
+  path 1   2 hops   Ana Torres → heads → Freedonian government            Torres heads the Freedonian government.                                 the report's own reporting   reported   World report
+""",
+    ),
+    'query': (
+        ['query', 'quotes', '--param', 'text=sylvania'],
+        """\
+Statements by quote text: 3 rows
+
+  statement                          subject_label   relationship      object_label                       quote                                  asserted_by_label            status_label   source_labe
+ ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  https://w3id.org/actorgraph/id/s   Bo Lind         holds office in   Freedonian government              Minister Bo Lind of Sylvania           the report's own reporting   reported       World repor
+  t-lind-minister
+  https://w3id.org/actorgraph/id/s   Carl Mott       arrested in       Sylvania                           arrested in Sylvania in June 2023      the report's own reporting   reported       World repor
+  t-mott-arrested
+  https://w3id.org/actorgraph/id/s   Ana Torres      offered           Offer to house prisoners from      "It is an offer, not an agreement,"    Bo Lind                      offered        World repor
+  t-torres-offered                                                     Sylvania                           said Minister Bo Lind of Sylvania on
+                                                                                                          Tuesday.
+""",
+    ),
+    'sparql': (
+        ['sparql', 'SELECT ?name WHERE { ?p a ag:Person ; rdfs:label ?name } ORDER BY ?name'],
+        """\
+3 rows
+
+  name
+ ────────────
+  Ana Torres
+  Bo Lind
+  Carl Mott
+""",
+    ),
+}
