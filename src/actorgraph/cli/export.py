@@ -1,3 +1,144 @@
-"""Commands: export (filled in by its owner)."""
+"""Commands: ``actorgraph export FORMAT``, and ``export all`` for the shipped ``exports/``.
+
+The builders in ``actorgraph.export`` return text; this module is the only place that writes files,
+and it writes each one atomically (a temporary file in the same directory, then ``os.replace``).
+"""
 
 from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .. import paths
+from ..errors import DataFileError, UsageError
+from . import cli, pass_ctx
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so that readers see the old file or the new one, never half of one."""
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise DataFileError(f"{directory}: no such directory")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def csv_targets(output: str) -> tuple[Path, Path]:
+    """``-o DIR`` gives DIR/nodes.csv and DIR/edges.csv; ``-o out/ag`` gives out/ag-nodes.csv, ..."""
+    target = Path(output)
+    if output.endswith(("/", os.sep)) or target.is_dir():
+        return target / "nodes.csv", target / "edges.csv"
+    joiner = "" if target.name.endswith(("-", "_", ".")) else "-"
+    return (target.with_name(f"{target.name}{joiner}nodes.csv"),
+            target.with_name(f"{target.name}{joiner}edges.csv"))
+
+
+@cli.group("export")
+def export_group():
+    """Write the graph as an interactive page, a timeline, GraphML, GEXF, CSV or RDF.
+
+    Example:
+
+        actorgraph export html --ego "Osiris Luna Meza" --depth 2 -o luna.html
+    """
+
+
+_EXAMPLES = {
+    "html": 'actorgraph export html --as-of 2021-07 --type person --type "government body" -o network.html',
+    "timeline": "actorgraph export timeline -o timeline.html",
+    "graphml": "actorgraph export graphml -o actorgraph.graphml",
+    "gexf": 'actorgraph export gexf --ego "Nayib Bukele" --depth 2 -o bukele.gexf',
+    "csv": "actorgraph export csv -o tables/",
+    "turtle": "actorgraph export turtle -o actorgraph.ttl",
+    "ntriples": "actorgraph export ntriples -o actorgraph.nt",
+    "jsonld": "actorgraph export jsonld -o actorgraph.jsonld",
+}
+
+
+def _make_command(name: str):
+    from ..export import FORMATS, View, build
+
+    fmt = FORMATS[name]
+
+    def command(ctx, output: str | None, as_of=None, ego=None, depth=1, types=()):
+        if ego is None and depth != 1:
+            raise UsageError("--depth needs --ego")
+        result = build(ctx.kg, name, View(as_of=as_of, ego=ego, depth=depth, types=tuple(types)))
+        if isinstance(result, dict):
+            if not output or output == "-":
+                raise UsageError("csv writes two files: give -o DIR or -o PREFIX")
+            nodes_path, edges_path = csv_targets(output)
+            write_atomic(nodes_path, result["nodes.csv"].encode("utf-8"))
+            write_atomic(edges_path, result["edges.csv"].encode("utf-8"))
+            click.echo(f"wrote {nodes_path} and {edges_path}", err=True)
+            return
+        data = result.encode("utf-8") if isinstance(result, str) else result
+        if not output or output == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+            return
+        write_atomic(Path(output), data)
+        click.echo(f"wrote {output}", err=True)
+
+    command.__doc__ = f"Write {fmt.description}.\n\n    Example:\n\n        {_EXAMPLES[name]}\n    "
+    command = pass_ctx(command)
+    if fmt.network:
+        command = click.option("--type", "types", multiple=True, metavar="TYPE",
+                               help="Only entities of this type (and its subtypes); repeat for more.")(command)
+        command = click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+                               help="Steps out from --ego.")(command)
+        command = click.option("--ego", metavar="NAME", help="Only the network around this entity.")(command)
+        command = click.option("--as-of", "as_of", metavar="DATE",
+                               help="Only what holds on this date (YYYY, YYYY-MM or YYYY-MM-DD).")(command)
+    required = name == "csv"
+    command = click.option("-o", "--output", metavar="FILE" if not required else "DIR|PREFIX",
+                           required=required,
+                           help="Where to write (default: standard output)." if not required
+                           else "A directory, or a prefix for PREFIX-nodes.csv and PREFIX-edges.csv.")(command)
+    export_group.command(name)(command)
+
+
+for _name in ("html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld"):
+    _make_command(_name)
+
+
+@export_group.command("all")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write to [default: exports/].")
+@click.option("--check", is_flag=True, help="Write nothing; fail if any file differs from what would be written.")
+@pass_ctx
+def export_all(ctx, output: Path | None, check: bool):
+    """Regenerate every file of exports/: the network page, three ego networks, the timeline, GraphML, GEXF.
+
+    Example:
+
+        actorgraph export all -o exports/
+    """
+    from ..errors import ActorgraphError
+    from ..export import build_all
+
+    directory = output or paths.exports_dir()
+    files = build_all(ctx.kg)
+    if check:
+        stale = [name for name, data in files.items()
+                 if not (directory / name).is_file() or (directory / name).read_bytes() != data]
+        if stale:
+            raise ActorgraphError(f"stale exports in {directory}: {', '.join(stale)} "
+                                  f"(run: actorgraph export all -o {directory})")
+        click.echo(f"{len(files)} exports in {directory} are up to date", err=True)
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        write_atomic(directory / name, data)
+    click.echo(f"wrote {len(files)} files to {directory}", err=True)

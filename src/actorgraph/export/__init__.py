@@ -1,0 +1,186 @@
+"""Exports: the registry of formats. Each builder returns text or bytes (CSV: a dict of file name to
+text); only the CLI writes files, and it writes them atomically.
+
+| format   | family module | what it holds |
+|----------|---------------|---------------|
+| html     | html          | the interactive network page (pyvis, offline, evidence on hover/click) |
+| timeline | timeline      | the dated events and claims, in order, evidence on click |
+| graphml  | gephi         | the network for Gephi, yEd, networkx |
+| gexf     | gephi         | the network for Gephi, with colours and positions |
+| csv      | table         | nodes.csv and edges.csv |
+| turtle   | rdf           | the RDF data as Turtle |
+| ntriples | rdf           | the RDF data as sorted N-Triples |
+| jsonld   | rdf           | the RDF data as JSON-LD |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..kg import KnowledgeGraph
+
+Output = str | bytes | dict[str, str]
+
+
+@dataclass(frozen=True)
+class View:
+    """Which part of the network an export shows (network formats only)."""
+
+    as_of: str | None = None
+    ego: str | None = None
+    depth: int = 1
+    types: tuple[str, ...] = ()
+
+
+def network_view(kg: KnowledgeGraph, view: View) -> tuple[nx.MultiDiGraph, str]:
+    """The projection cut to ``view``, and a title that says what it shows."""
+    from ..errors import UsageError
+    from ..network import ego_network, of_types
+    from ..store import ONT
+
+    graph = kg.network(as_of=view.as_of)
+    title = "actorgraph network"
+    if view.types:
+        classes = []
+        for name in view.types:
+            cls = kg.vocabulary.class_named(name)
+            entity = ONT + "Entity"
+            if cls is None or not kg.vocabulary.is_a(cls.iri, entity):
+                known = ", ".join(sorted(c.label for c in kg.vocabulary.classes.values()
+                                         if kg.vocabulary.is_a(c.iri, entity)))
+                raise UsageError(f"unknown type {name!r}; known types: {known}")
+            classes.append(cls)
+        graph = of_types(graph, kg.vocabulary, [c.iri for c in classes])
+        title += " of " + ", ".join(c.label for c in classes)
+    if view.ego:
+        center = kg.resolve(view.ego)
+        if center not in graph:
+            raise UsageError(f"{kg.label(center)} takes part in no relationship in this view of the graph")
+        graph = ego_network(graph, center, view.depth)
+        title = f"{title} around {kg.label(center)} ({view.depth} step{'s' if view.depth != 1 else ''})"
+    if view.as_of:
+        title += f" as of {view.as_of}"
+    return graph, title
+
+
+def _html(kg: KnowledgeGraph, view: View) -> str:
+    from .html import render_network
+
+    graph, title = network_view(kg, view)
+    return render_network(graph, title, kg.vocabulary)
+
+
+def _timeline(kg: KnowledgeGraph, view: View) -> str:
+    from .timeline import build_timeline
+
+    return build_timeline(kg)
+
+
+def _graphml(kg: KnowledgeGraph, view: View) -> bytes:
+    from .gephi import build_graphml
+
+    return build_graphml(network_view(kg, view)[0])
+
+
+def _gexf(kg: KnowledgeGraph, view: View) -> bytes:
+    from .gephi import build_gexf
+    from .html import layout
+
+    graph = network_view(kg, view)[0]
+    return build_gexf(graph, layout(graph))
+
+
+def _csv(kg: KnowledgeGraph, view: View) -> dict[str, str]:
+    from .table import build_csv
+
+    return build_csv(network_view(kg, view)[0])
+
+
+def _turtle(kg: KnowledgeGraph, view: View) -> str:
+    from .rdf import build_turtle
+
+    return build_turtle(kg)
+
+
+def _ntriples(kg: KnowledgeGraph, view: View) -> str:
+    from .rdf import build_ntriples
+
+    return build_ntriples(kg)
+
+
+def _jsonld(kg: KnowledgeGraph, view: View) -> str:
+    from .rdf import build_jsonld
+
+    return build_jsonld(kg)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffix: str
+    build: Callable[[KnowledgeGraph, View], Output]
+    description: str
+    network: bool = True  # takes --as-of, --ego, --depth, --type
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("html", ".html", _html, "the interactive network page (offline, evidence on hover and click)"),
+        Format("timeline", ".html", _timeline, "the dated events and claims in order", network=False),
+        Format("graphml", ".graphml", _graphml, "GraphML for Gephi, yEd and networkx"),
+        Format("gexf", ".gexf", _gexf, "GEXF for Gephi, with colours and positions"),
+        Format("csv", ".csv", _csv, "nodes.csv and edges.csv"),
+        Format("turtle", ".ttl", _turtle, "the RDF data as Turtle", network=False),
+        Format("ntriples", ".nt", _ntriples, "the RDF data as sorted N-Triples", network=False),
+        Format("jsonld", ".jsonld", _jsonld, "the RDF data as JSON-LD", network=False),
+    )
+}
+
+
+def build(kg: KnowledgeGraph, fmt: str, view: View | None = None) -> Output:
+    """The export ``fmt`` of the graph as text, bytes or (CSV) a dict of file name to text."""
+    from ..errors import UsageError
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+    return FORMATS[fmt].build(kg, view or View())
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """One file of ``exports/``."""
+
+    filename: str
+    fmt: str
+    view: View = field(default_factory=View)
+
+
+# What `actorgraph export all` writes, and what tests/test_export.py checks is up to date.
+SHIPPED: tuple[Shipped, ...] = (
+    Shipped("actorgraph.html", "html"),
+    Shipped("ego-nayib-bukele.html", "html", View(ego="Nayib Bukele", depth=1)),
+    Shipped("ego-osiris-luna-meza.html", "html", View(ego="Osiris Luna Meza", depth=1)),
+    Shipped("ego-elmer-canales-rivera.html", "html", View(ego="Élmer Canales Rivera", depth=1)),
+    Shipped("timeline.html", "timeline"),
+    Shipped("actorgraph.graphml", "graphml"),
+    Shipped("actorgraph.gexf", "gexf"),
+)
+
+
+def as_bytes(output: str | bytes) -> bytes:
+    return output.encode("utf-8") if isinstance(output, str) else output
+
+
+def build_all(kg: KnowledgeGraph) -> dict[str, bytes]:
+    """Every file of ``exports/``, by file name."""
+    files: dict[str, bytes] = {}
+    for item in SHIPPED:
+        output: Any = build(kg, item.fmt, item.view)
+        files[item.filename] = as_bytes(output)
+    return files
