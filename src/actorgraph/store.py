@@ -243,7 +243,11 @@ class LocalStore(Store):
         gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
         files = turtle_files(gdir, odir)
         if cache is None:
-            cache = sum(f.stat().st_size for f in files) >= DISK_CACHE_THRESHOLD
+            forced = os.environ.get(paths.ENV_STORE_CACHE, "auto")
+            if forced not in ("auto", "always", "never"):
+                raise DataFileError(f"{paths.ENV_STORE_CACHE} must be auto, always or never, not {forced!r}")
+            cache = forced == "always" or (
+                forced == "auto" and sum(f.stat().st_size for f in files) >= DISK_CACHE_THRESHOLD)
         if not cache:
             store = ox.Store()
             load_files(store, files, odir)
@@ -268,10 +272,7 @@ def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
         root.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
         try:
-            store = ox.Store(str(building / "db"))
-            load_files(store, files, ontology_dir, bulk=True)
-            store.flush()
-            del store
+            _build(building / "db", files, ontology_dir)
             (building / "COMPLETE").write_text(key)
             shutil.rmtree(target, ignore_errors=True)
             os.replace(building, target)
@@ -279,6 +280,16 @@ def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
             shutil.rmtree(building, ignore_errors=True)
         _prune(root, keep=key)
     return ox.Store.read_only(str(target / "db"))
+
+
+def _build(path: Path, files: list[Path], ontology_dir: Path) -> None:
+    store = ox.Store(str(path))
+    try:
+        load_files(store, files, ontology_dir, bulk=True)
+        store.flush()
+    finally:
+        # Close the database even when parsing fails (a traceback would otherwise keep it open).
+        del store
 
 
 def _prune(root: Path, keep: str, limit: int = 3) -> None:

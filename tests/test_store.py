@@ -1,0 +1,123 @@
+"""The store layer: loading, the compiled-store cache, and bindings."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from actorgraph.errors import DataFileError, ParseError, QueryError
+from actorgraph.store import LocalStore, bind_values, fingerprint, is_update, turtle_files
+from conftest import ONTOLOGY, WORLD
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ag:Person }"
+
+
+def persons(store) -> int:
+    return int(store.select(COUNT).rows[0]["n"].value)
+
+
+def test_cached_store_is_rebuilt_when_a_file_changes(world_copy):
+    first = LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    assert persons(first) == 3
+    key = first.key
+    # Same size, same mtime: only the content changes. The fingerprint must still notice.
+    actors = world_copy / "actors.ttl"
+    stat = actors.stat()
+    text = actors.read_text()
+    changed = text.replace("agid:bo-lind a ag:Person", "agid:bo-lind a ag:Prison")
+    assert len(changed) == len(text)
+    actors.write_text(changed)
+    os.utime(actors, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    second = LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    assert second.key != key
+    assert persons(second) == 2
+
+
+def test_cached_store_is_reused_when_nothing_changed(world_copy):
+    first = LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    del first
+    second = LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    assert persons(second) == 3
+
+
+def test_new_file_in_graph_dir_changes_the_fingerprint(world_copy):
+    before = fingerprint(turtle_files(world_copy, ONTOLOGY))
+    (world_copy / "extra.ttl").write_text(
+        "@prefix ag: <https://w3id.org/actorgraph/ont#> .\n"
+        "<https://w3id.org/actorgraph/id/x> a ag:Person .\n")
+    assert fingerprint(turtle_files(world_copy, ONTOLOGY)) != before
+    assert persons(LocalStore.open(world_copy, ONTOLOGY, cache=True)) == 4
+
+
+def test_a_half_built_cache_is_never_used(world_copy, monkeypatch, tmp_path):
+    # A build that dies leaves no store under the final name, so the next open builds again.
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    (world_copy / "zz-broken.ttl").write_text("<a> <b> .\n")
+    with pytest.raises(ParseError):
+        LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    stores = tmp_path / "cache" / "stores"
+    assert list(stores.iterdir()) == []
+
+
+def test_cache_switch_from_environment(world_copy, monkeypatch):
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    assert LocalStore.open(world_copy, ONTOLOGY).key is not None
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "never")
+    assert LocalStore.open(world_copy, ONTOLOGY).key is None
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "sometimes")
+    with pytest.raises(DataFileError, match="auto, always or never"):
+        LocalStore.open(world_copy, ONTOLOGY)
+
+
+def test_stale_cache_never_answers_through_the_cli(invoke, world_copy, monkeypatch):
+    import json
+
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    names = lambda: [r["name"] for r in json.loads(invoke("actors", "--format", "json", graph=world_copy).output)["rows"]]  # noqa: E731
+    assert "Ana Torres" in names()
+    path = world_copy / "actors.ttl"
+    path.write_text(path.read_text().replace('"Ana Torres"', '"Ana Torres-Ruiz"'))
+    time.sleep(0.01)
+    assert "Ana Torres-Ruiz" in names() and "Ana Torres" not in names()
+
+
+def test_bindings_go_in_a_values_block_at_the_head_of_where():
+    query = "# WHERE { in a comment\nSELECT ?x WHERE {\n ?x ?p ?v }"
+    bound = bind_values(query, {"v": ox.Literal('a "quoted" } value')})
+    assert bound.startswith("# WHERE { in a comment\nSELECT ?x WHERE { VALUES (?v) { (")
+    assert '"a \\"quoted\\" } value"' in bound
+    with pytest.raises(QueryError, match="bad parameter name"):
+        bind_values(query, {"v }": ox.Literal("x")})
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT * WHERE { ?s ?p ?o }", False),
+    ("PREFIX a: <http://a/> INSERT DATA { a:a a:b a:c }", True),
+    ("  delete where { ?s ?p ?o }", True),
+    ("# INSERT\nASK { ?s ?p ?o }", False),
+    ("BASE <http://x/> CLEAR DEFAULT", True),
+])
+def test_is_update(text, expected):
+    assert is_update(text) is expected
+
+
+def test_missing_and_empty_directories(tmp_path):
+    with pytest.raises(DataFileError, match="no such directory"):
+        LocalStore.open(tmp_path / "none", ONTOLOGY)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DataFileError, match="no .ttl files"):
+        LocalStore.open(tmp_path / "empty", ONTOLOGY)
+
+
+def test_files_load_into_named_graphs():
+    store = LocalStore.open(WORLD, ONTOLOGY)
+    graphs = {r["g"].value for r in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows}
+    assert {
+        "https://w3id.org/actorgraph/id/doc-world-report",
+        "https://w3id.org/actorgraph/graph/actors",
+        "https://w3id.org/actorgraph/graph/sources",
+        "https://w3id.org/actorgraph/graph/ontology/actorgraph",
+    } <= graphs
