@@ -60,12 +60,17 @@ SELECT ?statement ?s ?p ?o ?quote ?source ?sourceLabel ?assertedBy ?assertedByLa
   ?s a ?st . ?st rdfs:subClassOf* ag:Entity .
   ?o a ?ot . ?ot rdfs:subClassOf* ag:Entity .
   OPTIONAL { ?statement ag:quote ?quote }
-  OPTIONAL { ?statement ag:source ?source OPTIONAL { ?source rdfs:label ?sourceLabel FILTER(LANG(?sourceLabel) IN ("", "en")) } }
-  OPTIONAL { ?statement ag:assertedBy ?assertedBy OPTIONAL { ?assertedBy rdfs:label ?assertedByLabel FILTER(LANG(?assertedByLabel) IN ("", "en")) } }
-  OPTIONAL { ?statement ag:status ?status OPTIONAL { ?status skos:prefLabel ?statusLabel FILTER(LANG(?statusLabel) IN ("", "en")) } }
+  OPTIONAL { ?statement ag:source ?source
+             OPTIONAL { ?source rdfs:label ?sourceLabel FILTER(LANG(?sourceLabel) IN ("", "en")) } }
+  OPTIONAL { ?statement ag:assertedBy ?assertedBy
+             OPTIONAL { ?assertedBy rdfs:label ?assertedByLabel
+               FILTER(LANG(?assertedByLabel) IN ("", "en")) } }
+  OPTIONAL { ?statement ag:status ?status
+             OPTIONAL { ?status skos:prefLabel ?statusLabel FILTER(LANG(?statusLabel) IN ("", "en")) } }
   OPTIONAL { ?statement ag:reason ?reason }
   OPTIONAL { ?statement ag:role ?role }
-  OPTIONAL { ?statement ag:inEvent ?event OPTIONAL { ?event rdfs:label ?eventLabel FILTER(LANG(?eventLabel) IN ("", "en")) } }
+  OPTIONAL { ?statement ag:inEvent ?event
+             OPTIONAL { ?event rdfs:label ?eventLabel FILTER(LANG(?eventLabel) IN ("", "en")) } }
 }
 """
 
@@ -331,7 +336,7 @@ def _to_igraph(simple: nx.Graph):
     index = {n: i for i, n in enumerate(order)}
     edges = sorted((min(index[u], index[v]), max(index[u], index[v])) for u, v in simple.edges())
     g = ig.Graph(n=len(order), edges=edges, directed=False)
-    g.es["weight"] = [simple[order[a]][order[b]]["weight"] for a, b in edges]
+    g.es["weight"] = [simple[order[a]][order[b]].get("weight", 1) for a, b in edges]
     return g, order
 
 
@@ -510,9 +515,18 @@ def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, limit: int 
 def _edges_between(graph: nx.MultiDiGraph, u: str, v: str) -> list[tuple[str, str, dict]]:
     found = []
     for s, o in ((u, v), (v, u)):
-        for key, data in sorted((graph.get_edge_data(s, o) or {}).items()):
+        for _key, data in sorted((graph.get_edge_data(s, o) or {}).items()):
             found.append((s, o, data))
     return found
+
+
+def require_nodes(kg: KnowledgeGraph, graph: nx.MultiDiGraph, *iris: str) -> None:
+    """A UsageError naming the first entity that is not in the network (it has no relationship)."""
+    from .errors import UsageError
+
+    for iri in iris:
+        if iri not in graph:
+            raise UsageError(f"{kg.label(iri)} takes part in no relationship in this graph")
 
 
 def ego_network(graph: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
@@ -540,7 +554,7 @@ def ego_table(graph: nx.MultiDiGraph, center: str, depth: int = 1):
 
     ego = ego_network(graph, center, depth)
     rows = []
-    for s, o, key, data in ego.edges(keys=True, data=True):
+    for s, o, data in ego.edges(data=True):
         rows.append({
             "distance": max(ego.nodes[s]["distance"], ego.nodes[o]["distance"]),
             "subject": _node_label(ego, s),

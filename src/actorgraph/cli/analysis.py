@@ -79,11 +79,13 @@ def path_command(ctx, source: str, target: str, limit: int, as_of: str | None):
 
         actorgraph path "Nayib Bukele" "Élmer Canales Rivera"
     """
-    from ..network import shortest_paths
+    from ..network import require_nodes, shortest_paths
 
     kg = ctx.kg
     a, b = kg.resolve(source), kg.resolve(target)
-    return shortest_paths(kg.network(as_of=as_of), a, b, limit=limit)
+    graph = kg.network(as_of=as_of)
+    require_nodes(kg, graph, a, b)
+    return shortest_paths(graph, a, b, limit=limit)
 
 
 @cli.command("ego")
@@ -100,7 +102,10 @@ def ego_command(ctx, name: str, depth: int, as_of: str | None):
 
         actorgraph ego "Osiris Luna Meza" --depth 2
     """
-    from ..network import ego_table
+    from ..network import ego_table, require_nodes
 
     kg = ctx.kg
-    return ego_table(kg.network(as_of=as_of), kg.resolve(name), depth)
+    center = kg.resolve(name)
+    graph = kg.network(as_of=as_of)
+    require_nodes(kg, graph, center)
+    return ego_table(graph, center, depth)

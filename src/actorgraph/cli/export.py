@@ -95,7 +95,8 @@ def _make_command(name: str):
     command = pass_ctx(command)
     if fmt.network:
         command = click.option("--type", "types", multiple=True, metavar="TYPE",
-                               help="Only entities of this type (and its subtypes); repeat for more.")(command)
+                               help="Only entities of this type (and its subtypes); repeat for more."
+                               )(command)
         command = click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
                                help="Steps out from --ego.")(command)
         command = click.option("--ego", metavar="NAME", help="Only the network around this entity.")(command)
@@ -105,7 +106,8 @@ def _make_command(name: str):
     command = click.option("-o", "--output", metavar="FILE" if not required else "DIR|PREFIX",
                            required=required,
                            help="Where to write (default: standard output)." if not required
-                           else "A directory, or a prefix for PREFIX-nodes.csv and PREFIX-edges.csv.")(command)
+                           else "A directory, or a prefix for PREFIX-nodes.csv and PREFIX-edges.csv."
+                           )(command)
     export_group.command(name)(command)
 
 
@@ -116,7 +118,8 @@ for _name in ("html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples"
 @export_group.command("all")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write to [default: exports/].")
-@click.option("--check", is_flag=True, help="Write nothing; fail if any file differs from what would be written.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; fail if any file differs from what would be written.")
 @pass_ctx
 def export_all(ctx, output: Path | None, check: bool):
     """Regenerate every file of exports/: the network page, three ego networks, the timeline, GraphML, GEXF.

@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import networkx as nx
 
-# Every node and every edge (``source_document`` is the statements' ``source``: Gephi's edge table
-# already has Source and Target columns) carries every one of these, always of this type, so Gephi reads one column
-# per attribute with one type.
+# Every node and every edge carries every one of these, always of this type, so Gephi reads one column
+# per attribute with one type. ``source_document`` is the statements' ``source``: Gephi's edge table
+# already has Source and Target columns.
 NODE_FIELDS: dict[str, type] = {
     "label": str, "iri": str, "type": str, "type_label": str, "aliases": str, "colour": str, "shape": str,
 }
 EDGE_FIELDS: dict[str, type] = {
     "label": str, "relationship": str, "predicate": str, "colour": str, "statements": int,
     "statement_ids": str, "quote": str, "status": str, "status_label": str, "asserted_by": str,
-    "asserted_by_label": str, "source_document": str, "source_label": str, "point_in_time": str, "start_time": str,
-    "end_time": str, "reason": str, "role": str, "event": str, "event_label": str,
+    "asserted_by_label": str, "source_document": str, "source_label": str, "point_in_time": str,
+    "start_time": str, "end_time": str, "reason": str, "role": str, "event": str, "event_label": str,
 }
 
 

@@ -1,0 +1,305 @@
+# ruff: noqa: E501 - the expected tables are as wide as the terminal (COLUMNS=200)
+"""The projection (RDF -> networkx), the as-of rule, and the analysis commands on the fixture world."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from actorgraph.dates import parse_date
+from actorgraph.errors import BadDateError
+from actorgraph.network import holds_on, project
+
+AGID = "https://w3id.org/actorgraph/id/"
+AG = "https://w3id.org/actorgraph/ont#"
+
+
+# -- the projection -------------------------------------------------------------------------------
+
+
+def test_nodes_are_entities_in_relationships(world):
+    graph = project(world)
+    assert sorted(n.removeprefix(AGID) for n in graph.nodes) == [
+        "ana-torres", "bo-lind", "carl-mott", "freedonian-government", "harbor-gang",
+        "offer-house-prisoners", "sylvania",
+    ]
+    # Figures, statements, documents, the reporting party and untouched entities are not nodes.
+    for absent in ("fig-prisoners-5000", "st-torres-heads", "doc-world-report", "world-reporting",
+                   "freedonian-prisons", "freedonia", "arrest-of-red", "prosecutors"):
+        assert AGID + absent not in graph
+
+
+def test_node_attributes_come_from_the_ontology(world):
+    graph = project(world)
+    torres = graph.nodes[AGID + "ana-torres"]
+    assert torres == {
+        "label": "Ana Torres", "type": AG + "Person", "type_label": "person",
+        "aliases": ["President Torres", "Torres"], "colour": "#1f77b4", "shape": "dot",
+    }
+    government = graph.nodes[AGID + "freedonian-government"]
+    # The English label, not the Spanish one; the most specific class, styled by the ontology.
+    assert government["label"] == "Freedonian government"
+    assert (government["type"], government["colour"], government["shape"]) == (AG + "GovernmentBody",
+                                                                            "#2ca02c", "box")
+    assert graph.nodes[AGID + "sylvania"]["shape"] == "triangle"
+
+
+def test_edges_are_relationships_keyed_by_local_name_with_evidence(world):
+    graph = project(world)
+    assert graph.number_of_edges() == 7
+    keys = sorted(k for _, _, k in graph.edges(keys=True))
+    assert keys == ["arrestedIn", "heads", "holdsOfficeIn", "leaderOf", "negotiatedWith", "offered",
+                    "releasedBy"]
+    # Two relationships between the same pair stay two edges.
+    assert sorted(graph[AGID + "carl-mott"][AGID + "freedonian-government"]) == ["negotiatedWith",
+                                                                                 "releasedBy"]
+    edge = graph.edges[AGID + "ana-torres", AGID + "offer-house-prisoners", "offered"]
+    assert edge["predicate"] == AG + "offered"
+    assert (edge["relationship"], edge["edge_label"], edge["colour"]) == ("offered", "offered", "#e377c2")
+    assert edge["evidence"] == [{
+        "statement": AGID + "st-torres-offered",
+        "quote": '"It is an offer, not an agreement," said Minister Bo Lind of Sylvania on Tuesday.',
+        "source": AGID + "doc-world-report", "source_label": "World report",
+        "asserted_by": AGID + "bo-lind", "asserted_by_label": "Bo Lind",
+        "status": AG + "Offered", "status_label": "offered",
+        "reason": None, "role": None, "event": None, "event_label": None,
+        "point_in_time": "2025-02-04", "point_in_time_precision": "day", "point_in_time_inferred": True,
+        "point_in_time_basis": '"Tuesday" in a report of February 2025.',
+        "start_time": None, "start_time_precision": None, "start_time_inferred": None,
+        "start_time_basis": None,
+        "end_time": None, "end_time_precision": None, "end_time_inferred": None, "end_time_basis": None,
+    }]
+    # Flattened copies for tables and files.
+    assert edge["quote"] == edge["evidence"][0]["quote"]
+    assert (edge["status_label"], edge["asserted_by_label"], edge["point_in_time"]) == ("offered", "Bo Lind",
+                                                                                      "2025-02-04")
+    arrest = graph.edges[AGID + "carl-mott", AGID + "sylvania", "arrestedIn"]
+    assert (arrest["event_label"], arrest["evidence"][0]["point_in_time_precision"]) == (
+        "Arrest of Carl Mott in Sylvania", "month")
+
+
+def test_kg_network_is_the_projection(world):
+    assert sorted(world.network().edges(keys=True)) == sorted(project(world).edges(keys=True))
+
+
+# -- as of a date -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("as_of", "expected"), [
+    ("2020", {"heads", "holdsOfficeIn", "leaderOf"}),                      # only the undated ones
+    ("2021-02", {"heads", "holdsOfficeIn", "leaderOf"}),                   # March 2021 is still ahead
+    ("2021-03-31", {"heads", "holdsOfficeIn", "leaderOf", "negotiatedWith"}),  # within March 2021
+    ("2021", {"heads", "holdsOfficeIn", "leaderOf", "negotiatedWith"}),    # the year holds March
+    ("2022-01-01", {"heads", "holdsOfficeIn", "leaderOf", "negotiatedWith", "releasedBy"}),  # "2022" holds
+    ("2025-02-03", {"heads", "holdsOfficeIn", "leaderOf", "negotiatedWith", "releasedBy", "arrestedIn"}),
+    ("2025-02-04", {"heads", "holdsOfficeIn", "leaderOf", "negotiatedWith", "releasedBy", "arrestedIn",
+                    "offered"}),
+])
+def test_as_of_keeps_what_holds_on_the_date(world, as_of, expected):
+    graph = project(world, as_of=as_of)
+    assert {k for _, _, k in graph.edges(keys=True)} == expected
+    assert graph.graph["as_of"] == as_of
+    # Nodes left without a relationship go too.
+    assert all(graph.degree(n) for n in graph.nodes)
+
+
+def test_as_of_drops_the_offer_and_its_offer_node(world):
+    graph = project(world, as_of="2024")
+    assert AGID + "offer-house-prisoners" not in graph
+
+
+def test_holds_on_start_and_end_with_precision():
+    span = {"start_time": "2021-07", "end_time": "2022", "point_in_time": None}
+    assert holds_on(span, parse_date("2021-07-01"))
+    assert holds_on(span, parse_date("2021-06-30")) is False      # before July begins
+    assert holds_on(span, parse_date("2022-12-31"))                # "2022" lasts all year
+    assert holds_on(span, parse_date("2023-01-01")) is False      # over
+    assert holds_on(span, parse_date("2021"))                      # the year overlaps July
+    assert holds_on({}, parse_date("1900"))                        # undated: kept
+
+
+def test_bad_as_of_date_is_a_usage_error(world):
+    with pytest.raises(BadDateError):
+        project(world, as_of="2021-13")
+
+
+# -- the analysis commands, exact output ------------------------------------------------------------
+
+CENTRALITY = """\
+Centrality, ranked by pagerank
+
+  rank   name                                     type                    degree   neighbours   betweenness   pagerank
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  1      Carl Mott                                person                  4        3            0.6           0.2665
+  2      Freedonian government                    government body         4        3            0.7333        0.2645
+  3      Ana Torres                               person                  2        2            0.3333        0.15
+  4      Offer to house prisoners from Sylvania   offer                   1        1            0             0.0852
+  5      Harbor Gang                              criminal organisation   1        1            0             0.0781
+  5      Sylvania                                 country                 1        1            0             0.0781
+  7      Bo Lind                                  person                  1        1            0             0.0776
+"""
+
+CENTRALITY_BETWEENNESS = """\
+Centrality, ranked by betweenness
+
+  rank   name                    type              degree   neighbours   betweenness   pagerank
+ ───────────────────────────────────────────────────────────────────────────────────────────────
+  1      Freedonian government   government body   4        3            0.7333        0.2645
+  2      Carl Mott               person            4        3            0.6           0.2665
+  3      Ana Torres              person            2        2            0.3333        0.15
+"""
+
+BROKERS = """\
+Brokers
+
+  name                                     type                    articulation point   bridges to                                                      betweenness
+ ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  Freedonian government                    government body         yes                  Ana Torres; Bo Lind; Carl Mott                                  0.7333
+  Carl Mott                                person                  yes                  Freedonian government; Harbor Gang; Sylvania                    0.6
+  Ana Torres                               person                  yes                  Freedonian government; Offer to house prisoners from Sylvania   0.3333
+  Bo Lind                                  person                  no                   Freedonian government                                           0
+  Harbor Gang                              criminal organisation   no                   Carl Mott                                                       0
+  Offer to house prisoners from Sylvania   offer                   no                   Ana Torres                                                      0
+  Sylvania                                 country                 no                   Carl Mott                                                       0
+
+note: 3 articulation point(s), 6 bridge(s)
+"""
+
+COMMUNITIES = """\
+Communities (Louvain, seed 42)
+
+  community   size   members
+ ─────────────────────────────────────────────────────────────────────────────────────
+  1           5      Bo Lind; Carl Mott; Freedonian government; Harbor Gang; Sylvania
+  2           2      Ana Torres; Offer to house prisoners from Sylvania
+"""
+
+PATH = """\
+Shortest paths from Ana Torres to Carl Mott
+
+  path   step   subject      relationship      object                  status     asserted by                  quote
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  1      1      Ana Torres   heads             Freedonian government   reported   the report's own reporting   Torres heads the Freedonian government.
+  1      2      Carl Mott    negotiated with   Freedonian government   alleged    prosecutors                  Mott negotiated with the Freedonian government in March 2021, according to prosecutors.
+  1      2      Carl Mott    released by       Freedonian government   reported   the report's own reporting   Red was released by the Freedonian government in 2022
+
+note: 1 shortest path(s) of 2 step(s); direction shown as asserted
+"""
+
+EGO = """\
+Ego network of Bo Lind (depth 2)
+
+  distance   subject      relationship      object                  status     quote
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  1          Bo Lind      holds office in   Freedonian government   reported   Minister Bo Lind of Sylvania
+  2          Ana Torres   heads             Freedonian government   reported   Torres heads the Freedonian government.
+  2          Carl Mott    negotiated with   Freedonian government   alleged    Mott negotiated with the Freedonian government in March 2021, according to prosecutors.
+  2          Carl Mott    released by       Freedonian government   reported   Red was released by the Freedonian government in 2022
+
+note: 4 entities and 4 relationships within 2 step(s) of Bo Lind
+"""
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["centrality"], CENTRALITY),
+    (["centrality", "--by", "betweenness", "--top", "3"], CENTRALITY_BETWEENNESS),
+    (["brokers"], BROKERS),
+    (["communities"], COMMUNITIES),
+    (["path", "Torres", "Red"], PATH),
+    (["ego", "Minister Lind", "--depth", "2"], EGO),
+], ids=["centrality", "centrality-betweenness", "brokers", "communities", "path", "ego"])
+def test_analysis_table_output(invoke, args, expected):
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert result.output == expected
+
+
+def test_centrality_json(invoke):
+    data = json.loads(invoke("centrality", "--format", "json").output)
+    assert data["columns"] == ["rank", "name", "type", "degree", "neighbours", "betweenness", "pagerank"]
+    first = data["rows"][0]
+    assert (first["name"], first["rank"], first["degree"], first["betweenness"]) == ("Carl Mott", 1, 4, 0.6)
+    assert first["iri"] == AGID + "carl-mott"
+    assert sum(row["pagerank"] for row in data["rows"]) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_brokers_and_communities_json(invoke):
+    brokers = json.loads(invoke("brokers", "--format", "json").output)
+    assert [r["name"] for r in brokers["rows"] if r["articulation point"]] == [
+        "Freedonian government", "Carl Mott", "Ana Torres"]
+    assert brokers["notes"] == ["3 articulation point(s), 6 bridge(s)"]
+    communities = json.loads(invoke("communities", "--format", "json").output)
+    assert [r["members"] for r in communities["rows"]] == [
+        ["Bo Lind", "Carl Mott", "Freedonian government", "Harbor Gang", "Sylvania"],
+        ["Ana Torres", "Offer to house prisoners from Sylvania"]]
+
+
+def test_communities_are_deterministic(world):
+    from actorgraph.network import communities
+
+    runs = {json.dumps(communities(project(world)).rows) for _ in range(3)}
+    assert len(runs) == 1
+
+
+def test_path_json_walks_either_way_and_keeps_direction(invoke):
+    data = json.loads(invoke("path", "Harbor Gang", "Bo Lind", "--format", "json").output)
+    steps = [(r["step"], r["subject"], r["relationship"], r["object"]) for r in data["rows"]]
+    assert steps == [
+        (1, "Carl Mott", "leader of", "Harbor Gang"),
+        (2, "Carl Mott", "negotiated with", "Freedonian government"),
+        (2, "Carl Mott", "released by", "Freedonian government"),
+        (3, "Bo Lind", "holds office in", "Freedonian government"),
+    ]
+    assert all(r["quote"] for r in data["rows"])
+    assert data["rows"][0]["statements"] == [AGID + "st-mott-leads"]
+
+
+def test_path_as_of_and_csv(invoke):
+    # Before March 2021 Carl Mott has no tie to the government: no path.
+    result = invoke("path", "Torres", "Red", "--as-of", "2021-02")
+    assert result.exit_code == 0
+    assert result.output == ("Shortest paths from Ana Torres to Carl Mott: no results\n"
+                             "note: no path: they are not connected\n")
+    csv_out = invoke("path", "Torres", "Red", "--format", "csv").output.splitlines()
+    assert csv_out[0] == "path,step,subject,relationship,object,status,asserted by,quote"
+    assert len(csv_out) == 4
+
+
+def test_ego_json_depth_zero(invoke):
+    data = json.loads(invoke("ego", "Red", "--depth", "0", "--format", "json").output)
+    assert data["rows"] == []
+    assert data["notes"] == ["1 entities and 0 relationships within 0 step(s) of Carl Mott"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["path", "Torres", "Nobody"], "actorgraph: error: unknown name 'Nobody'"),
+    (["ego", "the report's own reporting"],
+     "actorgraph: error: the report's own reporting takes part in no relationship in this graph"),
+    (["centrality", "--as-of", "2021-13"], "actorgraph: error: bad date '2021-13': month must be in 1..12"),
+])
+def test_analysis_errors_are_one_line(invoke, args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [message] or result.output.startswith(message)
+
+
+def test_large_graphs_say_they_used_igraph():
+    import networkx as nx
+
+    from actorgraph.network import IGRAPH_THRESHOLD, betweenness, brokers, communities
+
+    ring = nx.MultiDiGraph()
+    n = IGRAPH_THRESHOLD + 10
+    for i in range(n):
+        ring.add_node(f"n{i}", label=f"n{i}", type_label="person")
+    for i in range(n):
+        ring.add_edge(f"n{i}", f"n{(i + 1) % n}", key="knows")
+    values, notes = betweenness(nx.Graph(ring.to_undirected()))
+    exact = nx.betweenness_centrality(nx.Graph(ring.to_undirected()))
+    assert values["n0"] == pytest.approx(exact["n0"])
+    assert "igraph" in notes[0]
+    assert any("igraph" in note for note in brokers(ring).notes)
+    first = communities(ring).rows
+    assert any("igraph" in note for note in communities(ring).notes)
+    assert communities(ring).rows == first
