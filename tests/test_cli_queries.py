@@ -106,10 +106,12 @@ def test_between_gives_direct_links_and_paths_with_quotes(invoke):
     assert kinds.count("relationship") == 2
     assert all(r["quote"] for r in data["rows"])
     data = rows(invoke, "between", "Carl Mott", "Ana Torres")
-    assert [r["link"] for r in data["rows"]] == [
-        "Carl Mott → negotiated with → Freedonian government",
-        "Ana Torres → heads → Freedonian government",
+    assert [(r["kind"], r["via"], r["link"]) for r in data["rows"]] == [
+        ("path 1", "step 1", "Carl Mott → negotiated with → Freedonian government"),
+        ("path 1", "step 1", "Carl Mott → released by → Freedonian government"),
+        ("path 1", "step 2", "Ana Torres → heads → Freedonian government"),
     ]
+    assert data["notes"] == ["1 shortest path(s) of 2 step(s); direction shown as asserted"]
 
 
 def test_sanctions_and_search_json(invoke):

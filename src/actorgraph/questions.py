@@ -101,37 +101,6 @@ def profile(kg: KnowledgeGraph, name: str) -> Document:
     )
 
 
-def _paths(kg: KnowledgeGraph, a: str, b: str, limit: int) -> list[list[dict[str, Any]]]:
-    """Shortest paths between two nodes of the projection, ignoring direction; each hop keeps its
-    real direction and the evidence of its first statement."""
-    import itertools
-
-    import networkx as nx
-
-    graph = kg.network()
-    if a not in graph or b not in graph or a == b:
-        return []
-    undirected = nx.Graph(graph.to_undirected(as_view=True))
-    try:
-        node_paths = list(itertools.islice(nx.all_shortest_paths(undirected, a, b), limit))
-    except nx.NetworkXNoPath:
-        return []
-    result = []
-    for nodes in sorted(node_paths, key=lambda p: [graph.nodes[n].get("label", n) for n in p]):
-        hops = []
-        for u, v in itertools.pairwise(nodes):
-            forward = graph.get_edge_data(u, v) or {}
-            edges = forward or graph.get_edge_data(v, u) or {}
-            source, target = (u, v) if forward else (v, u)
-            key = sorted(edges)[0]
-            evidence = edges[key]["evidence"][0]
-            hops.append({"link": f"{graph.nodes[source]['label']} → {edges[key]['relationship']} → "
-                                 f"{graph.nodes[target]['label']}",
-                         **_evidence(evidence), "statement": evidence["statement"]})
-        result.append(hops)
-    return result
-
-
 def search(kg: KnowledgeGraph, text: str, limit: int = 10) -> Table:
     """Names and aliases like ``text``, ignoring case and accents, with scores (100 = exact)."""
     matches = kg.names.search(text, limit=limit)
@@ -245,15 +214,20 @@ def between(kg: KnowledgeGraph, a: str, b: str, max_paths: int = 10) -> Table:
     for row in kg.named("between", a=kg.label(a_iri), b=kg.label(b_iri)):
         rows.append({"kind": row["kind"], "via": row.get("event_label") or "", "link": _claim(row),
                      **_evidence(row), "statement": row["statement"]})
+    from .network import shortest_paths
+
+    graph = kg.network()
     notes = []
-    paths = _paths(kg, a_iri, b_iri, max_paths)
-    for number, hops in enumerate(paths, 1):
-        for hop in hops:
-            rows.append({"kind": f"path {number}", "via": f"{len(hops)} hops", **hop})
-    if not paths:
-        notes.append(f"no path links {kg.label(a_iri)} and {kg.label(b_iri)} in the network")
-    elif len(paths) == max_paths:
-        notes.append(f"showing the first {max_paths} shortest paths")
+    if a_iri in graph and b_iri in graph and a_iri != b_iri:
+        paths = shortest_paths(graph, a_iri, b_iri, limit=max_paths)
+        for hop in paths.rows:
+            rows.append({"kind": f"path {hop['path']}", "via": f"step {hop['step']}",
+                         "link": f"{hop['subject']} → {hop['relationship']} → {hop['object']}",
+                         "quote": hop["quote"], "asserted by": hop["asserted by"], "status": hop["status"],
+                         "source": hop.get("source"), "statement": hop["statements"]})
+        notes.extend(paths.notes)
+    else:
+        notes.append(f"no path: {kg.label(a_iri)} and {kg.label(b_iri)} are not both in the network")
     return Table(["kind", "via", "link", *EVIDENCE_COLUMNS], rows,
                  title=f"between {kg.label(a_iri)} and {kg.label(b_iri)}", notes=notes)
 

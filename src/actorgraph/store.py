@@ -277,7 +277,7 @@ def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
             shutil.rmtree(target, ignore_errors=True)
             os.replace(building, target)
         finally:
-            shutil.rmtree(building, ignore_errors=True)
+            _remove(building)
         _prune(root, keep=key)
     return ox.Store.read_only(str(target / "db"))
 
@@ -290,6 +290,17 @@ def _build(path: Path, files: list[Path], ontology_dir: Path) -> None:
     finally:
         # Close the database even when parsing fails (a traceback would otherwise keep it open).
         del store
+
+
+def _remove(path: Path, attempts: int = 50) -> None:
+    """Remove a directory, retrying: the bulk loader's threads may still be writing after a failure."""
+    import time
+
+    for _ in range(attempts):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        time.sleep(0.05)
 
 
 def _prune(root: Path, keep: str, limit: int = 3) -> None:
