@@ -110,8 +110,11 @@ def test_missing_quote(invoke, world_copy):
 def test_empty_quote(invoke, world_copy):
     edit(world_copy / REPORT, '"Torres heads the Freedonian government."', '"  "')
     (line,) = failing(invoke, world_copy)
-    assert fields(line)[:3] == ["agid:st-torres-heads", "ag:quote",
-                                'ag:quote must be a non-empty plain string (no language tag, not blank): "  "']
+    assert fields(line)[:3] == [
+        "agid:st-torres-heads",
+        "ag:quote",
+        'ag:quote must be a non-empty plain string (no language tag, not blank): "  "',
+    ]
 
 
 def test_quote_not_in_source(invoke, world_copy):
@@ -126,41 +129,62 @@ def test_quote_not_in_source(invoke, world_copy):
 def test_quote_with_straightened_quotation_marks_gets_a_hint(invoke, world_copy):
     text = world_copy / "sources" / "world-report.txt"
     edit(text, '"It is an offer, not an agreement,"', "“It is an offer, not an agreement,”")
-    edit(world_copy / "sources.ttl", "64c012be9f80983686999451149e0d1999ddddbe5ad540257d2a5ccc8788f729",
-         hashlib.sha256(text.read_bytes()).hexdigest())
+    edit(
+        world_copy / "sources.ttl",
+        "64c012be9f80983686999451149e0d1999ddddbe5ad540257d2a5ccc8788f729",
+        hashlib.sha256(text.read_bytes()).hexdigest(),
+    )
     (line,) = failing(invoke, world_copy)
     assert fields(line)[:2] == ["agid:st-torres-offered", "ag:quote"]
     assert "differs only in quotation marks" in line
 
 
 def test_statement_without_source_asserter_or_status(invoke, world_copy):
-    edit(world_copy / REPORT,
-         "ag:quote \"Carl Mott, known as Red, leads the Harbor Gang.\" ;\n"
-         "    ag:source agid:doc-world-report ; ag:assertedBy agid:world-reporting ; ag:status ag:Reported .",
-         "ag:quote \"Carl Mott, known as Red, leads the Harbor Gang.\" .")
+    edit(
+        world_copy / REPORT,
+        'ag:quote "Carl Mott, known as Red, leads the Harbor Gang." ;\n'
+        "    ag:source agid:doc-world-report ; ag:assertedBy agid:world-reporting ; ag:status ag:Reported .",
+        'ag:quote "Carl Mott, known as Red, leads the Harbor Gang." .',
+    )
     lines = failing(invoke, world_copy)
     assert [fields(line)[:2] for line in lines] == [
-        ["agid:st-mott-leads", "ag:assertedBy"], ["agid:st-mott-leads", "ag:source"],
-        ["agid:st-mott-leads", "ag:status"]]
+        ["agid:st-mott-leads", "ag:assertedBy"],
+        ["agid:st-mott-leads", "ag:source"],
+        ["agid:st-mott-leads", "ag:status"],
+    ]
 
 
 def test_status_must_be_a_status(invoke, world_copy):
-    edit(world_copy / REPORT, "agid:prosecutors ; ag:status ag:Alleged", "agid:prosecutors ; ag:status ag:Offer")
+    edit(
+        world_copy / REPORT,
+        "agid:prosecutors ; ag:status ag:Alleged",
+        "agid:prosecutors ; ag:status ag:Offer",
+    )
     (line,) = failing(invoke, world_copy)
-    assert fields(line)[:3] == ["agid:st-mott-negotiated", "ag:status",
-                                "ag:status must be one of the ag:Status values in the ontology: ag:Offer"]
+    assert fields(line)[:3] == [
+        "agid:st-mott-negotiated",
+        "ag:status",
+        "ag:status must be one of the ag:Status values in the ontology: ag:Offer",
+    ]
 
 
 def test_asserted_by_must_be_an_actor(invoke, world_copy):
     edit(world_copy / REPORT, "ag:assertedBy agid:prosecutors", "ag:assertedBy agid:freedonian-prisons")
     lines = failing(invoke, world_copy)
     assert [fields(line)[:3] for line in lines] == [
-        ["agid:st-mott-negotiated", "ag:assertedBy", "ag:assertedBy must be an ag:Actor: agid:freedonian-prisons"]]
+        [
+            "agid:st-mott-negotiated",
+            "ag:assertedBy",
+            "ag:assertedBy must be an ag:Actor: agid:freedonian-prisons",
+        ]
+    ]
 
 
 def test_predicate_must_be_a_relationship_type(invoke, world_copy):
     report = world_copy / REPORT
-    edit(report, "agid:carl-mott ag:leaderOf agid:harbor-gang .", "agid:carl-mott ag:colour agid:harbor-gang .")
+    edit(
+        report, "agid:carl-mott ag:leaderOf agid:harbor-gang .", "agid:carl-mott ag:colour agid:harbor-gang ."
+    )
     edit(report, "rdf:predicate ag:leaderOf", "rdf:predicate ag:colour")
     lines = failing(invoke, world_copy)
     assert [fields(line)[:2] for line in lines] == [["agid:st-mott-leads", "rdf:predicate"]]
@@ -188,20 +212,30 @@ def test_statement_without_direct_triple(invoke, world_copy):
 
 def test_subject_outside_the_relationship_domain(invoke, world_copy):
     report = world_copy / REPORT
-    edit(report, "agid:ana-torres ag:heads agid:freedonian-government .",
-         "agid:freedonia ag:heads agid:freedonian-government .")
-    edit(report, "rdf:subject agid:ana-torres ; rdf:predicate ag:heads",
-         "rdf:subject agid:freedonia ; rdf:predicate ag:heads")
+    edit(
+        report,
+        "agid:ana-torres ag:heads agid:freedonian-government .",
+        "agid:freedonia ag:heads agid:freedonian-government .",
+    )
+    edit(
+        report,
+        "rdf:subject agid:ana-torres ; rdf:predicate ag:heads",
+        "rdf:subject agid:freedonia ; rdf:predicate ag:heads",
+    )
     (line,) = failing(invoke, world_copy)
     assert fields(line)[:3] == [
-        "agid:st-torres-heads", "rdf:subject",
-        "ag:heads needs a ag:Person as its subject, but agid:freedonia is ag:Country"]
+        "agid:st-torres-heads",
+        "rdf:subject",
+        "ag:heads needs a ag:Person as its subject, but agid:freedonia is ag:Country",
+    ]
 
 
 # -- dates ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", ['"2021-13"^^xsd:gYearMonth', '"2021-3"^^xsd:gYearMonth', '"21-03"^^xsd:gYearMonth'])
+@pytest.mark.parametrize(
+    "bad", ['"2021-13"^^xsd:gYearMonth', '"2021-3"^^xsd:gYearMonth', '"21-03"^^xsd:gYearMonth']
+)
 def test_ill_typed_month(invoke, world_copy, bad):
     edit(world_copy / REPORT, '"2021-03"^^xsd:gYearMonth', bad)
     assert failing(invoke, world_copy) == [
@@ -224,8 +258,11 @@ def test_untyped_date_value(invoke, world_copy):
 
 
 def test_precision_that_does_not_match_the_datatype(invoke, world_copy):
-    edit(world_copy / REPORT, '"2022"^^xsd:gYear ; ag:precision time:unitYear',
-         '"2022"^^xsd:gYear ; ag:precision time:unitMonth')
+    edit(
+        world_copy / REPORT,
+        '"2022"^^xsd:gYear ; ag:precision time:unitYear',
+        '"2022"^^xsd:gYear ; ag:precision time:unitMonth',
+    )
     assert failing(invoke, world_copy) == [
         "agid:st-mott-released  ag:pointInTime/ag:precision  precision time:unitMonth does not match the "
         "date's datatype (xsd:date needs time:unitDay, xsd:gYearMonth time:unitMonth, xsd:gYear "
@@ -244,20 +281,29 @@ def test_inferred_date_needs_its_basis(invoke, world_copy):
     edit(world_copy / REPORT, ' ag:inferenceBasis "\\"Tuesday\\" in a report of February 2025."', "")
     (line,) = failing(invoke, world_copy)
     assert fields(line)[:3] == [
-        "agid:st-torres-offered", "ag:pointInTime",
-        "an inferred date (ag:inferred true) needs ag:inferenceBasis: how it was worked out"]
+        "agid:st-torres-offered",
+        "ag:pointInTime",
+        "an inferred date (ag:inferred true) needs ag:inferenceBasis: how it was worked out",
+    ]
 
 
 def test_date_must_say_whether_it_was_inferred(invoke, world_copy):
-    edit(world_copy / REPORT, 'ag:precision time:unitYear ;\n        ag:inferred false ]', "ag:precision time:unitYear ]")
+    edit(
+        world_copy / REPORT,
+        "ag:precision time:unitYear ;\n        ag:inferred false ]",
+        "ag:precision time:unitYear ]",
+    )
     lines = failing(invoke, world_copy)
     assert [fields(line)[:2] for line in lines] == [["agid:st-mott-released", "ag:pointInTime/ag:inferred"]]
 
 
 def test_start_after_end(invoke, world_copy):
-    edit(world_copy / REPORT, "ag:pointInTime [ a ag:DateValue ; ag:dateValue \"2022\"^^xsd:gYear",
-         "ag:endTime [ a ag:DateValue ; ag:dateValue \"2021\"^^xsd:gYear ; ag:precision time:unitYear ; "
-         "ag:inferred false ] ;\n    ag:startTime [ a ag:DateValue ; ag:dateValue \"2022\"^^xsd:gYear")
+    edit(
+        world_copy / REPORT,
+        'ag:pointInTime [ a ag:DateValue ; ag:dateValue "2022"^^xsd:gYear',
+        'ag:endTime [ a ag:DateValue ; ag:dateValue "2021"^^xsd:gYear ; ag:precision time:unitYear ; '
+        'ag:inferred false ] ;\n    ag:startTime [ a ag:DateValue ; ag:dateValue "2022"^^xsd:gYear',
+    )
     (line,) = failing(invoke, world_copy)
     assert fields(line)[:3] == ["agid:st-mott-released", "ag:startTime", "starts (2022) after it ends (2021)"]
 
@@ -267,7 +313,11 @@ def test_sanction_listing_needs_issuer_and_date(invoke, world_copy):
     lines = failing(invoke, world_copy)
     assert [fields(line)[:3] for line in lines] == [
         ["agid:st-mott-leads", "-", "a sanction listing needs a date (ag:pointInTime or ag:startTime)"],
-        ["agid:st-mott-leads", "ag:issuedBy", "a sanction listing needs ag:issuedBy: the authority that imposed it"],
+        [
+            "agid:st-mott-leads",
+            "ag:issuedBy",
+            "a sanction listing needs ag:issuedBy: the authority that imposed it",
+        ],
     ]
 
 
@@ -286,18 +336,24 @@ def test_dangling_reference(invoke, world_copy):
 
 def test_dangling_reference_in_a_direct_triple(invoke, world_copy):
     report = world_copy / REPORT
-    edit(report, "agid:carl-mott ag:leaderOf agid:harbor-gang .", "agid:carl-mott ag:leaderOf agid:harbour-gang .")
+    edit(
+        report,
+        "agid:carl-mott ag:leaderOf agid:harbor-gang .",
+        "agid:carl-mott ag:leaderOf agid:harbour-gang .",
+    )
     edit(report, "rdf:object agid:harbor-gang", "rdf:object agid:harbour-gang")
     lines = failing(invoke, world_copy)
     assert ["agid:harbour-gang", "rdf:type", "is used but never described (no rdf:type)"] in [
-        fields(line)[:3] for line in lines]
+        fields(line)[:3] for line in lines
+    ]
 
 
 def test_undefined_ontology_term(invoke, world_copy):
     edit(world_copy / "actors.ttl", "agid:sylvania a ag:Country", "agid:sylvania a ag:Kountry")
     lines = failing(invoke, world_copy)
     assert ["ag:Kountry", "-", "is not defined in the ontology (a typo, or a term to add there?)"] in [
-        fields(line)[:3] for line in lines]
+        fields(line)[:3] for line in lines
+    ]
 
 
 def test_typo_in_a_known_vocabulary(invoke, world_copy):
@@ -305,13 +361,20 @@ def test_typo_in_a_known_vocabulary(invoke, world_copy):
     lines = failing(invoke, world_copy)
     assert [fields(line)[:3] for line in lines] == [
         ["agid:sylvania", "rdfs:label", "an entity needs an rdfs:label"],
-        ["rdfs:lable", "-", "is not a term of the vocabulary <http://www.w3.org/2000/01/rdf-schema#> (a typo?)"],
+        [
+            "rdfs:lable",
+            "-",
+            "is not a term of the vocabulary <http://www.w3.org/2000/01/rdf-schema#> (a typo?)",
+        ],
     ]
 
 
 def test_entity_needs_a_label(invoke, world_copy):
-    edit(world_copy / "actors.ttl", 'agid:prison-monitor a ag:Monitor ; rdfs:label "Prison Monitor" .',
-         "agid:prison-monitor a ag:Monitor .")
+    edit(
+        world_copy / "actors.ttl",
+        'agid:prison-monitor a ag:Monitor ; rdfs:label "Prison Monitor" .',
+        "agid:prison-monitor a ag:Monitor .",
+    )
     assert failing(invoke, world_copy) == [
         f"agid:prison-monitor  rdfs:label  an entity needs an rdfs:label  ({world_copy / 'actors.ttl'}:12)"
     ]
@@ -320,14 +383,21 @@ def test_entity_needs_a_label(invoke, world_copy):
 def test_figure_needs_unit_measure_and_describes_statement(invoke, world_copy):
     report = world_copy / REPORT
     edit(report, 'ag:value 4200 ; ag:unit "people" ; ag:measures ag:PrisonPopulation ;', "ag:value 4200 ;")
-    edit(report, "agid:st-fig-prisoners-4200 a ag:Statement ;\n"
-                 "    rdf:subject agid:fig-prisoners-4200 ; rdf:predicate ag:describes ;",
-         "agid:st-fig-prisoners-4200 a ag:Statement ;\n"
-         "    rdf:subject agid:fig-prisoners-5000 ; rdf:predicate ag:describes ;")
+    edit(
+        report,
+        "agid:st-fig-prisoners-4200 a ag:Statement ;\n"
+        "    rdf:subject agid:fig-prisoners-4200 ; rdf:predicate ag:describes ;",
+        "agid:st-fig-prisoners-4200 a ag:Statement ;\n"
+        "    rdf:subject agid:fig-prisoners-5000 ; rdf:predicate ag:describes ;",
+    )
     lines = failing(invoke, world_copy)
     got = {tuple(fields(line)[:2]) for line in lines}
-    assert {("agid:fig-prisoners-4200", "ag:unit"), ("agid:fig-prisoners-4200", "ag:measures"),
-            ("agid:fig-prisoners-4200", "^rdf:subject"), ("agid:fig-prisoners-4200", "ag:describes")} == got
+    assert {
+        ("agid:fig-prisoners-4200", "ag:unit"),
+        ("agid:fig-prisoners-4200", "ag:measures"),
+        ("agid:fig-prisoners-4200", "^rdf:subject"),
+        ("agid:fig-prisoners-4200", "ag:describes"),
+    } == got
 
 
 # -- source documents ---------------------------------------------------------------------------
@@ -355,13 +425,19 @@ def test_source_text_outside_the_graph_directory(invoke, world_copy, tmp_path):
     shutil.copy(WORLD / "sources" / "world-report.txt", tmp_path / "elsewhere.txt")
     edit(world_copy / "sources.ttl", '"sources/world-report.txt"', '"../elsewhere.txt"')
     (line,) = failing(invoke, world_copy)
-    assert fields(line)[:3] == ["agid:doc-world-report", "ag:textFile",
-                                'the text file must be inside the graph directory: "../elsewhere.txt"']
+    assert fields(line)[:3] == [
+        "agid:doc-world-report",
+        "ag:textFile",
+        'the text file must be inside the graph directory: "../elsewhere.txt"',
+    ]
 
 
 def test_source_document_needs_its_digest(invoke, world_copy):
-    edit(world_copy / "sources.ttl",
-         '    ag:sha256 "64c012be9f80983686999451149e0d1999ddddbe5ad540257d2a5ccc8788f729" ;\n', "")
+    edit(
+        world_copy / "sources.ttl",
+        '    ag:sha256 "64c012be9f80983686999451149e0d1999ddddbe5ad540257d2a5ccc8788f729" ;\n',
+        "",
+    )
     (line,) = failing(invoke, world_copy)
     assert fields(line)[:2] == ["agid:doc-world-report", "ag:sha256"]
 
@@ -374,13 +450,18 @@ def test_malformed_turtle(invoke, world_copy):
     result = invoke("validate", graph=world_copy)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == (f"actorgraph: error: {world_copy / 'actors.ttl'}:8: "
-                             "A dot is expected at the end of statements\n")
+    assert result.stderr == (
+        f"actorgraph: error: {world_copy / 'actors.ttl'}:8: A dot is expected at the end of statements\n"
+    )
     assert "Traceback" not in result.output
 
 
 def test_malformed_turtle_raises_parse_error(world_copy):
-    edit(world_copy / REPORT, '"Torres heads the Freedonian government." ;', '"Torres heads the Freedonian government. ;')
+    edit(
+        world_copy / REPORT,
+        '"Torres heads the Freedonian government." ;',
+        '"Torres heads the Freedonian government. ;',
+    )
     with pytest.raises(ParseError) as caught:
         validate(world_copy, ONTOLOGY)
     assert caught.value.path == str(world_copy / REPORT)
