@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from golden_tables import EXPECTED
 
 from actorgraph.cli import cli
+from golden_tables import EXPECTED
 
 ID = "https://w3id.org/actorgraph/id/"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from readme_tour import README, ROOT, blocks, run
 
 PAIRS = [pair for _, pairs in blocks(README.read_text()) for pair in pairs]

@@ -76,7 +76,11 @@ def test_stale_cache_never_answers_through_the_cli(invoke, world_copy, monkeypat
     import json
 
     monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
-    names = lambda: [r["name"] for r in json.loads(invoke("actors", "--format", "json", graph=world_copy).output)["rows"]]  # noqa: E731
+
+    def names() -> list[str]:
+        output = invoke("actors", "--format", "json", graph=world_copy).output
+        return [r["name"] for r in json.loads(output)["rows"]]
+
     assert "Ana Torres" in names()
     path = world_copy / "actors.ttl"
     path.write_text(path.read_text().replace('"Ana Torres"', '"Ana Torres-Ruiz"'))

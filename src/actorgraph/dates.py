@@ -52,7 +52,7 @@ def parse_date(text: str) -> PartialDate:
         if pattern.match(value):
             candidate = PartialDate(value, precision)
             try:
-                candidate.start
+                _ = candidate.end  # builds the real dates, so 2021-02-30 or month 13 fails here
             except ValueError as err:
                 raise BadDateError(f"bad date {text!r}: {err}") from None
             return candidate

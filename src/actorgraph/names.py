@@ -105,5 +105,5 @@ class NameIndex:
                 return next(iter(containing))
             if len(containing) > 1:
                 raise AmbiguousNameError(text, sorted(self.labels[i] for i in containing)[:8])
-        matches = self.search(text, limit=5, cutoff=60.0)
+        matches = self.search(text, limit=3, cutoff=0.0)
         raise UnknownNameError(text, [m.label for m in matches[:3]])

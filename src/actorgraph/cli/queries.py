@@ -198,7 +198,7 @@ def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], 
       actorgraph query statements -p by=Rubio --format json
     """
     from ..errors import UsageError
-    from ..questions import named_query_table, named_query_list
+    from ..questions import named_query_list, named_query_table
 
     if list_ or not name:
         if not list_:
