@@ -98,12 +98,20 @@ class NameIndex:
 
     def _resolve_fuzzy(self, text: str) -> str:
         # Every word typed is a whole word of one name: "canales" finds "Élmer Canales Rivera".
+        # When several names contain them, the tightest name (fewest other words) wins if it is unique:
+        # "mott" is Carl Mott, not the "Arrest of Carl Mott in Sylvania".
         words = set(fold(text).split())
         if words:
-            containing = {e.iri for e in self.entries if words <= set(fold(e.name).split())}
-            if len(containing) == 1:
-                return next(iter(containing))
-            if len(containing) > 1:
-                raise AmbiguousNameError(text, sorted(self.labels[i] for i in containing)[:8])
+            extra: dict[str, int] = {}
+            for entry in self.entries:
+                name_words = set(fold(entry.name).split())
+                if words <= name_words:
+                    extra[entry.iri] = min(extra.get(entry.iri, 99), len(name_words - words))
+            if extra:
+                best = min(extra.values())
+                tightest = sorted(iri for iri, n in extra.items() if n == best)
+                if len(tightest) == 1:
+                    return tightest[0]
+                raise AmbiguousNameError(text, sorted(self.labels[i] for i in tightest)[:8])
         matches = self.search(text, limit=3, cutoff=0.0)
         raise UnknownNameError(text, [m.label for m in matches[:3]])

@@ -1,0 +1,102 @@
+"""The library API a notebook uses: load, SPARQL rows, named queries, names, the network."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import actorgraph
+from actorgraph.errors import AmbiguousNameError, UnknownNameError, UsageError
+from conftest import ONTOLOGY, ROOT, WORLD
+
+ID = "https://w3id.org/actorgraph/id/"
+
+
+def test_load_and_select_rows(world):
+    rows = world.rows("SELECT ?name WHERE { ?p a ag:Person ; rdfs:label ?name } ORDER BY ?name")
+    assert rows == [{"name": "Ana Torres"}, {"name": "Bo Lind"}, {"name": "Carl Mott"}]
+
+
+def test_rows_keep_unbound_variables_as_none(world):
+    rows = world.rows("SELECT ?p ?alias WHERE { ?p rdfs:label \"Bo Lind\" OPTIONAL { ?p ag:nothing ?alias } }")
+    assert rows == [{"p": ID + "bo-lind", "alias": None}]
+
+
+def test_numbers_and_booleans_come_back_typed(world):
+    rows = world.rows("SELECT ?v ?inferred WHERE { agid:fig-prisoners-5000 ag:value ?v . "
+                      "agid:st-torres-offered ag:pointInTime/ag:inferred ?inferred }")
+    assert rows == [{"v": 5000, "inferred": True}]
+
+
+def test_named_query_with_name_parameters(world):
+    rows = world.named("sanctions")
+    assert rows == []
+    rows = world.named("statements", entity="Red", by="prosecutors")
+    assert [r["statement"] for r in rows] == [ID + "st-mott-negotiated"]
+
+
+def test_named_query_parameter_errors(world):
+    with pytest.raises(UsageError, match="has no parameter 'nope'"):
+        world.named("statements", nope="x")
+    with pytest.raises(UsageError, match="needs parameter 'a'"):
+        world.named("between", b="Red")
+
+
+def test_resolve_ignores_case_accents_and_spacing(world):
+    assert world.resolve("  carl   MOTT ") == ID + "carl-mott"
+    assert world.resolve("red") == ID + "carl-mott"
+    assert world.resolve("Gobierno de Freedonia") == ID + "freedonian-government"
+    assert world.resolve("mott") == ID + "carl-mott"  # a whole word of exactly one name
+    with pytest.raises(AmbiguousNameError):
+        world.resolve("freedonian")
+    with pytest.raises(UnknownNameError) as err:
+        world.resolve("Carla Mot")
+    assert err.value.matches[0] == "Carl Mott"
+
+
+def test_network_projection_is_available(world):
+    graph = world.network()
+    assert graph.has_edge(ID + "ana-torres", ID + "freedonian-government", key="heads")
+    evidence = graph.edges[ID + "ana-torres", ID + "freedonian-government", "heads"]["evidence"]
+    assert evidence[0]["quote"] == "Torres heads the Freedonian government."
+
+
+def test_vocabulary_comes_from_the_ontology(world):
+    vocab = world.vocabulary
+    heads = vocab.relationships["https://w3id.org/actorgraph/ont#heads"]
+    assert (heads.label, heads.edge_label, heads.inverse) == ("heads", "heads", "https://w3id.org/actorgraph/ont#headedBy")
+    assert vocab.is_a("https://w3id.org/actorgraph/ont#CriminalOrganization", "https://w3id.org/actorgraph/ont#Actor")
+
+
+def test_python_dash_m_runs_the_cli():
+    done = subprocess.run([sys.executable, "-m", "actorgraph", "--graph-dir", str(WORLD), "--ontology-dir",
+                           str(ONTOLOGY), "actors", "--type", "person", "--format", "json"],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    assert [r["name"] for r in json.loads(done.stdout)["rows"]] == ["Ana Torres", "Bo Lind", "Carl Mott"]
+
+
+def test_installed_command_reports_errors_without_traceback():
+    done = subprocess.run(["actorgraph", "--graph-dir", str(WORLD), "show", "nobody"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith("actorgraph: error: unknown name 'nobody'; closest: ")
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def test_internal_errors_are_one_line_too(tmp_path):
+    # A file that is not UTF-8 Turtle at all: still one line, no traceback.
+    graph = tmp_path / "g"
+    graph.mkdir()
+    (graph / "bad.ttl").write_bytes(b"\xff\xfe\x00garbage")
+    done = subprocess.run(["actorgraph", "--graph-dir", str(graph), "actors"], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert "bad.ttl" in done.stderr
+
+
+def test_version():
+    assert actorgraph.__version__ == "0.1.0"
