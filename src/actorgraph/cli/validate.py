@@ -16,7 +16,7 @@ def _coverage(ctx: Context) -> float | None:
         from ..coverage import sentence_coverage
     except ImportError:
         return None
-    return sentence_coverage(ctx.graph_dir, ctx.ontology_dir)
+    return sentence_coverage(ctx.graph_dir, ctx.ontology_dir).ratio
 
 
 @cli.command("validate")
