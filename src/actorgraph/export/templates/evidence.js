@@ -58,9 +58,11 @@ function agSpan(text) {
   const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec((text || "").trim());
   if (!m) return null;
   const y = m[1];
+  if (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 12)) return null;
+  const last = m[2] ? new Date(Date.UTC(Number(y), Number(m[2]), 0)).getUTCDate() : 31;
+  if (m[3] && (Number(m[3]) < 1 || Number(m[3]) > last)) return null;
   if (m[3]) return [text.trim(), text.trim()];
   if (m[2]) {
-    const last = new Date(Date.UTC(Number(y), Number(m[2]), 0)).getUTCDate();
     return [y + "-" + m[2] + "-01", y + "-" + m[2] + "-" + String(last).padStart(2, "0")];
   }
   return [y + "-01-01", y + "-12-31"];
