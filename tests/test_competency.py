@@ -36,12 +36,25 @@ def test_q1_prison_director_and_his_sanctions(kg):
         } ORDER BY ?programme""")
     month, year = "http://www.w3.org/2006/time#unitMonth", "http://www.w3.org/2006/time#unitYear"
     assert rows == [
-        {"programme": "Engel List", "authority": STATE, "date": "2021-07", "precision": month, "inferred": False,
-         "reason": "for his involvement in diverting food purchased to deliver to the population during the "
-                   "Covid-19 emergency", "status": "reported"},
-        {"programme": "Magnitsky Act", "authority": TREASURY, "date": "2021", "precision": year, "inferred": True,
-         "reason": "for his role in the MS-13 leadership’s negotiations with the Bukele administration",
-         "status": "reported"},
+        {
+            "programme": "Engel List",
+            "authority": STATE,
+            "date": "2021-07",
+            "precision": month,
+            "inferred": False,
+            "reason": "for his involvement in diverting food purchased to deliver to the population during the "
+            "Covid-19 emergency",
+            "status": "reported",
+        },
+        {
+            "programme": "Magnitsky Act",
+            "authority": TREASURY,
+            "date": "2021",
+            "precision": year,
+            "inferred": True,
+            "reason": "for his role in the MS-13 leadership’s negotiations with the Bukele administration",
+            "status": "reported",
+        },
     ]
 
 
@@ -57,10 +70,18 @@ def test_q2_gang_members_named_as_negotiators(kg):
           ?m a ag:Person ; ag:memberOf|ag:leaderOf agid:ms-13 ; rdfs:label ?member .
         } ORDER BY ?member""")
     assert [r["member"] for r in rows] == [
-        "Big Boy", "Cisco", "Cruger", "Renuente", "Snayder", "Vampiro", "Élmer Canales Rivera",
+        "Big Boy",
+        "Cisco",
+        "Cruger",
+        "Renuente",
+        "Snayder",
+        "Vampiro",
+        "Élmer Canales Rivera",
     ]
     assert {(r["named_by"], r["status"]) for r in rows} == {(PROSECUTORS, "alleged")}
-    assert {r["role"] for r in rows} == {"MS-13 negotiator, named by prosecutors for direct participation in the negotiations"}
+    assert {r["role"] for r in rows} == {
+        "MS-13 negotiator, named by prosecutors for direct participation in the negotiations"
+    }
 
 
 def test_q2_both_sides_of_the_negotiation_are_queryable(kg):
@@ -103,7 +124,8 @@ def test_q3_who_is_elmer_canales_rivera(kg):
     ]
     sentence = kg.rows("""
         SELECT ?value ?unit WHERE {
-          ?f ag:describes agid:elmer-canales-rivera ; ag:measures ag:PrisonSentence ; ag:value ?value ; ag:unit ?unit }""")
+          ?f ag:describes agid:elmer-canales-rivera ; ag:measures ag:PrisonSentence ;
+             ag:value ?value ; ag:unit ?unit }""")
     assert sentence == [{"value": 40, "unit": "years"}]
 
 
@@ -177,17 +199,26 @@ def test_q4_what_the_agreement_contains_according_to_rubio(kg):
           ?d rdfs:label ?part ; ag:targets/rdfs:label ?target .
         } ORDER BY ?part""")
     assert rows == [
-        {"part": "Deportation of undocumented Salvadorans from the United States to El Salvador",
-         "target": "Undocumented Salvadorans in the United States"},
-        {"part": "Transfer of criminal illegal aliens of any nationality from the United States to Salvadoran jails",
-         "target": "Criminal illegal aliens of any nationality in the United States"},
+        {
+            "part": "Deportation of undocumented Salvadorans from the United States to El Salvador",
+            "target": "Undocumented Salvadorans in the United States",
+        },
+        {
+            "part": "Transfer of criminal illegal aliens of any nationality from the United States to Salvadoran jails",
+            "target": "Criminal illegal aliens of any nationality in the United States",
+        },
     ]
     fee = kg.rows("""
         SELECT ?by ?status ?reason WHERE {
           ?st rdf:subject agid:united-states ; rdf:predicate ag:paysFor ; ag:assertedBy/rdfs:label ?by ;
               ag:status/skos:prefLabel ?status ; ag:reason ?reason }""")
-    assert fee == [{"by": "Nayib Bukele", "status": "claimed",
-                    "reason": "a fee that will allow El Salvador to make its prison system sustainable"}]
+    assert fee == [
+        {
+            "by": "Nayib Bukele",
+            "status": "claimed",
+            "reason": "a fee that will allow El Salvador to make its prison system sustainable",
+        }
+    ]
 
 
 # 5. Which figures describe El Salvador's prisons, with value, date and source? Where do sources disagree?
@@ -207,8 +238,12 @@ SELECT ?entity ?measure ?value ?approx ?date ?by ?status WHERE {
 
 def test_q5_prison_figures(kg):
     rows = [tuple(r.values()) for r in kg.rows(FIGURES)]
-    es, prisons, regime, cecot = "El Salvador", "Salvadoran prison system", "State of exception in El Salvador", \
-        "Terrorist Confinement Center"
+    es, prisons, regime, cecot = (
+        "El Salvador",
+        "Salvadoran prison system",
+        "State of exception in El Salvador",
+        "Terrorist Confinement Center",
+    )
     gov, lpg = "Government of El Salvador", "La Prensa Gráfica"
     iachr = "Inter-American Commission on Human Rights"
     rate, rank = "prisoners per 100,000 inhabitants", "world rank by prison population rate (1 = highest)"
@@ -245,8 +280,14 @@ def test_q5_where_sources_disagree(kg):
           FILTER(LANG(?entity) = "" && LANG(?low_by) = "" && LANG(?high_by) = "")
         } ORDER BY ?measure""")
     assert [tuple(r.values()) for r in rows] == [
-        ("State of exception in El Salvador", "detentions since the exception regime began",
-         80000, ARTICLE, 83000, "Government of El Salvador"),
+        (
+            "State of exception in El Salvador",
+            "detentions since the exception regime began",
+            80000,
+            ARTICLE,
+            83000,
+            "Government of El Salvador",
+        ),
         ("Salvadoran prison system", "prison population", 109000, "World Prison Brief", 113000, ARTICLE),
     ]
 
@@ -266,10 +307,22 @@ def test_q6_agreements_with_the_united_states(kg):
           ?a rdfs:label ?agreement . ?p rdfs:label ?how .
         } ORDER BY ?date""")
     assert [tuple(r.values()) for r in rows] == [
-        ("Safe-third-country agreement between El Salvador and the United States (2019)", "signed", "2019-09", False,
-         "reported", ARTICLE),
-        ("Immigration agreement between El Salvador and the United States (2025)", "agreed to", "2025-02-03", True,
-         "agreed", "Marco Rubio"),
+        (
+            "Safe-third-country agreement between El Salvador and the United States (2019)",
+            "signed",
+            "2019-09",
+            False,
+            "reported",
+            ARTICLE,
+        ),
+        (
+            "Immigration agreement between El Salvador and the United States (2025)",
+            "agreed to",
+            "2025-02-03",
+            True,
+            "agreed",
+            "Marco Rubio",
+        ),
     ]
 
 
@@ -298,7 +351,8 @@ def test_q8_who_documented_abuses(kg):
         SELECT DISTINCT ?institution ?how ?abuse WHERE {
           VALUES ?a { agid:torture-in-prisons agid:ill-treatment-in-prisons agid:deaths-in-prisons
                       agid:abortions-in-prisons }
-          { ?st rdf:subject ?i ; rdf:predicate ?p ; rdf:object ?a . VALUES ?p { ag:documented ag:awareOf ag:investigates } }
+          { ?st rdf:subject ?i ; rdf:predicate ?p ; rdf:object ?a .
+            VALUES ?p { ag:documented ag:awareOf ag:investigates } }
           UNION
           { ?st rdf:subject ?i ; rdf:predicate ?p ; rdf:object ?inv . VALUES ?p { ag:urged } ?inv ag:targets ?a }
           ?st ag:quote ?q .
@@ -309,7 +363,11 @@ def test_q8_who_documented_abuses(kg):
     assert [tuple(r.values()) for r in rows] == [
         ("Attorney General's Office of El Salvador", "investigates", deaths),
         ("Four UN special rapporteurs", "urged", deaths),
-        ("Inter-American Commission on Human Rights", "documented", "Abortions witnessed by inmates in Salvadoran prisons"),
+        (
+            "Inter-American Commission on Human Rights",
+            "documented",
+            "Abortions witnessed by inmates in Salvadoran prisons",
+        ),
         ("Socorro Jurídico Humanitario", "documented", deaths),
         ("The press and human rights monitors", "documented", deaths),
         ("The press and human rights monitors", "documented", torture),
@@ -330,7 +388,12 @@ def test_q9_indictment_charges(kg):
           ?i a ag:Indictment ; rdfs:label ?indictment . ?c rdfs:label ?charged .
         } ORDER BY ?charge""")
     assert {(r["indictment"], r["charged"], r["by"], r["status"]) for r in rows} == {
-        ("Two U.S. federal indictments of MS-13 leaders", "MS-13 leaders held in the United States", PROSECUTORS, "alleged")
+        (
+            "Two U.S. federal indictments of MS-13 leaders",
+            "MS-13 leaders held in the United States",
+            PROSECUTORS,
+            "alleged",
+        )
     }
     assert [r["charge"] for r in rows] == [
         "conspiracy to commit acts of terrorism that transcend national borders",
@@ -381,10 +444,16 @@ def test_q10_what_they_said(said):
         "Attorney General Rodolfo Delgado said in December that they are still investigating the in-prison deaths",
         "in June 2023 he had said that 142 deaths had been shelved because, he said, there was no crime to prosecute",
     ]
-    assert "“The president was blunt and told Rubio: I want you to send me the gang leaders who are in the United States." \
+    assert (
+        "“The president was blunt and told Rubio: I want you to send me the gang leaders who are in the United States."
         in said["Milena Mayorga"]
-    assert "He told him exactly, we want the gang leaders deported to us, I think it was a matter of honor,” Mayorga said." \
+    )
+    assert (
+        "He told him exactly, we want the gang leaders deported to us, I think it was a matter of honor,” Mayorga said."
         in said["Milena Mayorga"]
-    assert "“The President, in an act of extraordinary friendship toward our country, has agreed to the most extraordinary " \
-        "and unprecedented immigration agreement in the world,” Rubio said." in said["Marco Rubio"]
+    )
+    assert (
+        "“The President, in an act of extraordinary friendship toward our country, has agreed to the most "
+        "extraordinary and unprecedented immigration agreement in the world,” Rubio said." in said["Marco Rubio"]
+    )
     assert "But the latter has not yet been agreed to." not in said["Marco Rubio"]

@@ -186,7 +186,9 @@ class CoverageReport:
         }
 
 
-def measure(text: str, quotes: list[str], min_overlap: int = MIN_OVERLAP) -> tuple[list[Sentence], list[str], list[bool]]:
+def measure(
+    text: str, quotes: list[str], min_overlap: int = MIN_OVERLAP
+) -> tuple[list[Sentence], list[str], list[bool]]:
     """Split ``text`` and mark each sentence cited or not by ``quotes``."""
     sentences, headings = split_sentences(text)
     spans = [span for quote in quotes for span in _spans(text, quote)]
@@ -225,7 +227,11 @@ def sentence_coverage(
     for row in store.select(_QUOTES).rows:
         doc = docs.setdefault(
             row["doc"].value,
-            {"label": to_python(row.get("label")) or row["doc"].value, "file": str(to_python(row["file"])), "quotes": set()},
+            {
+                "label": to_python(row.get("label")) or row["doc"].value,
+                "file": str(to_python(row["file"])),
+                "quotes": set(),
+            },
         )
         if "quote" in row:
             doc["quotes"].add(str(to_python(row["quote"])))
