@@ -80,7 +80,7 @@ class Report:
     def conforms(self) -> bool:
         return not self.violations
 
-    def summary(self, coverage: float | None = None) -> str:
+    def summary(self) -> str:
         """The one-line summary: ``valid: 9 statements, 14 entities, ...; 123 triples``."""
         parts = [
             _count(self.statements, "statement"),
@@ -89,10 +89,7 @@ class Report:
             _count(self.sources, "source document"),
         ]
         head = "valid" if self.conforms else f"{_count(len(self.violations), 'violation')} in"
-        text = f"{head}: {', '.join(parts)}; {_count(self.triples, 'triple')}"
-        if coverage is not None:
-            text += f"; {coverage:.0%} of source sentences quoted"
-        return text
+        return f"{head}: {', '.join(parts)}; {_count(self.triples, 'triple')}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -379,16 +376,18 @@ def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
         message = results.value(result, SH.resultMessage)
         path_text = _path_text(results, path) if path is not None else ""
         # A date is a blank node; name it by the statement or document that holds it.
-        prefix = ""
+        via: list[str] = []
         while isinstance(focus, BNode):
             holder = next(iter(data.subject_predicates(focus)), None)
             if holder is None:
                 break
-            focus, via = holder
-            prefix = compact(str(via)) + "/" + prefix
-        path_text = (prefix + path_text).rstrip("/")
+            focus, predicate = holder
+            via.insert(0, compact(str(predicate)))
+        path_text = "/".join([*via, path_text] if path_text else via)
         focus_text = _term_text(focus)
         location = locator.find(focus_text)
+        for step in via:  # the line of the date itself, not of its statement
+            location = locator.find_after(location, step)
         value_text = None
         if value is not None and value != results.value(result, SH.focusNode):
             value_text = _term_text(value)

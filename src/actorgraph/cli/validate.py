@@ -10,13 +10,13 @@ from ..errors import ValidationFailed
 from . import Context, cli, pass_ctx
 
 
-def _coverage(ctx: Context) -> float | None:
-    """The share of source sentences some statement quotes, if the coverage module is installed."""
+def _coverage(ctx: Context):
+    """Sentence coverage of the source texts, when the coverage module is installed."""
     try:
         from ..coverage import sentence_coverage
     except ImportError:
         return None
-    return sentence_coverage(ctx.graph_dir, ctx.ontology_dir).ratio
+    return sentence_coverage(ctx.graph_dir, ctx.ontology_dir)
 
 
 @cli.command("validate")
@@ -44,10 +44,10 @@ def validate_command(ctx: Context, fmt: str) -> None:
     if fmt == "json":
         data = report.as_json()
         if coverage is not None:
-            data["sentence_coverage"] = coverage
+            data["sentence_coverage"] = coverage.as_json()
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif report.conforms:
-        click.echo(report.summary(coverage))
+        click.echo(report.summary() + (f"; {coverage.summary()}" if coverage is not None else ""))
     else:
         for violation in report.violations:
             click.echo(violation.line())
