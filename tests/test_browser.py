@@ -223,7 +223,7 @@ def test_markup_in_labels_and_quotes_stays_text(world_copy, open_page, tmp_path)
     opened = open_page(write(tmp_path, "evil.html", build(kg, "html")))
     page = opened.page
     mott = node_id(page, AGID + "carl-mott")
-    assert page.evaluate("(id) => window.actorgraph.nodes.get(id).label", mott) == EVIL
+    assert page.evaluate("(id) => window.actorgraph.nodes.get(id).name", mott) == EVIL
     page.mouse.move(*node_point(page, mott))
     page.wait_for_function("document.querySelector('#evidence-panel h2') !== null")
     assert page.inner_text("#evidence-panel h2") == EVIL
@@ -272,7 +272,7 @@ def test_type_date_and_search_filters_change_what_is_drawn(world, open_page, tmp
     page.fill("#search", "harbor")
     assert counts(page) == {"nodes": 2, "edges": 1, "drawnNodes": 2, "drawnEdges": 1}
     page.fill("#search", "PRESIDENT TÓRRES")
-    shown = page.evaluate("window.actorgraph.nodesView.get().map((n) => n.label).sort()")
+    shown = page.evaluate("window.actorgraph.nodesView.get().map((n) => n.name).sort()")
     assert shown == ["Ana Torres", "Freedonian government", "Offer to house prisoners from Sylvania"]
     page.press("#search", "Enter")
     assert "Torres heads the Freedonian government." in panel(page)

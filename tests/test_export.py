@@ -238,7 +238,7 @@ def test_html_escapes_markup(world_copy):
         assert "\\u003cimg src=x onerror=" in page or "&lt;img src=x onerror=" in page
     html = build(kg, "html")
     nodes = json.loads(re.search(r"const NODES = (\[.*?\]);\n", html).group(1))
-    assert EVIL in [n["label"] for n in nodes]  # the data still says exactly what the graph says
+    assert EVIL in [n["name"] for n in nodes]  # the data still says exactly what the graph says
 
 
 def test_html_title_is_escaped(world_copy):

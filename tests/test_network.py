@@ -303,3 +303,32 @@ def test_large_graphs_say_they_used_igraph():
     first = communities(ring).rows
     assert any("igraph" in note for note in communities(ring).notes)
     assert communities(ring).rows == first
+
+
+# -- the shipped graph ---------------------------------------------------------------------------------
+
+
+def test_path_from_bukele_to_canales_has_a_quote_on_every_hop(invoke):
+    from conftest import GRAPH
+
+    result = invoke("path", "Nayib Bukele", "Élmer Canales Rivera", "--format", "json", graph=GRAPH)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["rows"], data
+    assert data["rows"][0]["subject_iri"] == AGID + "nayib-bukele" or data["rows"][0]["object_iri"] == (
+        AGID + "nayib-bukele")
+    for row in data["rows"]:
+        assert row["quote"].strip(), row
+        assert row["statements"], row
+    steps = {row["step"] for row in data["rows"]}
+    assert steps == set(range(1, max(steps) + 1))
+    text = invoke("path", "Nayib Bukele", "Élmer Canales Rivera", graph=GRAPH).output
+    assert "Élmer Canales Rivera" in text and "note: " in text
+
+
+def test_shipped_projection_has_no_figures_or_statements(kg):
+    graph = project(kg)
+    assert graph.number_of_nodes() > 50
+    assert not [n for n in graph if "/fig-" in n or "/st-" in n or "/doc-" in n]
+    assert all(data["evidence"] and all(item["quote"] for item in data["evidence"])
+               for _, _, data in graph.edges(data=True))

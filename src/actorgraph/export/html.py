@@ -53,11 +53,18 @@ def layout(graph: nx.MultiDiGraph, seed: int = LAYOUT_SEED) -> dict[str, tuple[f
         ig.set_random_number_generator(random)
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    # About 170 px per node along each side of the square that holds them all.
-    size = 170.0 * math.sqrt(n)
+    # About 200 px per node along each side of the square that holds them all.
+    size = 200.0 * math.sqrt(n)
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return {order[i]: (round((x - cx) / span * size, 1), round((y - cy) / span * size, 1))
             for i, (x, y) in enumerate(coords)}
+
+
+def _wrap(label: str, width: int = 24) -> str:
+    """Long labels on several lines, so a long event name does not stretch across its neighbours."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)) or label
 
 
 _LABEL_INSIDE = {"box", "ellipse", "circle", "database", "text"}
@@ -90,7 +97,8 @@ def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
         nodes.append({
             "id": index[node],
             "iri": node,
-            "label": data["label"],
+            "label": _wrap(data["label"]),
+            "name": data["label"],
             "aliases": list(data.get("aliases", [])),
             "type": data["type"],
             "type_label": data["type_label"],
@@ -101,7 +109,8 @@ def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
             "color": {"background": data["colour"], "border": "#444444",
                       "highlight": {"background": data["colour"], "border": "#000000"},
                       "hover": {"background": data["colour"], "border": "#000000"}},
-            "font": {"color": _text_colour(data["colour"]) if data["shape"] in _LABEL_INSIDE else "#222222"},
+            "font": ({"color": _text_colour(data["colour"]), "strokeWidth": 0} if data["shape"] in _LABEL_INSIDE
+                     else {"color": "#222222"}),
             "x": x,
             "y": y,
         })
