@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from actorgraph.errors import ParseError
+from actorgraph.errors import DataFileError, ParseError
 from actorgraph.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,8 +105,7 @@ def test_cli_json_report_lists_violations(invoke, world_copy):
 def test_missing_quote(invoke, world_copy):
     edit(world_copy / REPORT, 'ag:quote "Torres heads the Freedonian government." ;', "")
     assert failing(invoke, world_copy) == [
-        f"agid:st-torres-heads  ag:quote  a statement needs its verbatim quote (ag:quote)  "
-        f"({world_copy / REPORT}:9)"
+        f"agid:st-torres-heads  ag:quote  a statement needs its verbatim quote (ag:quote)  ({world_copy / REPORT}:9)"
     ]
 
 
@@ -185,9 +184,7 @@ def test_asserted_by_must_be_an_actor(invoke, world_copy):
 
 def test_predicate_must_be_a_relationship_type(invoke, world_copy):
     report = world_copy / REPORT
-    edit(
-        report, "agid:carl-mott ag:leaderOf agid:harbor-gang .", "agid:carl-mott ag:colour agid:harbor-gang ."
-    )
+    edit(report, "agid:carl-mott ag:leaderOf agid:harbor-gang .", "agid:carl-mott ag:colour agid:harbor-gang .")
     edit(report, "rdf:predicate ag:leaderOf", "rdf:predicate ag:colour")
     lines = failing(invoke, world_copy)
     assert [fields(line)[:2] for line in lines] == [["agid:st-mott-leads", "rdf:predicate"]]
@@ -236,9 +233,7 @@ def test_subject_outside_the_relationship_domain(invoke, world_copy):
 # -- dates ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "bad", ['"2021-13"^^xsd:gYearMonth', '"2021-3"^^xsd:gYearMonth', '"21-03"^^xsd:gYearMonth']
-)
+@pytest.mark.parametrize("bad", ['"2021-13"^^xsd:gYearMonth', '"2021-3"^^xsd:gYearMonth', '"21-03"^^xsd:gYearMonth'])
 def test_ill_typed_month(invoke, world_copy, bad):
     edit(world_copy / REPORT, '"2021-03"^^xsd:gYearMonth', bad)
     assert failing(invoke, world_copy) == [
@@ -495,3 +490,38 @@ def test_malformed_literal_logs_no_traceback(world_copy, capfd):
     report = validate(world_copy, ONTOLOGY)
     assert [v.focus for v in report.violations] == ["agid:st-torres-offered"]
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_triple_terms_are_refused(invoke, world_copy):
+    append(
+        world_copy / REPORT, "agid:bo-lind ag:memberOf <<( agid:ana-torres ag:heads agid:freedonian-government )>> ."
+    )
+    result = invoke("validate", graph=world_copy)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"actorgraph: error: {world_copy / REPORT}: RDF 1.2 triple terms are not supported; "
+        "give the claim a statement node (rdf:subject, rdf:predicate, rdf:object)\n"
+    )
+
+
+def test_file_that_is_not_utf8(invoke, world_copy):
+    with (world_copy / "actors.ttl").open("ab") as handle:
+        handle.write(b'agid:x a ag:Person ; rdfs:label "caf\xe9" .\n')
+    result = invoke("validate", graph=world_copy)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"actorgraph: error: {world_copy / 'actors.ttl'}:19: Invalid UTF-8")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_missing_graph_directory(invoke, tmp_path):
+    result = invoke("validate", graph=tmp_path / "nowhere")
+    assert result.exit_code == 1
+    assert result.stderr == f"actorgraph: error: {tmp_path / 'nowhere'}: no such directory\n"
+
+
+def test_ontology_without_shapes(world_copy, tmp_path):
+    ontology = tmp_path / "ontology"
+    ontology.mkdir()
+    shutil.copy(ONTOLOGY / "actorgraph.ttl", ontology)
+    with pytest.raises(DataFileError, match="shapes.ttl: no such file"):
+        validate(world_copy, ontology)

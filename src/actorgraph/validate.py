@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from . import paths
 from .dates import parse_date
-from .errors import BadDateError, DataFileError
+from .errors import BadDateError, DataFileError, ParseError
 from .store import ID, ONT, PREFIXES, parse_error, turtle_files
 
 if TYPE_CHECKING:
@@ -154,6 +154,9 @@ def _parse(path: Path, scope: str, into: rdflib.Graph) -> Iterator[tuple]:
     except (OSError, ValueError) as err:
         raise DataFileError(f"{_display(path)}: {err}") from None
     for quad in quads:
+        if isinstance(quad.object, ox.Triple) or isinstance(quad.subject, ox.Triple):
+            raise ParseError(_display(path), None, "RDF 1.2 triple terms are not supported; "
+                             "give the claim a statement node (rdf:subject, rdf:predicate, rdf:object)")
         into.add((_rdflib_term(quad.subject, scope), _rdflib_term(quad.predicate, scope),
                   _rdflib_term(quad.object, scope)))
         yield quad
