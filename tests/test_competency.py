@@ -109,6 +109,28 @@ def test_q2_both_sides_of_the_negotiation_are_queryable(kg):
     ]
 
 
+def test_q2_who_negotiated_sorts_everyone_into_a_side(kg):
+    rows = kg.named("who-negotiated")
+    sides = sorted({(r["side"], r["actor_label"]) for r in rows})
+    assert sides == [
+        ("gang", "Big Boy"),
+        ("gang", "Cisco"),
+        ("gang", "Cruger"),
+        ("gang", "MS-13 leaders held in the United States"),
+        ("gang", "Ranfla Nacional"),
+        ("gang", "Renuente"),
+        ("gang", "Snayder"),
+        ("gang", "Vampiro"),
+        ("gang", "Élmer Canales Rivera"),
+        ("government", "Bukele administration officials named by the Justice Department"),
+        ("government", "Bukele official who took Crook out of jail"),
+        ("government", "Government of El Salvador"),
+        ("government", "Osiris Luna Meza"),
+    ]
+    # One row per statement and counterpart: no row is repeated for unrelated entities.
+    assert len(rows) == len({(r["statement"], r["counterpart"], r["negotiation"]) for r in rows}) == 40
+
+
 # 3. Who is Élmer Canales Rivera, and what happened to him, in order and with dates?
 
 
