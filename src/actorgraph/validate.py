@@ -175,13 +175,13 @@ def _load(graph_dir: Path, ontology_dir: Path) -> _Loaded:
     texts: dict[Path, str] = {}
     graph_triples = 0
     for index, path in enumerate(files):
-        target = shapes if path == shapes_path else data
-        in_ontology = path.parent == ontology_dir
-        for quad in _parse(path, f"f{index}x", target):
+        is_shapes = path == shapes_path
+        in_ontology = path.parent == ontology_dir and not is_shapes
+        in_graph = path.parent == graph_dir
+        for quad in _parse(path, f"f{index}x", shapes if is_shapes else data):
             if in_ontology and quad.predicate.value == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
                 defined.add(quad.subject.value)
-            if not in_ontology:
-                graph_triples += 1
+            graph_triples += in_graph
             for term in (quad.subject, quad.predicate, quad.object):
                 if isinstance(term, ox.NamedNode):
                     used.add(term.value)
@@ -205,27 +205,42 @@ def _display(path: Path) -> str:
 class _Locator:
     """Finds the line where a node is written. Best effort: prefixed names as our files write them."""
 
+    # A prefixed name; a trailing "." is the end of the Turtle statement, not part of the name.
+    NAME = re.compile(r"(?<![\w:.-])([A-Za-z][\w-]*:(?:[\w-]|\.(?=[\w-]))*)")
+
     def __init__(self, files: dict[Path, str]):
         self.lines = {path: text.splitlines() for path, text in files.items()}
-
-    @staticmethod
-    def _token(name: str) -> re.Pattern[str]:
-        # A prefixed name ends where a name character stops; a trailing "." ends the Turtle statement.
-        return re.compile(r"(?<![\w:.-])" + re.escape(name) + r"(?![\w-]|\.[\w-])")
+        # name -> file:line where it is defined ("name a ..."), starts a line, or first appears
+        self.defined: dict[str, str] = {}
+        self.starting: dict[str, str] = {}
+        self.anywhere: dict[str, str] = {}
+        for path, lines in self.lines.items():
+            shown = _display(path)
+            for number, line in enumerate(lines, 1):
+                if line.lstrip().startswith("#"):
+                    continue
+                where = f"{shown}:{number}"
+                for match in self.NAME.finditer(line):
+                    name = match.group(1)
+                    self.anywhere.setdefault(name, where)
+                    if not line[: match.start()].strip():
+                        self.starting.setdefault(name, where)
+                        if re.match(r"\s+(a|rdf:type)\s", line[match.end():]):
+                            self.defined.setdefault(name, where)
 
     def find(self, name: str, *rest: str) -> str | None:
         """file:line of ``name``: its definition (``name a ...``) first, else a line starting with it,
         else any line using it. With ``rest``, the first line holding ``name`` and then each of ``rest``.
         """
-        if not name or name.startswith("_:"):
-            return None
-        token = self._token(name)
         if rest:
-            pattern = re.compile(r"\s+".join([token.pattern, *(self._token(r).pattern for r in rest)]))
-            return self._first(lambda line: pattern.search(line))
-        defining = re.compile(r"^\s*" + token.pattern + r"\s+(a|rdf:type)\s")
-        starting = re.compile(r"^\s*" + token.pattern)
-        return (self._first(defining.search) or self._first(starting.search) or self._first(token.search))
+            tokens = [r"(?<![\w:.-])" + re.escape(n) + r"(?![\w-]|\.[\w-])" for n in (name, *rest)]
+            pattern = re.compile(r"\s+".join(tokens))
+            for path, lines in self.lines.items():
+                for number, line in enumerate(lines, 1):
+                    if not line.lstrip().startswith("#") and pattern.search(line):
+                        return f"{_display(path)}:{number}"
+            return None
+        return self.defined.get(name) or self.starting.get(name) or self.anywhere.get(name)
 
     def find_after(self, anchor: str | None, needle: str) -> str | None:
         """The first line at or after ``anchor`` (file:line) in the same file containing ``needle``."""
@@ -238,13 +253,6 @@ class _Locator:
                     if needle in lines[i]:
                         return f"{file}:{i + 1}"
         return anchor
-
-    def _first(self, test) -> str | None:
-        for path, lines in self.lines.items():
-            for i, line in enumerate(lines):
-                if not line.lstrip().startswith("#") and test(line):
-                    return f"{_display(path)}:{i + 1}"
-        return None
 
 
 # ----------------------------------------------------------------------------------------------
