@@ -32,10 +32,10 @@ def validate_command(ctx: Context, fmt: str) -> None:
     files, never an endpoint. Prints one summary line when the graph is valid; otherwise one line
     per violation (focus node, property, message) and exits with status 1.
 
+    \b
     Example:
-
-        actorgraph validate
-        actorgraph --graph-dir tests/fixtures/world validate --format json
+      actorgraph validate
+      actorgraph --graph-dir tests/fixtures/world validate --format json
     """
     from ..validate import validate
 
