@@ -295,3 +295,23 @@ def test_dates_read_from_the_text_are_not_marked_inferred(kg):
     inferred_without_basis = kg.rows("""
         SELECT ?d WHERE { ?d ag:inferred true . FILTER NOT EXISTS { ?d ag:inferenceBasis ?b } }""")
     assert inferred_without_basis == []
+
+
+# -- the README's worked example is real ------------------------------------------------------------
+
+
+def test_readme_worked_example_is_real_output(invoke, monkeypatch, tmp_path, kg):
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How the data is modelled", 1)[1].split("\n## ", 1)[0]
+    query = re.search(r"```sparql\n(.*?)```", section, re.DOTALL).group(1)
+    recorded = re.search(r"```text\n(.*?)```", section, re.DOTALL).group(1)
+    (tmp_path / "trace.rq").write_text(query, encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "110")
+    result = invoke("sparql", str(tmp_path / "trace.rq"), graph=GRAPH)
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip() == recorded.rstrip()
+    [basis] = re.findall(r"the basis \*(.*?)\*", section, re.DOTALL)
+    rows = kg.rows("SELECT ?b WHERE { agid:st-luna-magnitsky-2021 ag:pointInTime/ag:inferenceBasis ?b }")
+    assert rows == [{"b": " ".join(basis.split())}]
