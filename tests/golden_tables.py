@@ -1,23 +1,26 @@
 """Exact table output of each question command on the fixture world.
 
-Each expectation was reviewed against tests/fixtures/world by hand, then pinned here.
+Each expectation was reviewed against tests/fixtures/world by hand, then pinned here. After a deliberate
+change of output, `python tests/golden_tables.py` rewrites the expectations; review the diff.
 """
 
 EXPECTED = {
     'actors': (
         ['actors'],
         """\
-8 actor entities
+10 actor entities
 
   name                         type                    aliases
  ───────────────────────────────────────────────────────────────────────────────
   Ana Torres                   person                  President Torres; Torres
   Bo Lind                      person                  Minister Lind
   Carl Mott                    person                  Red
+  Freedonia                    country
   Freedonian government        government body         Gobierno de Freedonia
   Harbor Gang                  criminal organisation
   Prison Monitor               NGO or monitor
   prosecutors                  court or prosecutor
+  Sylvania                     country
   the report's own reporting   actor
 """,
     ),
@@ -131,11 +134,14 @@ note: sources disagree on prison population of Freedonian prisons: 4,200 (Freedo
         """\
 between Carl Mott and Ana Torres
 
-  kind     via      link                                                  quote                                                                   asserted by                  status     source
+  kind     via      link                                                  quote                                                                         asserted by                  status     source
  ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  path 1   2 hops   Carl Mott → negotiated with → Freedonian government   Mott negotiated with the Freedonian government in March 2021,           prosecutors                  alleged    World report
-                                                                          according to prosecutors.
-  path 1   2 hops   Ana Torres → heads → Freedonian government            Torres heads the Freedonian government.                                 the report's own reporting   reported   World report
+  path 1   step 1   Carl Mott → negotiated with → Freedonian government   Mott negotiated with the Freedonian government in March 2021, according to    prosecutors                  alleged
+                                                                          prosecutors.
+  path 1   step 1   Carl Mott → released by → Freedonian government       Red was released by the Freedonian government in 2022                         the report's own reporting   reported
+  path 1   step 2   Ana Torres → heads → Freedonian government            Torres heads the Freedonian government.                                       the report's own reporting   reported
+
+note: 1 shortest path(s) of 2 step(s); direction shown as asserted
 """,
     ),
     'query': (
@@ -167,3 +173,29 @@ Statements by quote text: 3 rows
 """,
     ),
 }
+
+
+def _rewrite() -> None:
+    import os
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from actorgraph.cli import cli
+
+    here = Path(__file__)
+    root = here.parent.parent
+    os.environ["COLUMNS"] = "200"
+    lines = here.read_text().split("EXPECTED = {")[0].splitlines() + ["EXPECTED = {"]
+    for name, (args, _) in EXPECTED.items():
+        graph = ["--graph-dir", str(root / "tests/fixtures/world"), "--ontology-dir", str(root / "ontology")]
+        output = CliRunner().invoke(cli, [*graph, *args], catch_exceptions=False).output
+        assert '"""' not in output and "\\" not in output
+        lines += [f"    {name!r}: (", f"        {args!r},", '        """\\', output.rstrip("\n"), '""",', "    ),"]
+    lines.append("}")
+    rest = here.read_text().split("\n}\n", 1)[1]
+    here.write_text("\n".join(lines) + "\n" + rest)
+
+
+if __name__ == "__main__":
+    _rewrite()
