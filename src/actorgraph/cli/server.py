@@ -1,3 +1,108 @@
-"""Commands: server (filled in by its owner)."""
+"""Commands that put the graph on the network: serve (a read-only SPARQL endpoint) and push (to a
+remote graph store)."""
 
 from __future__ import annotations
+
+import signal
+import sys
+
+import click
+
+from . import cli, output_options, pass_ctx
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback exposes the graph to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0: any free port; the address is printed).")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-results", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Most rows (or triples) one answer may hold; a larger answer is refused (422).")
+@click.option("--workers", type=click.IntRange(0), default=0, show_default=True,
+              help="Worker processes answering queries (0: one per CPU core).")
+@click.option("--allow-updates", is_flag=True,
+              help="Accept SPARQL updates, applied to a private copy discarded on exit.")
+@click.option("--quiet", is_flag=True, help="Do not log each request.")
+@pass_ctx
+def serve_command(ctx, host: str, port: int, timeout: float, max_results: int, workers: int,
+                  allow_updates: bool, quiet: bool):
+    """Serve the graph as a SPARQL 1.1 endpoint, with a query page, on this machine only.
+
+    GET or POST queries to /sparql; results as JSON, XML, CSV or TSV (SELECT, ASK) and Turtle,
+    N-Triples, JSON-LD or RDF/XML (CONSTRUCT, DESCRIBE). The default graph is the union of one named
+    graph per source document. Updates are refused unless --allow-updates is given.
+
+    Example:
+
+        actorgraph serve --port 7878
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?name WHERE { ?a a ag:Person ; rdfs:label ?name }' http://127.0.0.1:7878/sparql
+    """
+    from ..errors import UsageError
+    from ..server import Server, Settings, is_loopback
+
+    if ctx.endpoint:
+        raise UsageError("serve publishes the local files; it cannot serve --endpoint")
+    settings = Settings(host=host, port=port, timeout=timeout, max_results=max_results,
+                        allow_updates=allow_updates, workers=workers, quiet=quiet)
+    with Server(settings, ctx.graph_dir, ctx.ontology_dir) as server:
+        if not is_loopback(host):
+            click.echo(f"actorgraph: warning: listening on {host}: the graph is open to the network", err=True)
+        mode = "read-write (private copy)" if allow_updates else "read-only"
+        click.echo(f"actorgraph: serving {server.url} (SPARQL endpoint {server.url}sparql); {mode}; "
+                   f"time limit {timeout:g} s; at most {max_results} results; Ctrl-C stops", err=True)
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("actorgraph: stopped", err=True)
+
+
+@cli.command("push")
+@click.option("--store", "store_url", required=True, metavar="GSP_URL",
+              help="The graph store's Graph Store Protocol address (Oxigraph: http://HOST:PORT/store).")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds per graph upload.")
+@output_options
+@pass_ctx
+def push_command(ctx, store_url: str, timeout: float):
+    """Load the graph into a remote store, one named graph per source document (safe to re-run).
+
+    Each named graph is replaced whole with an HTTP PUT, so running push again never duplicates.
+    All files are parsed before anything is sent.
+
+    Example:
+
+        oxigraph serve --location /tmp/ag --union-default-graph &
+        actorgraph push --store http://localhost:7878/store
+        actorgraph --endpoint http://localhost:7878/query who-negotiated
+    """
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ..output import Table
+    from ..push import push
+
+    console_file = sys.stderr
+    with Progress(TextColumn("pushing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.fields[graph]}"), transient=True,
+                  console=_stderr_console(console_file)) as bar:
+        task = bar.add_task("push", total=None, graph="")
+
+        def advance(done: int, total: int, graph: str) -> None:
+            bar.update(task, completed=done, total=total, graph=graph.rsplit("/", 1)[-1])
+
+        pushed = push(store_url, ctx.graph_dir, ctx.ontology_dir, timeout=timeout, progress=advance)
+    rows = [{"graph": p.graph, "triples": p.triples, "status": p.status} for p in pushed]
+    return Table(["graph", "triples", "status"], rows, title=f"Pushed to {store_url}",
+                 notes=[f"{len(rows)} named graph(s), {sum(p.triples for p in pushed)} triples; "
+                        f"each graph replaced whole"])
+
+
+def _stderr_console(file):
+    from rich.console import Console
+
+    return Console(file=file)

@@ -1,0 +1,423 @@
+"""Scale: actorgraph's store against plain rdflib and raw pyoxigraph on synthetic graphs of our ontology.
+
+For each size (statements: 10k, 100k, 1M by default) it writes a synthetic graph in our data model
+(actors with labels; one file per source document of statement nodes with quote, source, assertedBy,
+status and a dated blank node, beside the direct triple), then measures, each engine in its own
+subprocess so that peak memory (ru_maxrss) is that engine's alone:
+
+  - actorgraph       LocalStore.open as the CLI does (cold: builds the on-disk cache at large sizes)
+  - actorgraph-warm  LocalStore.open again with the cache built (what every later CLI run pays)
+  - pyoxigraph       raw ``pyoxigraph.Store()`` in memory, ``load`` per file into its named graph
+  - rdflib           ``rdflib.Dataset(default_union=True)`` in memory, ``parse`` per file
+
+and for each: load time, peak memory, the time of every named query in src/actorgraph/queries/*.rq
+(required entity parameters bound to a synthetic actor, required strings to a word in the quotes,
+optional parameters left out), and, for actorgraph, the network projection, ``path``, ``centrality``
+and the HTML export. Every measurement is bounded by a timeout; one that runs out is reported as
+"> T s". Ratios are printed side by side from the same run.
+
+Usage:
+    python benchmarks/scale.py                         # 10k, 100k, 1M statements
+    python benchmarks/scale.py --sizes 10000,100000 --timeout 120 --json results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY = ROOT / "ontology"
+QUERIES = ROOT / "src" / "actorgraph" / "queries"
+ENGINES = ("actorgraph", "actorgraph-warm", "pyoxigraph", "rdflib")
+DOCUMENTS = 10
+WORDS = ("said", "offered", "agreed", "denied", "reported", "prison", "minister", "sanction", "talks",
+         "deal", "visit", "accused", "arrest", "transfer", "leader", "government", "meeting", "claim")
+STATUSES = ("Reported", "Alleged", "Claimed", "Offered", "Agreed", "NotAgreed", "Requested", "Denied")
+QUOTE_WORD = "minister"
+
+
+# -- the synthetic graph --------------------------------------------------------------------------
+
+
+def relationship_types() -> list[str]:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in sorted(ONTOLOGY.glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    query = ("SELECT ?p WHERE { ?p a <https://w3id.org/actorgraph/ont#RelationshipType> } ORDER BY ?p")
+    return [sol["p"].value.rsplit("#", 1)[1] for sol in store.query(query)]
+
+
+def actor_count(statements: int) -> int:
+    return max(20, statements // 10)
+
+
+def generate(statements: int, target: Path, seed: int = 7) -> int:
+    """Write the graph/ directory for ``statements`` statements; returns the number of bytes written."""
+    rng = random.Random(seed)
+    predicates = relationship_types()
+    actors = actor_count(statements)
+    hubs = max(1, actors // 100)
+    target.mkdir(parents=True, exist_ok=True)
+    head = ("@prefix ag: <https://w3id.org/actorgraph/ont#> .\n@prefix agid: <https://w3id.org/actorgraph/id/> .\n"
+            "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+            "@prefix time: <http://www.w3.org/2006/time#> .\n\n")
+    with (target / "actors.ttl").open("w", encoding="utf-8") as out:
+        out.write(head)
+        for i in range(actors):
+            kind = "Person" if i % 3 else "Organization"
+            out.write(f'agid:actor-{i} a ag:{kind} ; rdfs:label "{kind} {i}" ; skos:altLabel "{kind[0]}{i}" .\n')
+    with (target / "sources.ttl").open("w", encoding="utf-8") as out:
+        out.write(head)
+        out.write('agid:reporting a ag:Actor ; rdfs:label "the reporting" .\n')
+        for d in range(DOCUMENTS):
+            out.write(f'agid:doc-report-{d:02d} a ag:SourceDocument ; rdfs:label "Report {d}" .\n')
+
+    def pick() -> int:
+        return rng.randrange(hubs) if rng.random() < 0.2 else rng.randrange(actors)
+
+    per_doc = -(-statements // DOCUMENTS)
+    for d in range(DOCUMENTS):
+        with (target / f"report-{d:02d}.ttl").open("w", encoding="utf-8") as out:
+            out.write(head)
+            for i in range(d * per_doc, min(statements, (d + 1) * per_doc)):
+                s, o = pick(), pick()
+                if o == s:
+                    o = (s + 1) % actors
+                p = predicates[i % len(predicates)]
+                words = " ".join(rng.choice(WORDS) for _ in range(8))
+                asserted = "agid:reporting" if i % 4 else f"agid:actor-{pick()}"
+                status = STATUSES[i % len(STATUSES)]
+                year, month, day = 2000 + i % 25, 1 + i % 12, 1 + i % 28
+                out.write(
+                    f"agid:actor-{s} ag:{p} agid:actor-{o} .\n"
+                    f"agid:st-{i} a ag:Statement ; rdf:subject agid:actor-{s} ; rdf:predicate ag:{p} ; "
+                    f'rdf:object agid:actor-{o} ;\n  ag:quote "Statement {i}: {words}." ; '
+                    f"ag:source agid:doc-report-{d:02d} ; ag:assertedBy {asserted} ; ag:status ag:{status} ;\n"
+                    f'  ag:pointInTime [ a ag:DateValue ; ag:dateValue "{year}-{month:02d}-{day:02d}"^^xsd:date ; '
+                    f"ag:precision time:unitDay ; ag:inferred false ] .\n")
+    return sum(p.stat().st_size for p in target.glob("*.ttl"))
+
+
+# -- one engine, in its own process ---------------------------------------------------------------
+
+
+class TimedOut(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise TimedOut
+
+
+def timed(func, timeout: float):
+    """(seconds, result) or (None, None) when it ran past ``timeout`` (SIGALRM between bytecodes)."""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    start = time.perf_counter()
+    try:
+        result = func()
+        return time.perf_counter() - start, result
+    except TimedOut:
+        return None, None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def guarded(func, timeout: float):
+    """Seconds, None past the timeout, or "error: ..." when the engine rejects the query."""
+    try:
+        return timed(func, timeout)[0]
+    except Exception as err:  # noqa: BLE001 - an engine's failure is a result to report
+        return f"error: {type(err).__name__}: {str(err).splitlines()[0][:80] if str(err) else ''}"
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def named_queries() -> list:
+    from actorgraph.queries import list_queries
+
+    return list_queries(QUERIES)
+
+
+def raw_bindings(query, actor_iri: str):
+    """Required parameters as (name, kind, value): entities → the synthetic actor, strings → a word."""
+    out = {}
+    for param in query.params:
+        if not param.required:
+            continue
+        if param.type == "entity":
+            out[param.name] = ("iri", actor_iri)
+        else:
+            out[param.name] = ("literal", QUOTE_WORD)
+    return out
+
+
+def worker(engine: str, graph: Path, timeout: float, load_timeout: float) -> dict:
+    from actorgraph.store import PREFIXES, bind_values
+
+    result: dict = {"engine": engine, "queries": {}}
+    files = sorted(ONTOLOGY.glob("*.ttl")) + sorted(graph.glob("*.ttl"))
+    actors = sum(1 for _ in open(graph / "actors.ttl", encoding="utf-8")) - 8
+    b = actors - 2 if (actors - 2) % 3 else actors - 3  # a Person, like actor 1
+    a_iri, b_iri = "https://w3id.org/actorgraph/id/actor-1", f"https://w3id.org/actorgraph/id/actor-{b}"
+
+    if engine.startswith("actorgraph"):
+        import actorgraph
+
+        seconds, kg = timed(lambda: actorgraph.load(graph, ONTOLOGY), load_timeout)
+        result["load"], result["mb_load"] = seconds, peak_mb()
+        if kg is None:
+            return result
+        result["store"] = "on-disk cache" if kg.store.key else "in memory"
+        name_a, name_b = "Person 1", f"Person {b}"
+        for query in named_queries():
+            params = {p.name: (name_a if p.type == "entity" else QUOTE_WORD)
+                      for p in query.params if p.required}
+            if "a" in params and "b" in params:
+                params["b"] = name_b
+            result["queries"][query.name] = guarded(lambda q=query, p=params: kg.named(q.name, **p), timeout)
+        result["mb"] = peak_mb()
+        if engine == "actorgraph-warm":
+            return result
+        try:
+            from actorgraph import network
+        except ImportError:
+            result["network"] = "n/a"
+            return result
+        seconds, graph_nx = timed(lambda: kg.network(), timeout)
+        result["analysis"] = {"network projection": seconds}
+        if graph_nx is not None:
+            src, dst = kg.resolve(name_a), kg.resolve(name_b)
+            result["analysis"]["path"] = guarded(lambda: network.shortest_paths(graph_nx, src, dst), timeout)
+            result["analysis"]["centrality"] = guarded(lambda: network.centrality(graph_nx), timeout)
+            try:
+                from actorgraph import export
+            except ImportError:
+                result["analysis"]["html export"] = "n/a"
+            else:
+                result["analysis"]["html export"] = guarded(lambda: export.build(kg, "html"), timeout)
+        result["mb"] = peak_mb()
+        return result
+
+    if engine == "pyoxigraph":
+        import pyoxigraph as ox
+
+        from actorgraph.store import graph_name
+
+        def load():
+            store = ox.Store()
+            for path in files:
+                store.load(path=str(path), format=ox.RdfFormat.TURTLE,
+                           to_graph=graph_name(path, ONTOLOGY))
+            return store
+
+        seconds, store = timed(load, load_timeout)
+        result["load"], result["mb_load"] = seconds, peak_mb()
+        if store is None:
+            return result
+        for query in named_queries():
+            # The same VALUES-bound text LocalStore runs: pyoxigraph's substitutions need the variable
+            # in the projection, which not every named query has.
+            subs = {k: ox.NamedNode(v) if kind == "iri" else ox.Literal(v)
+                    for k, (kind, v) in raw_bindings(query, a_iri).items()}
+            if "b" in subs:
+                subs["b"] = ox.NamedNode(b_iri)
+            text = bind_values(query.text, subs)
+            result["queries"][query.name] = guarded(lambda t=text: list(store.query(
+                t, prefixes=PREFIXES, use_default_graph_as_union=True)), timeout)
+        result["mb"] = peak_mb()
+        return result
+
+    if engine == "rdflib":
+        import pyoxigraph as ox
+        import rdflib
+
+        from actorgraph.store import graph_name
+
+        def load():
+            dataset = rdflib.Dataset(default_union=True)
+            for path in files:
+                dataset.graph(rdflib.URIRef(graph_name(path, ONTOLOGY).value)).parse(
+                    str(path), format="turtle")
+            return dataset
+
+        seconds, dataset = timed(load, load_timeout)
+        result["load"], result["mb_load"] = seconds, peak_mb()
+        if dataset is None:
+            return result
+        namespaces = {k: rdflib.Namespace(v) for k, v in PREFIXES.items()}
+        for query in named_queries():
+            # initBindings fails on some named queries (rdflib's NotBoundError on projected aliases);
+            # the VALUES-bound text is the same query rdflib can run.
+            subs = {k: ox.NamedNode(v) if kind == "iri" else ox.Literal(v)
+                    for k, (kind, v) in raw_bindings(query, a_iri).items()}
+            if "b" in subs:
+                subs["b"] = ox.NamedNode(b_iri)
+            text = bind_values(query.text, subs)
+            result["queries"][query.name] = guarded(lambda t=text: list(dataset.query(
+                t, initNs=namespaces)), timeout)
+        result["mb"] = peak_mb()
+        return result
+    raise SystemExit(f"unknown engine {engine}")
+
+
+# -- the driver -----------------------------------------------------------------------------------
+
+
+def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, cache: Path,
+               memory_gib: float | None) -> dict:
+    """Run one engine in a fresh interpreter; a crash or an overall timeout is reported, not raised."""
+    env = dict(os.environ, ACTORGRAPH_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT / "src"))
+    cmd = [sys.executable, __file__, "--worker", engine, "--graph", str(graph), "--timeout", str(timeout),
+           "--load-timeout", str(load_timeout)]
+    if memory_gib:
+        cmd += ["--memory-gib", str(memory_gib)]
+    budget = load_timeout + timeout * 20 + 120
+    try:
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=budget)
+    except subprocess.TimeoutExpired:
+        return {"engine": engine, "error": f"> {budget:.0f} s in all"}
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"engine": engine, "error": tail[:200]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def fmt_time(value, timeout: float) -> str:
+    if isinstance(value, str):
+        return value
+    return f"> {timeout:g} s" if value is None else f"{value:.3f} s"
+
+
+def ratio(base, ours, timeout: float) -> str:
+    if not isinstance(ours, float) or ours <= 0:
+        return ""
+    if base is None:
+        return f"> {timeout / ours:.0f}x"
+    if not isinstance(base, float):
+        return ""
+    return f"{base / ours:.1f}x"
+
+
+def report(size: int, triples_bytes: int, results: dict[str, dict], timeout: float,
+           load_timeout: float) -> str:
+    ours = results["actorgraph"]
+    warm = results["actorgraph-warm"]
+    lines = [f"\n### {size:,} statements ({triples_bytes / 1e6:.0f} MB of Turtle)\n"]
+    for engine, res in results.items():
+        if "error" in res:
+            lines.append(f"- {engine}: failed: {res['error']}")
+    if "store" in ours:
+        lines.append(f"- actorgraph chose: {ours['store']}")
+    lines.append("")
+    lines.append("| measure | actorgraph (cold) | actorgraph (warm) | pyoxigraph | rdflib | "
+                 "rdflib / warm | warm / pyoxigraph |")
+    lines.append("|---|---|---|---|---|---|---|")
+
+    def row(label, key, limit):
+        vals = [results[e].get(key) if "error" not in results[e] else "n/a" for e in ENGINES]
+        cells = [fmt_time(v, limit) for v in vals]
+        w, ox_, rd = vals[1], vals[2], vals[3]
+        slower = f"{w / ox_:.2f}x" if isinstance(w, float) and isinstance(ox_, float) and ox_ > 0 else ""
+        lines.append(f"| {label} | {' | '.join(cells)} | {ratio(rd, w, limit)} | {slower} |")
+
+    row("load", "load", load_timeout)
+    mems = [results[e].get("mb") or results[e].get("mb_load") for e in ENGINES]
+    mem_cells = [f"{m:,.0f} MB" if m else "n/a" for m in mems]
+    mem_ratio = f"{mems[3] / mems[1]:.1f}x less" if mems[1] and mems[3] else ""
+    lines.append(f"| peak memory | {' | '.join(mem_cells)} | {mem_ratio} | "
+                 f"{mems[1] / mems[2]:.2f}x |" if mems[1] and mems[2] else f"| peak memory | "
+                 f"{' | '.join(mem_cells)} | {mem_ratio} | |")
+    names = sorted(ours.get("queries") or warm.get("queries") or {})
+    for name in names:
+        vals = [results[e].get("queries", {}).get(name, "n/a") if "error" not in results[e] else "n/a"
+                for e in ENGINES]
+        cells = [fmt_time(v, timeout) for v in vals]
+        w, ox_, rd = vals[1], vals[2], vals[3]
+        slower = f"{w / ox_:.2f}x" if isinstance(w, float) and isinstance(ox_, float) and ox_ > 0 else ""
+        lines.append(f"| query `{name}` | {' | '.join(cells)} | {ratio(rd, w, timeout)} | {slower} |")
+    analysis = ours.get("analysis", {})
+    if ours.get("network") == "n/a":
+        lines.append("| network, path, centrality, html export | n/a (actorgraph.network missing) | | | | | |")
+    for name, value in analysis.items():
+        lines.append(f"| {name} | {fmt_time(value, timeout)} | | | | | |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="comma-separated statement counts (default: 10000,100000,1000000)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per query or analysis")
+    parser.add_argument("--load-timeout", type=float, default=900.0, help="seconds per load")
+    parser.add_argument("--rdflib-memory-gib", type=float, default=12.0,
+                        help="address-space cap for the rdflib process (it is the one that can exhaust RAM)")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--keep", type=Path, help="write the synthetic graphs here and keep them")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--graph", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--memory-gib", type=float, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        if args.memory_gib:
+            cap = int(args.memory_gib * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        try:
+            out = worker(args.worker, args.graph, args.timeout, args.load_timeout)
+        except MemoryError:
+            out = {"engine": args.worker, "error": f"out of memory (cap {args.memory_gib:g} GiB)"}
+        print(json.dumps(out))
+        return
+
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    base = args.keep or Path(tempfile.mkdtemp(prefix="actorgraph-scale-"))
+    everything = {}
+    print(f"# actorgraph scale benchmark\n\ncommand: python benchmarks/scale.py {' '.join(sys.argv[1:])}\n"
+          f"machine: {os.cpu_count()} cores, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f}"
+          f" GiB, Python {sys.version.split()[0]}; timeout {args.timeout:g} s per query, "
+          f"{args.load_timeout:g} s per load", flush=True)
+    try:
+        for size in sizes:
+            graph = base / f"graph-{size}"
+            cache = base / f"cache-{size}"
+            start = time.perf_counter()
+            written = generate(size, graph)
+            print(f"\n(generated {size:,} statements in {time.perf_counter() - start:.0f} s)", flush=True)
+            results = {}
+            for engine in ENGINES:
+                memory = args.rdflib_memory_gib if engine == "rdflib" else None
+                results[engine] = run_engine(engine, graph, args.timeout, args.load_timeout, cache, memory)
+                print(f"  {engine}: done", file=sys.stderr, flush=True)
+            everything[size] = results
+            print(report(size, written, results, args.timeout, args.load_timeout), flush=True)
+            if args.json:
+                args.json.write_text(json.dumps(everything, indent=1))
+            if not args.keep:
+                shutil.rmtree(graph, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
