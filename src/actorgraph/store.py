@@ -22,12 +22,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import paths
-from .errors import DataFileError, EndpointError, ParseError, QueryError, ReadOnlyError
+from .errors import DataFileError, EndpointError, ParseError, QueryError, ReadOnlyError, UsageError
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 ONT = "https://w3id.org/actorgraph/ont#"
 ID = "https://w3id.org/actorgraph/id/"
+ENV_ENDPOINT_TIMEOUT = "ACTORGRAPH_ENDPOINT_TIMEOUT"
 GRAPH_NS = "https://w3id.org/actorgraph/graph/"
 
 PREFIXES = {
@@ -265,7 +266,21 @@ class LocalStore(Store):
             raise QueryError(f"query failed: {err}") from None
 
 
+def compile_store(graph_dir: Path | None = None, ontology_dir: Path | None = None) -> Path:
+    """The directory of the on-disk store compiled from the Turtle files, built atomically if missing.
+
+    The SPARQL server's workers open it read-only, so a server and the CLI share one compiled copy.
+    """
+    gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
+    files = turtle_files(gdir, odir)
+    return _compiled(fingerprint(files), files, odir)
+
+
 def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
+    return ox.Store.read_only(str(_compiled(key, files, ontology_dir)))
+
+
+def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
     root = paths.cache_dir() / "stores"
     target = root / key
     if not (target / "COMPLETE").exists():
@@ -279,7 +294,7 @@ def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
         finally:
             _remove(building)
         _prune(root, keep=key)
-    return ox.Store.read_only(str(target / "db"))
+    return target / "db"
 
 
 def _build(path: Path, files: list[Path], ontology_dir: Path) -> None:
@@ -348,12 +363,25 @@ def prologue() -> str:
 
 
 class RemoteStore(Store):
-    """A SPARQL 1.1 Protocol endpoint (Oxigraph server, Fuseki, Virtuoso, QLever, GraphDB...)."""
+    """A SPARQL 1.1 Protocol endpoint (actorgraph serve, Oxigraph, Fuseki, Virtuoso, QLever, GraphDB...).
 
-    ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+    The endpoint must answer queries without GRAPH over the union of its named graphs (actorgraph serve
+    does; start Oxigraph with ``--union-default-graph``), as the local store does.
+    """
 
-    def __init__(self, endpoint: str, timeout: float = 60.0):
+    ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+              "application/n-triples;q=0.9, text/turtle;q=0.8")
+
+    def __init__(self, endpoint: str, timeout: float | None = None):
+        if not endpoint.startswith(("http://", "https://")):
+            raise UsageError(f"the endpoint must be an http(s) URL, not {endpoint!r}")
         self.endpoint = endpoint
+        if timeout is None:
+            raw = os.environ.get(ENV_ENDPOINT_TIMEOUT, "60")
+            try:
+                timeout = float(raw)
+            except ValueError:
+                raise UsageError(f"{ENV_ENDPOINT_TIMEOUT} must be a number of seconds, not {raw!r}") from None
         self.timeout = timeout
 
     @property
@@ -361,6 +389,7 @@ class RemoteStore(Store):
         return self.endpoint
 
     def _run(self, query, bindings):
+        import http.client
         import urllib.error
         import urllib.parse
         import urllib.request
@@ -378,21 +407,31 @@ class RemoteStore(Store):
                 payload = response.read()
         except urllib.error.HTTPError as err:
             detail = err.read().decode("utf-8", "replace").strip().splitlines()
-            message = detail[0] if detail else err.reason
+            message = (detail[0] if detail else str(err.reason))[:300]
             if err.code == 400:
                 raise QueryError(f"bad SPARQL: {message}") from None
             raise EndpointError(f"{self.endpoint}: HTTP {err.code}: {message}") from None
-        except (urllib.error.URLError, OSError) as err:
-            reason = getattr(err, "reason", err)
+        except TimeoutError:
+            raise EndpointError(f"{self.endpoint}: no answer within {self.timeout:g} s "
+                                f"(set {ENV_ENDPOINT_TIMEOUT} to wait longer)") from None
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+            reason = getattr(err, "reason", None) or err
+            if isinstance(reason, TimeoutError):
+                raise EndpointError(f"{self.endpoint}: no answer within {self.timeout:g} s "
+                                    f"(set {ENV_ENDPOINT_TIMEOUT} to wait longer)") from None
             raise EndpointError(f"{self.endpoint}: cannot reach endpoint: {reason}") from None
-        if content_type in ("application/sparql-results+json", "application/json"):
-            return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
-        if content_type == "application/sparql-results+xml":
-            return ox.parse_query_results(payload, format=ox.QueryResultsFormat.XML)
-        rdf_format = ox.RdfFormat.from_media_type(content_type)
-        if rdf_format is None:
-            raise EndpointError(f"{self.endpoint}: unexpected content type {content_type}")
-        return [quad.triple for quad in ox.parse(payload, format=rdf_format)]
+        try:
+            if content_type in ("application/sparql-results+json", "application/json"):
+                return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+            if content_type in ("application/sparql-results+xml", "application/xml"):
+                return ox.parse_query_results(payload, format=ox.QueryResultsFormat.XML)
+            rdf_format = ox.RdfFormat.from_media_type(content_type)
+            if rdf_format is None:
+                raise EndpointError(f"{self.endpoint}: unexpected content type {content_type}")
+            return [quad.triple for quad in ox.parse(payload, format=rdf_format)]
+        except (SyntaxError, ValueError) as err:
+            first = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise EndpointError(f"{self.endpoint}: unreadable {content_type} answer: {first}") from None
 
 
 def open_store(
