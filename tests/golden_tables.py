@@ -48,14 +48,14 @@ Carl Mott
 
 Carl Mott → (outgoing: 4)
 
-  to                      relationship      date              quote                                                                               asserted by                  status     source
- ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  Sylvania                arrested in       2023-06 (month)   arrested in Sylvania in June 2023                                                   the report's own reporting   reported   World report
-  Harbor Gang             leader of                           Carl Mott, known as Red, leads the Harbor Gang.                                     the report's own reporting   reported   World report
-  Freedonian government   negotiated with   2021-03 (month)   Mott negotiated with the Freedonian government in March 2021, according to          prosecutors                  alleged    World report
-                                                              prosecutors.
-  Freedonian government   released by       2022 (year)       Red was released by the Freedonian government in 2022                               the report's own reporting   reported   World report
+  to                      relationship      date              quote                                                                                     asserted by                  status
+ ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  Sylvania                arrested in       2023-06 (month)   arrested in Sylvania in June 2023                                                         the report's own reporting   reported
+  Harbor Gang             leader of                           Carl Mott, known as Red, leads the Harbor Gang.                                           the report's own reporting   reported
+  Freedonian government   negotiated with   2021-03 (month)   Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors                  alleged
+  Freedonian government   released by       2022 (year)       Red was released by the Freedonian government in 2022                                     the report's own reporting   reported
 
+source: World report
 
 → Carl Mott (incoming: 0): none
 """,
@@ -77,14 +77,14 @@ matches for 'torres'
     'who_negotiated': (
         ['who-negotiated'],
         """\
-who negotiated: 1 on the gang side, 1 on the government side
+who negotiated: 1 on the government side, 1 on the gang side
 
-  side         actor                   role   relationship      with                    quote                                                                     asserted by   status    source
- ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  gang         Carl Mott                      negotiated with   Freedonian government   Mott negotiated with the Freedonian government in March 2021, according   prosecutors   alleged   World report
-                                                                                        to prosecutors.
-  government   Freedonian government          negotiated with   Carl Mott               Mott negotiated with the Freedonian government in March 2021, according   prosecutors   alleged   World report
-                                                                                        to prosecutors.
+  side         name                    role   quote                                                                                     asserted by   status
+ ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  government   Freedonian government          Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors   alleged
+  gang         Carl Mott (Red)                Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors   alleged
+
+note: each party's other evidence is in --format json (key: evidence)
 """,
     ),
     'sanctions': (
@@ -98,10 +98,12 @@ who negotiated: 1 on the gang side, 1 on the government side
         """\
 timeline: 2 dated statements
 
-  date              when   what                                              quote                                                   asserted by                  status     source
- ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  2022 (year)       on     Carl Mott → released by → Freedonian government   Red was released by the Freedonian government in 2022   the report's own reporting   reported   World report
-  2023-06 (month)   on     Carl Mott → arrested in → Sylvania                arrested in Sylvania in June 2023                       the report's own reporting   reported   World report
+  date              what                                              quote                                                          asserted by                  status
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  2022 (year)       Carl Mott → released by → Freedonian government   Red was released by the Freedonian government in 2022          the report's own reporting   reported
+  2023-06 (month)   Carl Mott → arrested in → Sylvania                arrested in Sylvania in June 2023                              the report's own reporting   reported
+
+source: World report
 """,
     ),
     'figures': (
@@ -109,12 +111,12 @@ timeline: 2 dated statements
         """\
 2 figures
 
-  describes            measure             value   unit     date   quote                                                asserted by             status     source         other figures
- ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  Freedonian prisons   prison population   4,200   people          The government says they hold 4,200.                 Freedonian government   claimed    World report   5000 (Prison Monitor)
-  Freedonian prisons   prison population   5,000   people          The prisons hold 5,000 people, according to the      Prison Monitor          reported   World report   4200 (Freedonian government)
-                                                                   Prison Monitor.
+  describes            figure         date   quote                                                             asserted by             status
+ ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  Freedonian prisons   4,200 people          The government says they hold 4,200.                              Freedonian government   claimed
+  Freedonian prisons   5,000 people          The prisons hold 5,000 people, according to the Prison Monitor.   Prison Monitor          reported
 
+source: World report
 note: sources disagree on prison population of Freedonian prisons: 4,200 (Freedonian government) vs 5,000 (Prison Monitor)
 """,
     ),
@@ -123,10 +125,11 @@ note: sources disagree on prison population of Freedonian prisons: 4,200 (Freedo
         """\
 1 claims by prosecutors
 
-  asserted by   claim                                                 status    date              quote                                                                                   source
- ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  prosecutors   Carl Mott → negotiated with → Freedonian government   alleged   2021-03 (month)   Mott negotiated with the Freedonian government in March 2021, according to              World report
-                                                                                                  prosecutors.
+  asserted by   claim                                                 status    date              quote
+ ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  prosecutors   Carl Mott → negotiated with → Freedonian government   alleged   2021-03 (month)   Mott negotiated with the Freedonian government in March 2021, according to prosecutors.
+
+source: World report
 """,
     ),
     'between': (
@@ -149,15 +152,32 @@ note: 1 shortest path(s) of 2 step(s); direction shown as asserted
         """\
 Statements by quote text: 3 rows
 
-  statement                          subject_label   relationship      object_label                       quote                                  asserted_by_label            status_label   source_labe
- ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  https://w3id.org/actorgraph/id/s   Bo Lind         holds office in   Freedonian government              Minister Bo Lind of Sylvania           the report's own reporting   reported       World repor
-  t-lind-minister
-  https://w3id.org/actorgraph/id/s   Carl Mott       arrested in       Sylvania                           arrested in Sylvania in June 2023      the report's own reporting   reported       World repor
-  t-mott-arrested
-  https://w3id.org/actorgraph/id/s   Ana Torres      offered           Offer to house prisoners from      "It is an offer, not an agreement,"    Bo Lind                      offered        World repor
-  t-torres-offered                                                     Sylvania                           said Minister Bo Lind of Sylvania on
-                                                                                                          Tuesday.
+  statement:         https://w3id.org/actorgraph/id/st-lind-minister
+  subject_label:     Bo Lind
+  relationship:      holds office in
+  object_label:      Freedonian government
+  quote:             Minister Bo Lind of Sylvania
+  asserted_by_label: the report's own reporting
+  status_label:      reported
+  source_label:      World report
+
+  statement:         https://w3id.org/actorgraph/id/st-mott-arrested
+  subject_label:     Carl Mott
+  relationship:      arrested in
+  object_label:      Sylvania
+  quote:             arrested in Sylvania in June 2023
+  asserted_by_label: the report's own reporting
+  status_label:      reported
+  source_label:      World report
+
+  statement:         https://w3id.org/actorgraph/id/st-torres-offered
+  subject_label:     Ana Torres
+  relationship:      offered
+  object_label:      Offer to house prisoners from Sylvania
+  quote:             "It is an offer, not an agreement," said Minister Bo Lind of Sylvania on Tuesday.
+  asserted_by_label: Bo Lind
+  status_label:      offered
+  source_label:      World report
 """,
     ),
     'sparql': (

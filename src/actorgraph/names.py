@@ -68,6 +68,10 @@ class NameIndex:
         entries.sort(key=lambda e: (e.label, e.name))
         return cls(entries)
 
+    def aliases(self, iri: str) -> list[str]:
+        """The entity's aliases (skos:altLabel), sorted."""
+        return sorted({e.name for e in self.entries if e.iri == iri and e.kind == "alias"})
+
     def search(self, text: str, limit: int = 10, cutoff: float = 50.0) -> list[Match]:
         """Fuzzy matches, best first, one per entity, with scores from 0 to 100."""
         from rapidfuzz import fuzz

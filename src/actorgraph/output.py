@@ -63,15 +63,29 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def _console(stream):
+def _console(stream, width: int | None = None):
     from rich.console import Console
 
-    width = int(os.environ.get("COLUMNS") or 0) or 120
+    width = width or int(os.environ.get("COLUMNS") or 0) or 120
     return Console(file=stream, width=width, no_color=True, highlight=False, emoji=False,
                    markup=False, soft_wrap=False, color_system=None)
 
 
-def _rich_table(table: Table):
+_SHORT = {"status", "score", "side", "kind", "via", "when", "path", "step"}
+
+
+def _collapse_constant_source(table: Table) -> tuple[Table, list[str]]:
+    """When every row cites the same source, say it once below the table instead of in every row."""
+    if "source" not in table.columns or not table.rows:
+        return table, []
+    sources = {cell(row.get("source")) for row in table.rows}
+    if len(sources) != 1 or sources == {""}:
+        return table, []
+    columns = [c for c in table.columns if c != "source"]
+    return Table(columns, table.rows, table.title, table.notes), [f"source: {sources.pop()}"]
+
+
+def _rich_table(table: Table, width: int):
     from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
@@ -80,12 +94,41 @@ def _rich_table(table: Table):
                            show_lines=False, title_justify="left")
     for column in table.columns:
         # Quotes are the evidence: give them room rather than a narrow, tall column.
-        wide = column in ("quote", "what", "link", "claim", "description")
-        rich_table.add_column(Text(column), overflow="fold", min_width=36 if wide else None,
-                              ratio=3 if wide else None)
+        # Short values (dates, statuses) never wrap; long text wraps and shrinks in proportion, except
+        # the quote, the evidence itself, which keeps at least a third of the screen.
+        rich_table.add_column(Text(column), overflow="fold", no_wrap=column in _SHORT,
+                              min_width=min(60, width // 3) if column == "quote" else None)
     for row in table.rows:
         rich_table.add_row(*(Text(cell(row.get(c))) for c in table.columns))
     return rich_table
+
+
+def _print_table(console, table: Table) -> None:
+    """A rich table when it fits the screen; otherwise one block of `column: value` lines per row, so
+    that no column (least of all the evidence) is ever cropped."""
+    from rich.text import Text
+
+    rich_table = _rich_table(table, console.width)
+    trial = _console(io.StringIO(), console.width)
+    trial.print(rich_table, crop=False)
+    if all(len(line.rstrip()) <= console.width for line in trial.file.getvalue().splitlines()):
+        console.print(rich_table)
+        return
+    from rich.table import Table as RichTable
+
+    if table.title:
+        console.print(Text(table.title))
+    for row in table.rows:
+        console.print(Text(""))
+        grid = RichTable.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for column in table.columns:
+            value = cell(row.get(column))
+            if value:
+                grid.add_row(Text(f"  {column}:"), Text(value))
+        console.print(grid)
+    console.print(Text(""))
 
 
 def render_text(result: Table | Document) -> str:
@@ -94,38 +137,61 @@ def render_text(result: Table | Document) -> str:
     from rich.text import Text
 
     if isinstance(result, Table):
+        shown, source_note = _collapse_constant_source(result)
         if result.rows:
-            console.print(_rich_table(result))
+            _print_table(console, shown)
         else:
             console.print(Text(f"{result.title}: no results" if result.title else "no results"))
-        for note in result.notes:
-            console.print(Text(f"note: {note}"))
+        for note in [*source_note, *result.notes]:
+            console.print(Text(f"note: {note}" if not note.startswith("source: ") else note))
     else:
         console.print(Text(result.title))
         for key, value in result.fields.items():
             console.print(Text(f"  {key}: {cell(value)}"))
         for table in result.sections.values():
             console.print(Text(""))
+            shown, source_note = _collapse_constant_source(table)
             if table.rows:
-                console.print(_rich_table(table))
+                _print_table(console, shown)
             else:
                 console.print(Text(f"{table.title}: none"))
+            for note in source_note:
+                console.print(Text(note))
         for note in result.notes:
             console.print(Text(f"note: {note}"))
-    return "\n".join(line.rstrip() for line in stream.getvalue().splitlines()).strip("\n") + "\n"
+    lines: list[str] = []
+    for line in (raw.rstrip() for raw in stream.getvalue().splitlines()):
+        if (line.startswith(("note: ", "source: ")) and lines and lines[-1]
+                and not lines[-1].startswith(("note: ", "source: "))):
+            lines.append("")  # one blank line between a table and what is said under it
+        if line or (lines and lines[-1]):
+            lines.append(line)  # never two blank lines in a row
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def csv_columns(table: Table) -> list[str]:
+    """The table's columns, then every other scalar or list field of its rows (IRIs, dates), in order."""
+    columns = list(table.columns)
+    for row in table.rows:
+        for key, value in row.items():
+            if key not in columns and not isinstance(value, dict) and not (
+                    isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+                columns.append(key)
+    return columns
 
 
 def render_delimited(result: Table | Document, delimiter: str = ",") -> str:
+    """CSV or TSV with every field of every row; a Document gives one block per section."""
     tables = [result] if isinstance(result, Table) else list(result.sections.values())
     stream = io.StringIO()
     writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     for i, table in enumerate(tables):
         if i:
             stream.write("\n")
-        columns = table.columns if isinstance(result, Table) else ["section", *table.columns]
-        writer.writerow(columns)
+        columns = csv_columns(table)
+        writer.writerow(columns if isinstance(result, Table) else ["section", *columns])
         for row in table.rows:
-            values = [cell(row.get(c)) for c in table.columns]
+            values = [cell(row.get(c)) for c in columns]
             writer.writerow(values if isinstance(result, Table) else [table.title or "", *values])
     return stream.getvalue()
 

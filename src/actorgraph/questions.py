@@ -112,19 +112,37 @@ def search(kg: KnowledgeGraph, text: str, limit: int = 10) -> Table:
 
 
 def who_negotiated(kg: KnowledgeGraph) -> Table:
-    """Everyone tied to negotiations between a government and a gang, both sides, with evidence."""
-    rows = []
+    """Everyone tied to negotiations between a government and a gang, both sides: one row per party,
+    with its roles, how it is tied, and every statement as evidence."""
+    parties: dict[tuple[str, str], dict[str, Any]] = {}
     for row in kg.named("who-negotiated"):
+        party = parties.setdefault((row["side"], row["actor"]), {
+            "side": row["side"], "actor": row["actor_label"], "role": [], "ties": [], "evidence": [],
+            "actor_iri": row["actor"]})
+        if row.get("role") and row["role"] not in party["role"]:
+            party["role"].append(row["role"])
         with_ = row.get("counterpart_label") or row.get("negotiation_label")
-        rows.append({"side": row["side"], "actor": row["actor_label"], "role": row.get("role"),
-                     "relationship": row["relationship"], "with": with_, **_evidence(row),
-                     "actor_iri": row["actor"], "statement": row["statement"]})
-    sides = defaultdict(set)
+        tie = f"{row['relationship']} {with_}"
+        if tie not in party["ties"]:
+            party["ties"].append(tie)
+        party["evidence"].append({"relationship": row["relationship"], "with": with_, **_evidence(row),
+                                  "statement": row["statement"]})
+    rows = []
+    for party in sorted(parties.values(), key=lambda p: (p["side"] != "government", p["actor"].casefold())):
+        # The table shows the statement that carries the role (participation), else the first.
+        shown = next((e for e in party["evidence"] if e["relationship"] == "participated in"), party["evidence"][0])
+        aliases = kg.names.aliases(party["actor_iri"])
+        rows.append({**party, "aliases": aliases,
+                     "name": f"{party['actor']} ({', '.join(aliases)})" if aliases else party["actor"],
+                     "quote": shown["quote"], "asserted by": shown["asserted by"], "status": shown["status"],
+                     "statements": len(party["evidence"])})
+    sides = defaultdict(int)
     for row in rows:
-        sides[row["side"]].add(row["actor"])
-    summary = ", ".join(f"{len(v)} on the {k} side" for k, v in sorted(sides.items()))
-    return Table(["side", "actor", "role", "relationship", "with", *EVIDENCE_COLUMNS], rows,
-                 title=f"who negotiated: {summary or 'nobody'}")
+        sides[row["side"]] += 1
+    summary = ", ".join(f"{n} on the {side} side" for side, n in sorted(sides.items(), reverse=True))
+    return Table(["side", "name", "role", "quote", "asserted by", "status"], rows,
+                 title=f"who negotiated: {summary or 'nobody'}",
+                 notes=["each party's other evidence is in --format json (key: evidence)"] if rows else [])
 
 
 def sanctions(kg: KnowledgeGraph, name: str | None = None) -> Table:
@@ -136,7 +154,7 @@ def sanctions(kg: KnowledgeGraph, name: str | None = None) -> Table:
                      "date": format_date(row.get("date"), row.get("date_precision"), row.get("date_inferred")),
                      "reason": row.get("reason"), **_evidence(row), "date_basis": row.get("date_basis"),
                      "person_iri": row["person"], "statement": row["statement"]})
-    return Table(["person", "programme", "authority", "date", "reason", *EVIDENCE_COLUMNS], rows,
+    return Table(["person", "programme", "authority", "date", *EVIDENCE_COLUMNS], rows,
                  title=f"{len(rows)} sanction listings")
 
 
@@ -157,14 +175,15 @@ def timeline(kg: KnowledgeGraph, actor: str | None = None, from_: str | None = N
     for row in kg.named("timeline", actor=actor):
         if (start or end) and not _in_range(row, start, end):
             continue
-        rows.append({"date": format_date(row["date"], row["date_precision"], row.get("date_inferred")),
+        shown = format_date(row["date"], row["date_precision"], row.get("date_inferred"))
+        rows.append({"date": shown if row["date_kind"] == "on" else f"{row['date_kind']} {shown}",
                      "when": row["date_kind"], "what": _claim(row), "event": row.get("event_label"),
                      **_evidence(row), "date_value": row["date"], "precision": row["date_precision"],
                      "inferred": bool(row.get("date_inferred")), "date_basis": row.get("date_basis"),
                      "statement": row["statement"]})
     rows.sort(key=lambda r: (PartialDate(str(r["date_value"]), str(r["precision"])).start,
                              r["date_value"], r["what"]))
-    return Table(["date", "when", "what", *EVIDENCE_COLUMNS], rows, title=f"timeline: {len(rows)} dated statements")
+    return Table(["date", "what", *EVIDENCE_COLUMNS], rows, title=f"timeline: {len(rows)} dated statements")
 
 
 def figures(kg: KnowledgeGraph) -> Table:
@@ -178,9 +197,10 @@ def figures(kg: KnowledgeGraph) -> Table:
         if row.get("start"):
             date = "; ".join(p for p in (date, "since " + format_date(row["start"], row.get("start_precision"))) if p)
         item = {"describes": row["entity_label"], "measure": row["measure_label"],
-                "value": shown, "unit": row.get("unit"), "date": date, "basis": row.get("basis"),
+                "figure": f"{shown} {row.get('unit') or ''}".strip(), "value": shown, "unit": row.get("unit"),
+                "date": date, "basis": row.get("basis"),
                 **_evidence(row), "other figures": row.get("others"), "number": value,
-                "figure": row["figure"], "statement": row["statement"]}
+                "figure_iri": row["figure"], "statement": row["statement"]}
         rows.append(item)
         groups[(row["entity_label"], row["measure_label"])].append(item)
     notes = []
@@ -189,7 +209,7 @@ def figures(kg: KnowledgeGraph) -> Table:
             sides = " vs ".join(f"{i['value']} ({i['asserted by']}{', ' + i['date'] if i['date'] else ''})"
                                 for i in items)
             notes.append(f"sources disagree on {measure} of {entity}: {sides}")
-    return Table(["describes", "measure", "value", "unit", "date", *EVIDENCE_COLUMNS, "other figures"], rows,
+    return Table(["describes", "figure", "date", "quote", "asserted by", "status", "source"], rows,
                  title=f"{len(rows)} figures", notes=notes)
 
 
