@@ -111,13 +111,13 @@ source: World report
         """\
 2 figures
 
-  describes            figure         date   quote                                                             asserted by             status
- ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  Freedonian prisons   4,200 people          The government says they hold 4,200.                              Freedonian government   claimed
-  Freedonian prisons   5,000 people          The prisons hold 5,000 people, according to the Prison Monitor.   Prison Monitor          reported
+  describes            measure             figure         date   quote                                                             asserted by             status
+ ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  Freedonian prisons   prison population   4,200 people          The government says they hold 4,200.                              Freedonian government   claimed
+  Freedonian prisons   prison population   5,000 people          The prisons hold 5,000 people, according to the Prison Monitor.   Prison Monitor          reported
 
 source: World report
-note: sources disagree on prison population of Freedonian prisons: 4,200 (Freedonian government) vs 5,000 (Prison Monitor)
+note: sources give different values for prison population of Freedonian prisons: 4,200 (Freedonian government) vs 5,000 (Prison Monitor)
 """,
     ),
     'claims': (

@@ -94,7 +94,7 @@ def test_figures_json_keeps_both_disagreeing_figures(invoke):
         (4200, "Freedonian government", "claimed"),
     }
     assert data["notes"] == [
-        "sources disagree on prison population of Freedonian prisons: "
+        "sources give different values for prison population of Freedonian prisons: "
         "4,200 (Freedonian government) vs 5,000 (Prison Monitor)"
     ]
 
@@ -144,9 +144,10 @@ def test_csv_output(invoke):
 
     result = invoke("figures", "--format", "csv")
     table = list(csv.DictReader(io.StringIO(result.output)))
-    assert list(table[0])[:7] == ["describes", "figure", "date", "quote", "asserted by", "status", "source"]
+    assert list(table[0])[:8] == ["describes", "measure", "figure", "date", "quote", "asserted by", "status",
+                                  "source"]
     # Every field is there for researchers, IRIs included.
-    assert {"measure", "basis", "number", "figure_iri", "statement", "other figures"} <= set(table[0])
+    assert {"basis", "number", "figure_iri", "statement", "other figures"} <= set(table[0])
     assert [(r["figure"], r["other figures"]) for r in table] == [
         ("4,200 people", "5000 (Prison Monitor)"), ("5,000 people", "4200 (Freedonian government)")]
 

@@ -186,16 +186,18 @@ def timeline(kg: KnowledgeGraph, actor: str | None = None, from_: str | None = N
     return Table(["date", "what", *EVIDENCE_COLUMNS], rows, title=f"timeline: {len(rows)} dated statements")
 
 
-def figures(kg: KnowledgeGraph) -> Table:
-    """Every figure with value, unit, date and source; disagreements are named in notes."""
+def figures(kg: KnowledgeGraph, about: str | None = None) -> Table:
+    """Every figure (or those describing ``about``) with value, unit, date and source; disagreements
+    are named in notes."""
     rows, groups = [], defaultdict(list)
-    for row in kg.named("figures"):
+    for row in kg.named("figures", entity=about):
         value = row["value"]
         shown = f"{row['approximation']} {value:,}" if row.get("approximation") not in (None, "exactly") \
             else f"{value:,}"
-        date = format_date(row.get("date"), row.get("date_precision"), row.get("date_inferred"))
-        if row.get("start"):
-            date = "; ".join(p for p in (date, "since " + format_date(row["start"], row.get("start_precision"))) if p)
+        date = "; ".join(p for p in (
+            format_date(row.get("date"), row.get("date_precision"), row.get("date_inferred")),
+            "since " + format_date(row["start"], row.get("start_precision")) if row.get("start") else "",
+            "until " + format_date(row["end"], row.get("end_precision")) if row.get("end") else "") if p)
         item = {"describes": row["entity_label"], "measure": row["measure_label"],
                 "figure": f"{shown} {row.get('unit') or ''}".strip(), "value": shown, "unit": row.get("unit"),
                 "date": date, "basis": row.get("basis"),
@@ -205,11 +207,13 @@ def figures(kg: KnowledgeGraph) -> Table:
         groups[(row["entity_label"], row["measure_label"])].append(item)
     notes = []
     for (entity, measure), items in sorted(groups.items()):
+        # Different values for the same measure of the same entity are set side by side, each with its
+        # source and date, so that a reader can tell a disagreement from a change over time.
         if len({i["number"] for i in items}) > 1:
             sides = " vs ".join(f"{i['value']} ({i['asserted by']}{', ' + i['date'] if i['date'] else ''})"
                                 for i in items)
-            notes.append(f"sources disagree on {measure} of {entity}: {sides}")
-    return Table(["describes", "figure", "date", "quote", "asserted by", "status", "source"], rows,
+            notes.append(f"sources give different values for {measure} of {entity}: {sides}")
+    return Table(["describes", "measure", "figure", "date", "quote", "asserted by", "status", "source"], rows,
                  title=f"{len(rows)} figures", notes=notes)
 
 

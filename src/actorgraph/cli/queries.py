@@ -118,19 +118,21 @@ def timeline(ctx: Context, actor: str | None, from_: str | None, to: str | None)
 
 
 @cli.command()
+@click.option("--about", metavar="NAME", help="Only figures that describe this entity.")
 @output_options
 @pass_ctx
-def figures(ctx: Context):
+def figures(ctx: Context, about: str | None):
     """Every figure with value, unit, date and source; says where sources disagree.
 
     \b
     Example:
       actorgraph figures
+      actorgraph figures --about "Salvadoran prison system"
       actorgraph figures --format csv
     """
     from ..questions import figures as answer
 
-    return answer(ctx.kg)
+    return answer(ctx.kg, about)
 
 
 @cli.command()
