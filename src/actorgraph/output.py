@@ -237,8 +237,15 @@ def render_sparql(result, fmt: str | None) -> str:
         raise UsageError(f"--format {fmt} is for SELECT and ASK; CONSTRUCT and DESCRIBE give "
                          f"turtle, jsonld, ntriples or rdfxml")
     rdf_format = getattr(ox.RdfFormat, _RDF_FORMATS[fmt])
-    prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
-    data = ox.serialize(list(result), format=rdf_format, prefixes=prefixes) if prefixes else \
-        ox.serialize(list(result), format=rdf_format)
+    triples = list(result)
+    if fmt in ("turtle", "rdfxml"):
+        # Declare only the prefixes the result uses.
+        used = {str(term.value) for t in triples for term in (t.subject, t.predicate, t.object)
+                if isinstance(term, ox.NamedNode)}
+        used |= {t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal)}
+        prefixes = {p: iri for p, iri in PREFIXES.items() if any(u.startswith(iri) for u in used)}
+        data = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    else:
+        data = ox.serialize(triples, format=rdf_format)
     text = (data or b"").decode("utf-8")
     return text if text.endswith("\n") or not text else text + "\n"

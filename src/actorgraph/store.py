@@ -65,6 +65,12 @@ class SelectResult:
     rows: list[dict[str, Term]] = field(default_factory=list)
 
 
+def one_line(message: str, limit: int = 240) -> str:
+    """A parser's message on one line: whitespace collapsed, a long list of expected tokens cut short."""
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def is_update(query: str) -> bool:
     """True when the text is a SPARQL Update rather than a query (comments stripped first)."""
     stripped = "\n".join(line.split("#", 1)[0] if "<" not in line else line for line in query.splitlines())
@@ -261,9 +267,9 @@ class LocalStore(Store):
             return self._store.query(bind_values(query, bindings), prefixes=PREFIXES,
                                      use_default_graph_as_union=True)
         except SyntaxError as err:
-            raise QueryError(f"bad SPARQL: {err}") from None
+            raise QueryError(f"bad SPARQL: {one_line(str(err))}") from None
         except OSError as err:
-            raise QueryError(f"query failed: {err}") from None
+            raise QueryError(f"query failed: {one_line(str(err))}") from None
 
 
 def compile_store(graph_dir: Path | None = None, ontology_dir: Path | None = None) -> Path:
