@@ -5,8 +5,9 @@ For each size (statements: 10k, 100k, 1M by default) it writes a synthetic graph
 status and a dated blank node, beside the direct triple), then measures, each engine in its own
 subprocess so that peak memory (ru_maxrss) is that engine's alone:
 
-  - actorgraph       LocalStore.open as the CLI does (cold: builds the on-disk cache at large sizes)
-  - actorgraph-warm  LocalStore.open again with the cache built (what every later CLI run pays)
+  - actorgraph              LocalStore.open in memory (ACTORGRAPH_STORE_CACHE=never): a long-lived process
+  - actorgraph-cache-build  LocalStore.open compiling the on-disk cache (the first CLI run on new data)
+  - actorgraph-cached       LocalStore.open with the cache built (what every later CLI run pays)
   - pyoxigraph       raw ``pyoxigraph.Store()`` in memory, ``load`` per file into its named graph
   - rdflib           ``rdflib.Dataset(default_union=True)`` in memory, ``parse`` per file
 
@@ -39,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
 QUERIES = ROOT / "src" / "actorgraph" / "queries"
-ENGINES = ("actorgraph", "actorgraph-warm", "pyoxigraph", "rdflib")
+ENGINES = ("actorgraph", "actorgraph-cache-build", "actorgraph-cached", "pyoxigraph", "rdflib")
 DOCUMENTS = 10
 WORDS = ("said", "offered", "agreed", "denied", "reported", "prison", "minister", "sanction", "talks",
          "deal", "visit", "accused", "arrest", "transfer", "leader", "government", "meeting", "claim")
@@ -147,6 +148,12 @@ def guarded(func, timeout: float):
         return f"error: {type(err).__name__}: {str(err).splitlines()[0][:80] if str(err) else ''}"
 
 
+def read_all(solutions) -> list:
+    """Every value of every row: what a caller of raw pyoxigraph does to use an answer."""
+    names = [v.value for v in solutions.variables]
+    return [[solution[n] for n in names] for solution in solutions]
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -182,9 +189,11 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float) -> dic
     if engine.startswith("actorgraph"):
         import actorgraph
 
+        mode = "never" if engine == "actorgraph" else "always"
+        os.environ["ACTORGRAPH_STORE_CACHE"] = mode
         seconds, kg = timed(lambda: actorgraph.load(graph, ONTOLOGY), load_timeout)
         result["load"], result["mb_load"] = seconds, peak_mb()
-        if kg is None:
+        if kg is None or engine == "actorgraph-cache-build":
             return result
         result["store"] = "on-disk cache" if kg.store.key else "in memory"
         name_a, name_b = "Person 1", f"Person {b}"
@@ -195,7 +204,7 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float) -> dic
                 params["b"] = name_b
             result["queries"][query.name] = guarded(lambda q=query, p=params: kg.named(q.name, **p), timeout)
         result["mb"] = peak_mb()
-        if engine == "actorgraph-warm":
+        if engine != "actorgraph":
             return result
         try:
             from actorgraph import network
@@ -214,7 +223,7 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float) -> dic
                 result["analysis"]["html export"] = "n/a"
             else:
                 result["analysis"]["html export"] = guarded(lambda: export.build(kg, "html"), timeout)
-        result["mb"] = peak_mb()
+        result["mb_analysis"] = peak_mb()
         return result
 
     if engine == "pyoxigraph":
@@ -241,7 +250,7 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float) -> dic
             if "b" in subs:
                 subs["b"] = ox.NamedNode(b_iri)
             text = bind_values(query.text, subs)
-            result["queries"][query.name] = guarded(lambda t=text: list(store.query(
+            result["queries"][query.name] = guarded(lambda t=text: read_all(store.query(
                 t, prefixes=PREFIXES, use_default_graph_as_union=True)), timeout)
         result["mb"] = peak_mb()
         return result
@@ -317,48 +326,53 @@ def ratio(base, ours, timeout: float) -> str:
     return f"{base / ours:.1f}x"
 
 
+COLUMNS = [("actorgraph", "actorgraph (memory)"), ("actorgraph-cache-build", "actorgraph (cache build)"),
+           ("actorgraph-cached", "actorgraph (cached)"), ("pyoxigraph", "pyoxigraph"), ("rdflib", "rdflib")]
+
+
 def report(size: int, triples_bytes: int, results: dict[str, dict], timeout: float,
            load_timeout: float) -> str:
     ours = results["actorgraph"]
-    warm = results["actorgraph-warm"]
     lines = [f"\n### {size:,} statements ({triples_bytes / 1e6:.0f} MB of Turtle)\n"]
     for engine, res in results.items():
         if "error" in res:
             lines.append(f"- {engine}: failed: {res['error']}")
-    if "store" in ours:
-        lines.append(f"- actorgraph chose: {ours['store']}")
     lines.append("")
-    lines.append("| measure | actorgraph (cold) | actorgraph (warm) | pyoxigraph | rdflib | "
-                 "rdflib / warm | warm / pyoxigraph |")
-    lines.append("|---|---|---|---|---|---|---|")
+    lines.append("| measure | " + " | ".join(label for _, label in COLUMNS) +
+                 " | rdflib / memory | memory / pyoxigraph | cached / pyoxigraph |")
+    lines.append("|---" * (len(COLUMNS) + 4) + "|")
 
-    def row(label, key, limit):
-        vals = [results[e].get(key) if "error" not in results[e] else "n/a" for e in ENGINES]
-        cells = [fmt_time(v, limit) for v in vals]
-        w, ox_, rd = vals[1], vals[2], vals[3]
-        slower = f"{w / ox_:.2f}x" if isinstance(w, float) and isinstance(ox_, float) and ox_ > 0 else ""
-        lines.append(f"| {label} | {' | '.join(cells)} | {ratio(rd, w, limit)} | {slower} |")
+    def value(engine, key, sub=None):
+        res = results.get(engine, {})
+        if "error" in res:
+            return "n/a"
+        if sub:
+            return res.get(sub, {}).get(key, "")
+        return res.get(key, "")
+
+    def slower(a, b):
+        return f"{a / b:.2f}x" if isinstance(a, float) and isinstance(b, float) and b > 0 else ""
+
+    def row(label, key, limit, sub=None):
+        vals = {e: value(e, key, sub) for e, _ in COLUMNS}
+        cells = [fmt_time(vals[e], limit) if vals[e] != "" else "" for e, _ in COLUMNS]
+        mem, cached, raw, rd = vals["actorgraph"], vals["actorgraph-cached"], vals["pyoxigraph"], vals["rdflib"]
+        lines.append(f"| {label} | {' | '.join(cells)} | {ratio(rd, mem, limit)} | {slower(mem, raw)} | "
+                     f"{slower(cached, raw)} |")
 
     row("load", "load", load_timeout)
-    mems = [results[e].get("mb") or results[e].get("mb_load") for e in ENGINES]
-    mem_cells = [f"{m:,.0f} MB" if m else "n/a" for m in mems]
-    mem_ratio = f"{mems[3] / mems[1]:.1f}x less" if mems[1] and mems[3] else ""
-    lines.append(f"| peak memory | {' | '.join(mem_cells)} | {mem_ratio} | "
-                 f"{mems[1] / mems[2]:.2f}x |" if mems[1] and mems[2] else f"| peak memory | "
-                 f"{' | '.join(mem_cells)} | {mem_ratio} | |")
-    names = sorted(ours.get("queries") or warm.get("queries") or {})
-    for name in names:
-        vals = [results[e].get("queries", {}).get(name, "n/a") if "error" not in results[e] else "n/a"
-                for e in ENGINES]
-        cells = [fmt_time(v, timeout) for v in vals]
-        w, ox_, rd = vals[1], vals[2], vals[3]
-        slower = f"{w / ox_:.2f}x" if isinstance(w, float) and isinstance(ox_, float) and ox_ > 0 else ""
-        lines.append(f"| query `{name}` | {' | '.join(cells)} | {ratio(rd, w, timeout)} | {slower} |")
-    analysis = ours.get("analysis", {})
+    mems = {e: results[e].get("mb") or results[e].get("mb_load") for e, _ in COLUMNS}
+    cells = [f"{mems[e]:,.0f} MB" if mems[e] else "n/a" for e, _ in COLUMNS]
+    rd_ratio = f"{mems['rdflib'] / mems['actorgraph']:.1f}x less" if mems["rdflib"] and mems["actorgraph"] else ""
+    lines.append(f"| peak memory | {' | '.join(cells)} | {rd_ratio} | "
+                 f"{slower(mems['actorgraph'], mems['pyoxigraph'])} | "
+                 f"{slower(mems['actorgraph-cached'], mems['pyoxigraph'])} |")
+    for name in sorted(ours.get("queries") or {}):
+        row(f"query `{name}`", name, timeout, sub="queries")
     if ours.get("network") == "n/a":
-        lines.append("| network, path, centrality, html export | n/a (actorgraph.network missing) | | | | | |")
-    for name, value in analysis.items():
-        lines.append(f"| {name} | {fmt_time(value, timeout)} | | | | | |")
+        lines.append("| network, path, centrality, html export | n/a (actorgraph.network missing) |" + " |" * 7)
+    for name, val in ours.get("analysis", {}).items():
+        lines.append(f"| {name} | {fmt_time(val, timeout)} |" + " |" * 7)
     return "\n".join(lines)
 
 

@@ -124,27 +124,26 @@ def parse_accept(header: str | None) -> list[tuple[str, float, int]]:
 
 
 def negotiate(header: str | None, offers: list[tuple[str, str]]) -> tuple[str, str] | None:
-    """The offer the client prefers: highest q, then the most specific range, then our order."""
+    """The offer the client prefers: highest q, then the client's order, then ours.
+
+    Each offer takes the q of the most specific range that matches it (RFC 9110), so
+    ``application/sparql-results+json;q=0, */*`` excludes JSON even though ``*/*`` would allow it.
+    """
     ranges = parse_accept(header)
-    best: tuple[float, int, int, int] | None = None
+    best: tuple[float, int, int] | None = None
     chosen = None
     for index, (media, fmt) in enumerate(offers):
         kind = media.split("/")[0]
+        match: tuple[int, float, int] | None = None  # (specificity, q, position)
         for rng, q, position in ranges:
-            if rng == media:
-                specificity = 2
-            elif rng == f"{kind}/*":
-                specificity = 1
-            elif rng == "*/*":
-                specificity = 0
-            else:
-                continue
-            if q <= 0:
-                continue
-            # Higher q wins; a more specific range wins; then the client's order; then ours.
-            key = (q, specificity, -position, -index)
-            if best is None or key > best:
-                best, chosen = key, (media, fmt)
+            specificity = 2 if rng == media else 1 if rng == f"{kind}/*" else 0 if rng == "*/*" else -1
+            if specificity >= 0 and (match is None or specificity > match[0]):
+                match = (specificity, q, position)
+        if match is None or match[1] <= 0:
+            continue
+        key = (match[1], -match[2], -index)
+        if best is None or key > best:
+            best, chosen = key, (media, fmt)
     return chosen
 
 
