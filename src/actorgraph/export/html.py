@@ -22,9 +22,10 @@ LAYOUT_SEED = 7
 PHYSICS_MAX_NODES = 300
 
 # What of each statement the page needs (the evidence panel and the date filter).
+# The labels are shown; the statement's IRI names it (the IRIs of its source, party and status are in
+# the graph files, and would double the page's size at 20,000 statements).
 EVIDENCE_FIELDS = (
-    "statement", "quote", "source", "source_label", "asserted_by", "asserted_by_label", "status",
-    "status_label", "reason", "role", "event", "event_label",
+    "statement", "quote", "source_label", "asserted_by_label", "status_label", "reason", "role", "event_label",
     "point_in_time", "point_in_time_precision", "point_in_time_inferred", "point_in_time_basis",
     "start_time", "start_time_precision", "start_time_inferred", "start_time_basis",
     "end_time", "end_time_precision", "end_time_inferred", "end_time_basis",
@@ -44,8 +45,12 @@ def layout(graph: nx.MultiDiGraph, seed: int = LAYOUT_SEED) -> dict[str, tuple[f
     index = {node: i for i, node in enumerate(order)}
     pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges() if u != v})
     g = ig.Graph(n=n, edges=pairs, directed=False)
-    # Start on a circle and draw igraph's random numbers from a seeded generator: same graph, same picture.
-    start = [[math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)] for i in range(n)]
+    # Start from seeded random positions spread over a square (starting them all close together makes
+    # igraph 40 times slower), and draw igraph's own random numbers from a seeded generator too:
+    # the same graph always gives the same picture.
+    rng = random.Random(seed)
+    side = math.sqrt(n)
+    start = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in range(n)]
     ig.set_random_number_generator(random.Random(seed))
     try:
         coords = g.layout_fruchterman_reingold(seed=start, niter=1000 if n < 2000 else 500)
@@ -80,7 +85,8 @@ def _text_colour(background: str) -> str:
 
 
 def _evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{field: item.get(field) for field in EVIDENCE_FIELDS} for item in items]
+    # Empty fields are left out: at 20,000 statements they would be most of the file.
+    return [{field: item[field] for field in EVIDENCE_FIELDS if item.get(field) is not None} for item in items]
 
 
 def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
