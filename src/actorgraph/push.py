@@ -84,9 +84,23 @@ def push(
 ) -> list[Pushed]:
     """Replace each named graph in the remote store with the local one. ``progress(done, total, graph)``
     is called after each PUT, with byte counts."""
+    check_url(store_url)
+    return send(store_url, prepare(graph_dir, ontology_dir), timeout=timeout, progress=progress)
+
+
+def check_url(store_url: str) -> None:
     if not store_url.startswith(("http://", "https://")):
         raise UsageError(f"--store must be an http(s) URL, not {store_url!r}")
-    prepared = prepare(graph_dir, ontology_dir)
+
+
+def send(
+    store_url: str,
+    prepared: list[tuple[str, bytes, int]],
+    *,
+    timeout: float = 300.0,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Pushed]:
+    """PUT each prepared graph, in order."""
     total = sum(len(body) for _, body, _ in prepared)
     done = 0
     pushed = []

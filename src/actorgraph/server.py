@@ -12,7 +12,8 @@ evaluates every query; the front adds what ``oxigraph serve`` lacks or gets wron
 - a result-size limit: more than ``max_results`` rows (or triples) is refused with ``422`` and a
   message saying so, rather than silently cut: a partial answer must not pass for a whole one.
 - updates refused (``403``) unless started with ``allow_updates``; then a single worker owns a private,
-  writable copy of the store, discarded on exit, so the Turtle files and the cache never change.
+  writable copy of the store (in memory, or a copied directory), discarded on exit, so the Turtle files
+  and the cache never change.
 - the query page (``static/``), our prefixes (``ag:``, ``agid:``...) predeclared, a service description
   that names our endpoint, formats and named graphs, and CORS for browser clients.
 """
@@ -38,6 +39,9 @@ from .errors import ActorgraphError, UsageError
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_BODY = 1 << 20  # a query text larger than 1 MiB is refused before it is read
+# Below this much Turtle each worker holds the graph in memory; above, workers share the on-disk store
+# through the page cache (one copy of a million-statement graph rather than one per worker).
+MEMORY_LIMIT = 64 * 1024 * 1024
 
 # (media type, pyoxigraph format name), in the order we prefer when the client accepts anything.
 RESULT_TYPES = [
@@ -82,6 +86,7 @@ class Settings:
     max_results: int = 10_000
     allow_updates: bool = False
     workers: int = 0  # 0: one per CPU core
+    store: str = "auto"  # memory, disk, or auto: memory below MEMORY_LIMIT bytes of Turtle
     quiet: bool = False
 
 
@@ -246,13 +251,24 @@ def answer_update(store, text: str) -> Reply:
     return Reply(204, "text/plain; charset=utf-8", b"")
 
 
-def worker_main(conn, db_path: str, writable: bool) -> None:
-    """A worker process: open the store, then answer jobs from the pipe until it closes."""
+def worker_main(conn, db_path: str, writable: bool, in_memory: bool) -> None:
+    """A worker process: open the store, then answer jobs from the pipe until it closes.
+
+    In memory, the worker copies the compiled store into its own memory store (Oxigraph's in-memory
+    store answers 6 to 9 times faster than its on-disk one: see benchmarks/README.md); every worker
+    copies the same immutable compiled store, so all of them hold the same snapshot.
+    """
     import pyoxigraph as ox
 
     try:
-        store = ox.Store(db_path) if writable else ox.Store.read_only(db_path)
-    except OSError as err:
+        if in_memory:
+            store = ox.Store()
+            compiled = ox.Store.read_only(db_path)
+            store.load(compiled.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            del compiled
+        else:
+            store = ox.Store(db_path) if writable else ox.Store.read_only(db_path)
+    except (OSError, SyntaxError) as err:
         conn.send(("failed", str(err)))
         return
     conn.send(("ready", None))
@@ -284,9 +300,10 @@ class Busy(Exception):
 
 
 class Worker:
-    def __init__(self, context, db_path: str, writable: bool):
+    def __init__(self, context, db_path: str, writable: bool, in_memory: bool):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child, db_path, writable), daemon=True)
+        self.process = context.Process(target=worker_main, args=(child, db_path, writable, in_memory),
+                                       daemon=True)
         self.process.start()
         child.close()
         status, detail = self.conn.recv()
@@ -303,12 +320,13 @@ class Worker:
 class Pool:
     """Worker processes behind a queue. A job that runs past its time limit costs its worker's life."""
 
-    def __init__(self, db_path: Path, size: int, writable: bool):
+    def __init__(self, db_path: Path, size: int, writable: bool, in_memory: bool = False):
         import multiprocessing
 
         self._context = multiprocessing.get_context("spawn")
         self._db = str(db_path)
         self._writable = writable
+        self._in_memory = in_memory
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
@@ -317,7 +335,7 @@ class Pool:
             self._add()
 
     def _add(self) -> None:
-        worker = Worker(self._context, self._db, self._writable)
+        worker = Worker(self._context, self._db, self._writable, self._in_memory)
         with self._lock:
             if self._closed:
                 worker.kill()
@@ -633,18 +651,23 @@ class Server:
         gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
         self.settings = settings
         self._scratch: Path | None = None
+        if settings.store not in ("auto", "memory", "disk"):
+            raise UsageError(f"--store must be auto, memory or disk, not {settings.store!r}")
+        files = turtle_files(gdir, odir)
+        self.in_memory = settings.store == "memory" or (
+            settings.store == "auto" and sum(f.stat().st_size for f in files) < MEMORY_LIMIT)
         compiled = compile_store(gdir, odir)
         db = compiled
-        if settings.allow_updates:
+        if settings.allow_updates and not self.in_memory:
             # Updates go to a private copy, so neither the files nor the shared cache ever change.
             self._scratch = Path(tempfile.mkdtemp(prefix="actorgraph-serve-"))
             db = self._scratch / "db"
             shutil.copytree(compiled, db)
         size = 1 if settings.allow_updates else (settings.workers or os.cpu_count() or 1)
-        graphs = named_graphs(turtle_files(gdir, odir), odir)
+        graphs = named_graphs(files, odir)
         self.pool: Pool | None = None
         try:
-            self.pool = Pool(db, size, writable=settings.allow_updates)
+            self.pool = Pool(db, size, writable=settings.allow_updates, in_memory=self.in_memory)
             try:
                 self.httpd = Endpoint(settings, self.pool, graphs)
             except OSError as err:

@@ -22,12 +22,15 @@ from . import cli, output_options, pass_ctx
               help="Most rows (or triples) one answer may hold; a larger answer is refused (422).")
 @click.option("--workers", type=click.IntRange(0), default=0, show_default=True,
               help="Worker processes answering queries (0: one per CPU core).")
+@click.option("--store", "store_mode", type=click.Choice(["auto", "memory", "disk"]), default="auto",
+              show_default=True, help="Workers hold the graph in memory (fast), or share the on-disk store "
+                                      "(big graphs); auto picks memory below 64 MB of Turtle.")
 @click.option("--allow-updates", is_flag=True,
               help="Accept SPARQL updates, applied to a private copy discarded on exit.")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @pass_ctx
 def serve_command(ctx, host: str, port: int, timeout: float, max_results: int, workers: int,
-                  allow_updates: bool, quiet: bool):
+                  store_mode: str, allow_updates: bool, quiet: bool):
     """Serve the graph as a SPARQL 1.1 endpoint, with a query page, on this machine only.
 
     GET or POST queries to /sparql; results as JSON, XML, CSV or TSV (SELECT, ASK) and Turtle,
@@ -45,11 +48,12 @@ def serve_command(ctx, host: str, port: int, timeout: float, max_results: int, w
     if ctx.endpoint:
         raise UsageError("serve publishes the local files; it cannot serve --endpoint")
     settings = Settings(host=host, port=port, timeout=timeout, max_results=max_results,
-                        allow_updates=allow_updates, workers=workers, quiet=quiet)
+                        allow_updates=allow_updates, workers=workers, store=store_mode, quiet=quiet)
     with Server(settings, ctx.graph_dir, ctx.ontology_dir) as server:
         if not is_loopback(host):
             click.echo(f"actorgraph: warning: listening on {host}: the graph is open to the network", err=True)
         mode = "read-write (private copy)" if allow_updates else "read-only"
+        mode += ", in memory" if server.in_memory else ", on-disk store"
         click.echo(f"actorgraph: serving {server.url} (SPARQL endpoint {server.url}sparql); {mode}; "
                    f"time limit {timeout:g} s; at most {max_results} results; Ctrl-C stops", err=True)
 
@@ -81,28 +85,26 @@ def push_command(ctx, store_url: str, timeout: float):
         actorgraph push --store http://localhost:7878/store
         actorgraph --endpoint http://localhost:7878/query who-negotiated
     """
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     from ..output import Table
-    from ..push import push
+    from ..push import check_url, prepare, send
 
-    console_file = sys.stderr
+    check_url(store_url)
+    prepared = prepare(ctx.graph_dir, ctx.ontology_dir)  # every file parsed before anything is sent
+    console = Console(file=sys.stderr)
     with Progress(TextColumn("pushing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                  TextColumn("{task.fields[graph]}"), transient=True,
-                  console=_stderr_console(console_file)) as bar:
-        task = bar.add_task("push", total=None, graph="")
+                  TextColumn("{task.fields[graph]}"), console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        task = bar.add_task("push", total=sum(len(body) for _, body, _ in prepared), graph="")
 
         def advance(done: int, total: int, graph: str) -> None:
-            bar.update(task, completed=done, total=total, graph=graph.rsplit("/", 1)[-1])
+            bar.update(task, completed=done, graph=graph.rsplit("/", 1)[-1])
 
-        pushed = push(store_url, ctx.graph_dir, ctx.ontology_dir, timeout=timeout, progress=advance)
+        pushed = send(store_url, prepared, timeout=timeout, progress=advance)
     rows = [{"graph": p.graph, "triples": p.triples, "status": p.status} for p in pushed]
     return Table(["graph", "triples", "status"], rows, title=f"Pushed to {store_url}",
                  notes=[f"{len(rows)} named graph(s), {sum(p.triples for p in pushed)} triples; "
                         f"each graph replaced whole"])
 
-
-def _stderr_console(file):
-    from rich.console import Console
-
-    return Console(file=file)
