@@ -57,6 +57,7 @@ def running(cmd: list[str], probe: str, env: dict[str, str] | None = None) -> It
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+        process.captured_stderr = process.stderr.read() if process.stderr else ""
         for stream in (process.stdout, process.stderr):
             if stream:
                 stream.close()

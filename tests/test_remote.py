@@ -241,3 +241,34 @@ def test_bad_endpoint_url_is_a_usage_error():
     done = run_cli("who-negotiated", endpoint="localhost:7878/sparql")
     assert done.returncode == 2
     assert done.stderr == "actorgraph: error: the endpoint must be an http(s) URL, not 'localhost:7878/sparql'\n"
+
+
+def test_push_shows_a_progress_bar_on_a_terminal(oxigraph):
+    """On a terminal, stderr gets a rich progress bar; stdout still gets only the result."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([*actorgraph_cmd(), "--graph-dir", str(WORLD), "--ontology-dir", str(ONTOLOGY),
+                               "push", "--store", oxigraph + "store", "--format", "json"],
+                              stdout=subprocess.PIPE, stderr=follower, timeout=120,
+                              env={**os.environ, "COLUMNS": "120", "TERM": "xterm"})
+        os.close(follower)
+        follower = -1
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    assert done.returncode == 0
+    assert b"pushing" in seen
+    assert len(json.loads(done.stdout)["rows"]) == 5

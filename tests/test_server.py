@@ -465,3 +465,15 @@ def test_accept_parsing_and_negotiation():
     assert negotiate("text/turtle, */*;q=0.1", GRAPH_TYPES)[0] == "text/turtle"
     assert negotiate("application/rdf+xml", GRAPH_TYPES)[0] == "application/rdf+xml"
     assert negotiate("image/png", GRAPH_TYPES) is None
+
+
+def test_disk_store_workers_answer_the_same(world):
+    """--store disk: workers share the compiled on-disk store instead of holding a copy each."""
+    with actorgraph_serve(WORLD, ONTOLOGY, "--store", "disk", "--workers", "1") as (base, process):
+        status, _, body = request(base + "sparql", query=PEOPLE, accept="application/sparql-results+json")
+        assert status == 200
+        assert solutions_rows(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)) == \
+            local_rows(world, PEOPLE)
+        status, _, body = request(base + "sparql", query=EXPENSIVE)
+        assert status == 503  # the time limit holds on disk too (default 10 s)
+    assert "read-only, on-disk store" in process.captured_stderr
