@@ -15,6 +15,12 @@ AGID = "https://w3id.org/actorgraph/id/"
 AG = "https://w3id.org/actorgraph/ont#"
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch):
+    """The expected tables are 200 columns wide, whatever another test left in the environment."""
+    monkeypatch.setenv("COLUMNS", "200")
+
+
 # -- the projection -------------------------------------------------------------------------------
 
 
