@@ -477,3 +477,19 @@ def test_disk_store_workers_answer_the_same(world):
         status, _, body = request(base + "sparql", query=EXPENSIVE)
         assert status == 503  # the time limit holds on disk too (default 10 s)
     assert "read-only, on-disk store" in process.captured_stderr
+
+
+def test_serve_reports_bad_turtle_as_file_and_line(world_copy):
+    import subprocess
+
+    from servers import actorgraph_cmd
+
+    broken = world_copy / "world-report.ttl"
+    broken.write_text(broken.read_text() + "\nagid:x ag:heads .\n")
+    line = broken.read_text().count("\n")
+    for store in ("memory", "disk"):
+        done = subprocess.run([*actorgraph_cmd(), "--graph-dir", str(world_copy), "--ontology-dir", str(ONTOLOGY),
+                               "serve", "--port", "0", "--store", store], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1
+        assert done.stderr.startswith(f"actorgraph: error: {broken}:{line}: "), done.stderr
+        assert done.stderr.count("\n") == 1

@@ -1,8 +1,9 @@
 """The SPARQL 1.1 Protocol endpoint behind ``actorgraph serve``.
 
 Design: a small stdlib HTTP front (``ThreadingHTTPServer``) and a pool of worker processes, each
-holding the compiled Oxigraph store read-only (the same on-disk store ``LocalStore`` builds, atomically,
-from the Turtle files: one named graph per source document, the union as default graph). Oxigraph
+holding the graph in an Oxigraph store: in memory, parsed from one snapshot of the Turtle files, or
+read-only on disk (the compiled store ``LocalStore`` builds atomically) for big graphs; one named graph
+per source document either way, the union as default graph. Oxigraph
 evaluates every query; the front adds what ``oxigraph serve`` lacks or gets wrong for us:
 
 - a hard time limit. ``oxigraph serve --timeout-s 1`` let an ``ORDER BY`` query run for 6 min 44 s, and
@@ -251,23 +252,24 @@ def answer_update(store, text: str) -> Reply:
     return Reply(204, "text/plain; charset=utf-8", b"")
 
 
-def worker_main(conn, db_path: str, writable: bool, in_memory: bool) -> None:
+def worker_main(conn, source, writable: bool) -> None:
     """A worker process: open the store, then answer jobs from the pipe until it closes.
 
-    In memory, the worker copies the compiled store into its own memory store (Oxigraph's in-memory
-    store answers 6 to 9 times faster than its on-disk one: see benchmarks/README.md); every worker
-    copies the same immutable compiled store, so all of them hold the same snapshot.
+    ``source`` is the compiled on-disk store's path, or a snapshot of the Turtle files as
+    (named graph, bytes) pairs to parse into memory: Oxigraph's in-memory store answered our named
+    queries 6 to 9 times faster than its on-disk one, and parsing Turtle beat copying the on-disk
+    store (see benchmarks/README.md). Every worker parses the same snapshot, read once by the front,
+    so all of them hold the same graph even if a file changes while the server runs.
     """
     import pyoxigraph as ox
 
     try:
-        if in_memory:
+        if isinstance(source, list):
             store = ox.Store()
-            compiled = ox.Store.read_only(db_path)
-            store.load(compiled.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-            del compiled
+            for graph, data in source:
+                store.load(data, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
         else:
-            store = ox.Store(db_path) if writable else ox.Store.read_only(db_path)
+            store = ox.Store(source) if writable else ox.Store.read_only(source)
     except (OSError, SyntaxError) as err:
         conn.send(("failed", str(err)))
         return
@@ -300,16 +302,15 @@ class Busy(Exception):
 
 
 class Worker:
-    def __init__(self, context, db_path: str, writable: bool, in_memory: bool):
+    def __init__(self, context, source, writable: bool):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child, db_path, writable, in_memory),
-                                       daemon=True)
+        self.process = context.Process(target=worker_main, args=(child, source, writable), daemon=True)
         self.process.start()
         child.close()
         status, detail = self.conn.recv()
         if status != "ready":
             self.process.join()
-            raise ActorgraphError(f"cannot open the store {db_path}: {detail}")
+            raise ActorgraphError(f"cannot open the store: {detail}")
 
     def kill(self) -> None:
         self.process.kill()
@@ -320,13 +321,12 @@ class Worker:
 class Pool:
     """Worker processes behind a queue. A job that runs past its time limit costs its worker's life."""
 
-    def __init__(self, db_path: Path, size: int, writable: bool, in_memory: bool = False):
+    def __init__(self, source: Path | list[tuple[str, bytes]], size: int, writable: bool):
         import multiprocessing
 
         self._context = multiprocessing.get_context("spawn")
-        self._db = str(db_path)
+        self._source = str(source) if isinstance(source, Path) else source
         self._writable = writable
-        self._in_memory = in_memory
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
@@ -335,7 +335,7 @@ class Pool:
             self._add()
 
     def _add(self) -> None:
-        worker = Worker(self._context, self._db, self._writable, self._in_memory)
+        worker = Worker(self._context, self._source, self._writable)
         with self._lock:
             if self._closed:
                 worker.kill()
@@ -621,6 +621,27 @@ def examples_json() -> str:
 # -- starting and stopping ------------------------------------------------------------------------------
 
 
+def snapshot(files: list[Path], ontology_dir: Path) -> list[tuple[str, bytes]]:
+    """The Turtle files read once, as (named graph, bytes), each checked to parse (errors as file:line)."""
+    import pyoxigraph as ox
+
+    from .errors import DataFileError
+    from .store import graph_name, parse_error
+
+    taken = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise DataFileError(f"{path}: {err.strerror}") from None
+        try:
+            ox.Store().load(data, format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, ontology_dir))
+        except SyntaxError as err:
+            raise parse_error(path, err) from None
+        taken.append((graph_name(path, ontology_dir).value, data))
+    return taken
+
+
 def named_graphs(files: list[Path], ontology_dir: Path) -> list[str]:
     from .store import graph_name
 
@@ -656,18 +677,23 @@ class Server:
         files = turtle_files(gdir, odir)
         self.in_memory = settings.store == "memory" or (
             settings.store == "auto" and sum(f.stat().st_size for f in files) < MEMORY_LIMIT)
-        compiled = compile_store(gdir, odir)
-        db = compiled
-        if settings.allow_updates and not self.in_memory:
-            # Updates go to a private copy, so neither the files nor the shared cache ever change.
-            self._scratch = Path(tempfile.mkdtemp(prefix="actorgraph-serve-"))
-            db = self._scratch / "db"
-            shutil.copytree(compiled, db)
+        source: Path | list[tuple[str, bytes]]
+        if self.in_memory:
+            source = snapshot(files, odir)
+        else:
+            # The compiled store is built atomically (temporary directory, then rename) and never
+            # changes once built: it is a consistent snapshot that every worker opens.
+            source = compile_store(gdir, odir)
+            if settings.allow_updates:
+                # Updates go to a private copy, so neither the files nor the shared cache ever change.
+                self._scratch = Path(tempfile.mkdtemp(prefix="actorgraph-serve-"))
+                shutil.copytree(source, self._scratch / "db")
+                source = self._scratch / "db"
         size = 1 if settings.allow_updates else (settings.workers or os.cpu_count() or 1)
         graphs = named_graphs(files, odir)
         self.pool: Pool | None = None
         try:
-            self.pool = Pool(db, size, writable=settings.allow_updates, in_memory=self.in_memory)
+            self.pool = Pool(source, size, writable=settings.allow_updates)
             try:
                 self.httpd = Endpoint(settings, self.pool, graphs)
             except OSError as err:
