@@ -353,3 +353,21 @@ def test_shipped_html_holds_the_whole_projection(kg):
     page = (EXPORTS / "actorgraph.html").read_text(encoding="utf-8")
     nodes = json.loads(re.search(r"const NODES = (\[.*?\]);\n", page).group(1))
     assert sorted(n["iri"] for n in nodes) == sorted(kg.network().nodes)
+
+
+# -- the same exports from a remote SPARQL endpoint --------------------------------------------------------
+
+
+@pytest.mark.server
+def test_exports_from_an_endpoint_are_byte_identical(world):
+    """The projection reads everything through SPARQL, so a remote store gives the same files."""
+    from servers import actorgraph_serve
+
+    world_dir = ROOT / "tests" / "fixtures" / "world"
+    with actorgraph_serve(world_dir, ONTOLOGY) as (base, _):
+        remote = actorgraph.load(endpoint=base + "sparql")
+        for fmt in ("html", "graphml", "gexf", "timeline", "ntriples"):
+            assert build(remote, fmt) == build(world, fmt), fmt
+        assert build(remote, "csv") == build(world, "csv")
+        assert build(remote, "html", View(ego="Red", as_of="2023")) == build(world, "html",
+                                                                            View(ego="Red", as_of="2023"))

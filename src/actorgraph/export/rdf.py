@@ -1,7 +1,8 @@
 """The RDF graph itself, as Turtle, N-Triples or JSON-LD (all the data files; the ontology is left out).
 
 The triples are read from the store (local or remote) through SPARQL, so what is exported is what the
-queries see. rdflib serialises; N-Triples lines are sorted so the file is stable.
+queries see. rdflib serialises; N-Triples are canonical (blank nodes named from their content) and
+sorted, so the file depends on the graph alone.
 """
 
 from __future__ import annotations
@@ -61,7 +62,10 @@ def build_turtle(kg: KnowledgeGraph) -> str:
 
 
 def build_ntriples(kg: KnowledgeGraph) -> str:
-    lines = data_graph(kg).serialize(format="nt").splitlines()
+    """Sorted lines, with blank nodes named canonically, so the same graph gives the same file."""
+    from rdflib.compare import to_canonical_graph
+
+    lines = to_canonical_graph(data_graph(kg)).serialize(format="nt").splitlines()
     return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
 
 
