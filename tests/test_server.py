@@ -493,3 +493,36 @@ def test_serve_reports_bad_turtle_as_file_and_line(world_copy):
         assert done.returncode == 1
         assert done.stderr.startswith(f"actorgraph: error: {broken}:{line}: "), done.stderr
         assert done.stderr.count("\n") == 1
+
+
+def worker_pids(server_pid: int) -> list[int]:
+    """The serve process's worker processes (multiprocessing spawn children), from /proc."""
+    from pathlib import Path
+
+    pids = []
+    for task in Path(f"/proc/{server_pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"spawn_main" in cmdline:
+                pids.append(int(child))
+    return pids
+
+
+def test_a_dead_worker_is_reported_and_replaced(world):
+    import os
+    import signal
+
+    with actorgraph_serve(WORLD, ONTOLOGY, "--workers", "1") as (base, process):
+        [pid] = worker_pids(process.pid)
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        status, _, body = request(base + "sparql", query=PEOPLE)
+        assert (status, body) == (500, b"the query's worker process died (out of memory?); it has been replaced\n")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            status, _, body = request(base + "sparql", query=PEOPLE, accept="application/sparql-results+json")
+            if status == 200:
+                break
+        assert solutions_rows(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)) == \
+            local_rows(world, PEOPLE)
+        assert len(worker_pids(process.pid)) == 1 and worker_pids(process.pid) != [pid]

@@ -28,7 +28,6 @@ import shutil
 import sys
 import tempfile
 import threading
-import time
 import urllib.parse
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -301,6 +300,10 @@ class Busy(Exception):
     pass
 
 
+class WorkerCrashed(Exception):
+    pass
+
+
 class Worker:
     def __init__(self, context, source, writable: bool):
         self.conn, child = context.Pipe()
@@ -344,24 +347,28 @@ class Pool:
         self._idle.put(worker)
 
     def run(self, kind: str, payload: dict, timeout: float) -> Reply:
-        deadline = time.monotonic() + timeout
+        """Answer one job. Waiting for a free worker and running the job are each bounded by
+        ``timeout``; only the run counts toward the time limit, so a queue never kills a worker."""
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise Busy from None
+        crashed = False
         try:
             worker.conn.send((kind, payload))
-            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            if worker.conn.poll(timeout):
                 reply = worker.conn.recv()
                 self._idle.put(worker)
                 return reply
-        except (EOFError, OSError, BrokenPipeError):
-            pass
-        # Too slow (or the worker died): kill it, and let a fresh one take its place off this thread.
+        except (EOFError, OSError):
+            crashed = True
+        # Too slow, or the worker died: kill it, and let a fresh one take its place off this thread.
         with self._lock:
             self._all.discard(worker)
         worker.kill()
         threading.Thread(target=self._add, daemon=True).start()
+        if crashed:
+            raise WorkerCrashed
         raise QueryTimeout
 
     def close(self) -> None:
@@ -545,6 +552,8 @@ class Handler(BaseHTTPRequestHandler):
                                     f"(actorgraph serve --timeout)")
         except Busy:
             return error_reply(503, f"server busy: no worker was free within {limit:g} s; try again")
+        except WorkerCrashed:
+            return error_reply(500, "the query's worker process died (out of memory?); it has been replaced")
 
     def service_description(self) -> Reply:
         import pyoxigraph as ox
