@@ -110,8 +110,34 @@ def pyvis_default(graph) -> str:
     return net.generate_html()
 
 
-def first_render(playwright, path: Path, timeout: float) -> float | None:
-    """Seconds from navigation start to the first drawing, or None if it did not draw in time."""
+# After the first render: how long our page takes to react, from the event to the next frame drawn.
+INTERACTIONS = {
+    "untick a type (filter, redraw)": "document.querySelector('#legend input').click()",
+    "search a name (filter, redraw)": """(() => { const box = document.getElementById('search');
+        box.value = 'Entity 42'; box.dispatchEvent(new Event('input')); })()""",
+    "click an entity (highlight)": "highlight(0)",
+}
+
+
+def interaction_times(page) -> dict[str, float]:
+    """Seconds from each interaction to the end of the frame that shows its result."""
+    times = {}
+    for name, action in INTERACTIONS.items():
+        times[name] = page.evaluate("""async (action) => {
+            const net = window.actorgraph.network;
+            const drawn = new Promise((resolve) => net.once("afterDrawing", resolve));
+            const start = performance.now();
+            (0, eval)(action);
+            net.redraw();
+            await drawn;
+            return (performance.now() - start) / 1000;
+        }""", action)
+    return times
+
+
+def first_render(playwright, path: Path, timeout: float, interact: bool = False):
+    """Seconds from navigation start to the first drawing (None if it did not draw in time), and,
+    when asked, the interaction times."""
     profile = tempfile.mkdtemp(prefix="actorgraph-bench-")
     context = playwright.chromium.launch_persistent_context(
         profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
@@ -125,8 +151,12 @@ def first_render(playwright, path: Path, timeout: float) -> float | None:
         try:
             page.wait_for_function("window.__firstDraw !== null", timeout=timeout * 1000, polling=250)
         except Exception:  # noqa: BLE001 - a timeout is a result here
-            return None
-        return page.evaluate("window.__firstDraw") / 1000.0
+            return None, {}
+        drawn = page.evaluate("window.__firstDraw") / 1000.0
+        if interact:
+            page.wait_for_function("window.actorgraph && window.actorgraph.ready", timeout=timeout * 1000)
+            return drawn, interaction_times(page)
+        return drawn, {}
     finally:
         context.close()
         shutil.rmtree(profile, ignore_errors=True)
@@ -170,8 +200,8 @@ def main() -> None:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            ours_render = first_render(playwright, ours_path, args.timeout)
-            theirs_render = first_render(playwright, theirs_path, args.timeout)
+            ours_render, ours_interactions = first_render(playwright, ours_path, args.timeout, interact=True)
+            theirs_render, _ = first_render(playwright, theirs_path, args.timeout)
 
         def seconds(value: float | None) -> str:
             return f"> {args.timeout:.0f} s" if value is None else f"{value:.2f} s"
@@ -191,6 +221,10 @@ def main() -> None:
         print(f"{'build the page':28}{ours_build:>12.2f} s{theirs_build:>14.2f} s{ratio(ours_build, theirs_build):>14}")
         print(f"{'first render in Chromium':28}{seconds(ours_render):>14}{seconds(theirs_render):>16}"
               f"{ratio(ours_render, theirs_render):>14}")
+        print()
+        print("actorgraph's page, once drawn:")
+        for name, value in ours_interactions.items():
+            print(f"  {name:32}{value:>8.2f} s")
         print()
         print("actorgraph's page also carries every statement's evidence (quote, source, party, dates, status);")
         print("pyvis's carries a quote per edge as its title. Both start from the same projected networkx graph.")
