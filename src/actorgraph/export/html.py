@@ -92,6 +92,11 @@ def _evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
     """Node and edge dicts for vis-network, sorted, with positions and evidence."""
     positions = layout(graph, seed)
+    center = graph.graph.get("center")
+    if center in positions:
+        # An ego network: its entity in the middle, pinned, and drawn larger than the rest.
+        cx, cy = positions[center]
+        positions = {node: (round(x - cx, 1), round(y - cy, 1)) for node, (x, y) in positions.items()}
     order = sorted(graph.nodes())
     index = {node: i for i, node in enumerate(order)}
     nodes = []
@@ -120,6 +125,9 @@ def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
             "x": x,
             "y": y,
         })
+        if node == center:
+            nodes[-1].update({"fixed": True, "size": 30, "borderWidth": 3, "mass": 3})
+            nodes[-1]["font"] = {**nodes[-1]["font"], "size": 28, "bold": True}
     edges = []
     seen_pairs: dict[tuple[int, int], int] = {}
     ordered = sorted(graph.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], e[2]))
