@@ -266,7 +266,9 @@ def test_path_as_of_and_csv(invoke):
     result = invoke("path", "Torres", "Red", "--as-of", "2021-02")
     assert result.exit_code == 0
     assert result.output == ("Shortest paths from Ana Torres to Carl Mott: no results\n\n"
-                             "note: no path: they are not connected\n")
+                             "note: no path: they are not connected\n"
+                             "note: as of 2021-02: only statements that may hold then; undated ones are "
+                             "included\n")
     csv_out = invoke("path", "Torres", "Red", "--format", "csv").output.splitlines()
     assert csv_out[0] == (
         "path,step,subject,relationship,object,status,asserted by,quote,subject_iri,object_iri,statements")

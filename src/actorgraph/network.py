@@ -355,6 +355,14 @@ def betweenness(simple: nx.Graph) -> tuple[dict[str, float], list[str]]:
     return {order[i]: value * scale for i, value in enumerate(raw)}, notes
 
 
+def _dated(graph: nx.MultiDiGraph, notes: list[str]) -> list[str]:
+    """The notes, plus what an --as-of view means, when the graph is one."""
+    as_of = graph.graph.get("as_of")
+    if not as_of:
+        return notes
+    return [*notes, f"as of {as_of}: only statements that may hold then; undated ones are included"]
+
+
 def _node_label(graph: nx.MultiDiGraph, iri: str) -> str:
     return graph.nodes[iri].get("label", iri)
 
@@ -398,7 +406,7 @@ def centrality(graph: nx.MultiDiGraph, by: str = "pagerank", top: int | None = N
     if top is not None:
         rows = rows[:top]
     return Table(["rank", "name", "type", "degree", "neighbours", "betweenness", "pagerank"], rows,
-                 title=f"Centrality, ranked by {by}", notes=notes)
+                 title=f"Centrality, ranked by {by}", notes=_dated(graph, notes))
 
 
 def brokers(graph: nx.MultiDiGraph):
@@ -430,7 +438,7 @@ def brokers(graph: nx.MultiDiGraph):
     ]
     notes = [*notes, f"{len(cut)} articulation point(s), {len(bridges)} bridge(s)"]
     return Table(["name", "type", "articulation point", "bridges to", "betweenness"], rows,
-                 title="Brokers", notes=notes)
+                 title="Brokers", notes=_dated(graph, notes))
 
 
 def communities(graph: nx.MultiDiGraph, seed: int = LOUVAIN_SEED):
@@ -463,7 +471,7 @@ def communities(graph: nx.MultiDiGraph, seed: int = LOUVAIN_SEED):
     rows = [{"community": i, "size": len(members), "members": members}
             for i, members in enumerate(labelled, start=1)]
     return Table(["community", "size", "members"], rows, title=f"Communities (Louvain, seed {seed})",
-                 notes=notes)
+                 notes=_dated(graph, notes))
 
 
 def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, limit: int = 20):
@@ -484,7 +492,7 @@ def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, limit: int 
                        key=lambda p: [_node_label(graph, n) for n in p] + p)
     except nx.NetworkXNoPath:
         return Table(["path", "step", "subject", "relationship", "object", "quote"], [], title=title,
-                     notes=["no path: they are not connected"])
+                     notes=_dated(graph, ["no path: they are not connected"]))
     notes = []
     if len(paths) > limit:
         notes.append(f"showing {limit} of {len(paths)} shortest paths")
@@ -509,7 +517,7 @@ def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, limit: int 
     hops = len(paths[0]) - 1
     notes.insert(0, f"{len(paths)} shortest path(s) of {hops} step(s); direction shown as asserted")
     return Table(["path", "step", "subject", "relationship", "object", "status", "asserted by", "quote"],
-                 rows, title=title, notes=notes)
+                 rows, title=title, notes=_dated(graph, notes))
 
 
 def _edges_between(graph: nx.MultiDiGraph, u: str, v: str) -> list[tuple[str, str, dict]]:
@@ -569,7 +577,7 @@ def ego_table(graph: nx.MultiDiGraph, center: str, depth: int = 1):
     note = (f"{ego.number_of_nodes()} entities and {ego.number_of_edges()} relationships within "
             f"{depth} step(s) of {_node_label(ego, center)}")
     return Table(["distance", "subject", "relationship", "object", "status", "quote"], rows,
-                 title=f"Ego network of {_node_label(ego, center)} (depth {depth})", notes=[note])
+                 title=f"Ego network of {_node_label(ego, center)} (depth {depth})", notes=_dated(graph, [note]))
 
 
 def of_types(graph: nx.MultiDiGraph, vocab, types: list[str]) -> nx.MultiDiGraph:
