@@ -347,3 +347,31 @@ def screenshot(html: Path, png: Path) -> None:
 if __name__ == "__main__":
     screenshot(Path(sys.argv[1]), Path(sys.argv[2]))
     print(f"wrote {sys.argv[2]} ({os.path.getsize(sys.argv[2])} bytes)")
+
+
+def test_date_filter_agrees_with_as_of_on_spans(world_copy, open_page, tmp_path):
+    """Start and end times, at every precision: the page keeps exactly what --as-of keeps."""
+    report = world_copy / "world-report.ttl"
+    text = report.read_text(encoding="utf-8")
+    text = text.replace(
+        'ag:quote "Minister Bo Lind of Sylvania" ; ag:role "Minister" ;',
+        'ag:quote "Minister Bo Lind of Sylvania" ; ag:role "Minister" ;\n'
+        '    ag:startTime [ a ag:DateValue ; ag:dateValue "2020-05"^^xsd:gYearMonth ; '
+        'ag:precision time:unitMonth ; ag:inferred false ] ;\n'
+        '    ag:endTime [ a ag:DateValue ; ag:dateValue "2022"^^xsd:gYear ; '
+        'ag:precision time:unitYear ; ag:inferred false ] ;')
+    text = text.replace(
+        'ag:quote "Torres heads the Freedonian government." ;',
+        'ag:quote "Torres heads the Freedonian government." ;\n'
+        '    ag:endTime [ a ag:DateValue ; ag:dateValue "2021-03-15"^^xsd:date ; '
+        'ag:precision time:unitDay ; ag:inferred false ] ;')
+    report.write_text(text, encoding="utf-8")
+    kg = actorgraph.load(world_copy, ONTOLOGY)
+    page = open_page(write(tmp_path, "spans.html", build(kg, "html"))).page
+    for day in ("2019", "2020-04", "2020-05", "2020-05-31", "2021-03", "2021-03-15", "2021-03-16", "2021-04",
+                "2022-12-31", "2023", "2023-01-01"):
+        page.fill("#as-of", day)
+        expected = project(kg, as_of=day)
+        shown = sorted(page.evaluate("window.actorgraph.edgesView.get().map((e) => e.key)"))
+        assert shown == sorted(k for *_, k in expected.edges(keys=True)), day
+        assert counts(page)["nodes"] == expected.number_of_nodes(), day
