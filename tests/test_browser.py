@@ -375,3 +375,9 @@ def test_date_filter_agrees_with_as_of_on_spans(world_copy, open_page, tmp_path)
         shown = sorted(page.evaluate("window.actorgraph.edgesView.get().map((e) => e.key)"))
         assert shown == sorted(k for *_, k in expected.edges(keys=True)), day
         assert counts(page)["nodes"] == expected.number_of_nodes(), day
+
+
+def test_missing_chromium_fails_rather_than_skips(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", str(tmp_path / "no-chromium"))
+    with pytest.raises(pytest.fail.Exception, match="Chromium is missing at .*apt-get install chromium"):
+        launch(None, str(tmp_path / "profile"))
