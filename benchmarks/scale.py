@@ -177,56 +177,77 @@ def raw_bindings(query, actor_iri: str):
     return out
 
 
-def worker(engine: str, graph: Path, timeout: float, load_timeout: float) -> dict:
+def emit(**fields) -> None:
+    print(json.dumps(fields), flush=True)
+
+
+def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_at: int) -> None:
+    """Load, then run the steps from ``start_at`` on, printing one JSON line per result.
+
+    The driver reads the lines with a deadline: a step stuck inside Rust (where SIGALRM cannot reach)
+    gets the process killed, and the driver starts a fresh one at the next step.
+    """
     from actorgraph.store import PREFIXES, bind_values
 
-    result: dict = {"engine": engine, "queries": {}}
     files = sorted(ONTOLOGY.glob("*.ttl")) + sorted(graph.glob("*.ttl"))
     actors = sum(1 for _ in open(graph / "actors.ttl", encoding="utf-8")) - 8
     b = actors - 2 if (actors - 2) % 3 else actors - 3  # a Person, like actor 1
     a_iri, b_iri = "https://w3id.org/actorgraph/id/actor-1", f"https://w3id.org/actorgraph/id/actor-{b}"
+    steps: list = []
+
+    def raw_text(query) -> str:
+        # The same VALUES-bound text LocalStore runs: pyoxigraph's substitutions need the variable in
+        # the projection, and rdflib's initBindings fails on some named queries (NotBoundError).
+        import pyoxigraph as ox
+
+        subs = {k: ox.NamedNode(v) if kind == "iri" else ox.Literal(v)
+                for k, (kind, v) in raw_bindings(query, a_iri).items()}
+        if "b" in subs:
+            subs["b"] = ox.NamedNode(b_iri)
+        return bind_values(query.text, subs)
 
     if engine.startswith("actorgraph"):
         import actorgraph
 
-        mode = "never" if engine == "actorgraph" else "always"
-        os.environ["ACTORGRAPH_STORE_CACHE"] = mode
+        os.environ["ACTORGRAPH_STORE_CACHE"] = "never" if engine == "actorgraph" else "always"
         seconds, kg = timed(lambda: actorgraph.load(graph, ONTOLOGY), load_timeout)
-        result["load"], result["mb_load"] = seconds, peak_mb()
+        emit(load=seconds, mb_load=peak_mb(), store=("on-disk cache" if kg and kg.store.key else "in memory"))
         if kg is None or engine == "actorgraph-cache-build":
-            return result
-        result["store"] = "on-disk cache" if kg.store.key else "in memory"
+            return
         name_a, name_b = "Person 1", f"Person {b}"
+        # The name index is built once per process, by the first command that resolves a name.
+        steps.append(("name index", lambda: kg.names, "analysis"))
         for query in named_queries():
-            params = {p.name: (name_a if p.type == "entity" else QUOTE_WORD)
-                      for p in query.params if p.required}
+            params = {p.name: (name_a if p.type == "entity" else QUOTE_WORD) for p in query.params if p.required}
             if "a" in params and "b" in params:
                 params["b"] = name_b
-            result["queries"][query.name] = guarded(lambda q=query, p=params: kg.named(q.name, **p), timeout)
-        result["mb"] = peak_mb()
-        if engine != "actorgraph":
-            return result
-        try:
-            from actorgraph import network
-        except ImportError:
-            result["network"] = "n/a"
-            return result
-        seconds, graph_nx = timed(lambda: kg.network(), timeout)
-        result["analysis"] = {"network projection": seconds}
-        if graph_nx is not None:
-            src, dst = kg.resolve(name_a), kg.resolve(name_b)
-            result["analysis"]["path"] = guarded(lambda: network.shortest_paths(graph_nx, src, dst), timeout)
-            result["analysis"]["centrality"] = guarded(lambda: network.centrality(graph_nx), timeout)
+            steps.append((query.name, lambda q=query, p=params: kg.named(q.name, **p), "queries"))
+        if engine == "actorgraph":
             try:
-                from actorgraph import export
+                from actorgraph import network
             except ImportError:
-                result["analysis"]["html export"] = "n/a"
-            else:
-                result["analysis"]["html export"] = guarded(lambda: export.build(kg, "html"), timeout)
-        result["mb_analysis"] = peak_mb()
-        return result
+                network = None
+            if network is not None:
+                state: dict = {}
 
-    if engine == "pyoxigraph":
+                def project():
+                    state["g"] = kg.network()
+
+                def path():
+                    g = state.get("g") or kg.network()
+                    return network.shortest_paths(g, kg.resolve(name_a), kg.resolve(name_b))
+
+                def centrality():
+                    return network.centrality(state.get("g") or kg.network())
+
+                def html():
+                    from actorgraph import export
+
+                    return export.build(kg, "html")
+
+                steps += [("network projection", project, "analysis"), ("path", path, "analysis"),
+                          ("centrality", centrality, "analysis"), ("html export", html, "analysis")]
+    elif engine == "pyoxigraph":
         import pyoxigraph as ox
 
         from actorgraph.store import graph_name
@@ -234,29 +255,18 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float) -> dic
         def load():
             store = ox.Store()
             for path in files:
-                store.load(path=str(path), format=ox.RdfFormat.TURTLE,
-                           to_graph=graph_name(path, ONTOLOGY))
+                store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, ONTOLOGY))
             return store
 
         seconds, store = timed(load, load_timeout)
-        result["load"], result["mb_load"] = seconds, peak_mb()
+        emit(load=seconds, mb_load=peak_mb())
         if store is None:
-            return result
+            return
         for query in named_queries():
-            # The same VALUES-bound text LocalStore runs: pyoxigraph's substitutions need the variable
-            # in the projection, which not every named query has.
-            subs = {k: ox.NamedNode(v) if kind == "iri" else ox.Literal(v)
-                    for k, (kind, v) in raw_bindings(query, a_iri).items()}
-            if "b" in subs:
-                subs["b"] = ox.NamedNode(b_iri)
-            text = bind_values(query.text, subs)
-            result["queries"][query.name] = guarded(lambda t=text: read_all(store.query(
-                t, prefixes=PREFIXES, use_default_graph_as_union=True)), timeout)
-        result["mb"] = peak_mb()
-        return result
-
-    if engine == "rdflib":
-        import pyoxigraph as ox
+            text = raw_text(query)
+            steps.append((query.name, lambda t=text: read_all(store.query(
+                t, prefixes=PREFIXES, use_default_graph_as_union=True)), "queries"))
+    elif engine == "rdflib":
         import rdflib
 
         from actorgraph.store import graph_name
@@ -264,28 +274,26 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float) -> dic
         def load():
             dataset = rdflib.Dataset(default_union=True)
             for path in files:
-                dataset.graph(rdflib.URIRef(graph_name(path, ONTOLOGY).value)).parse(
-                    str(path), format="turtle")
+                dataset.graph(rdflib.URIRef(graph_name(path, ONTOLOGY).value)).parse(str(path), format="turtle")
             return dataset
 
         seconds, dataset = timed(load, load_timeout)
-        result["load"], result["mb_load"] = seconds, peak_mb()
+        emit(load=seconds, mb_load=peak_mb())
         if dataset is None:
-            return result
+            return
         namespaces = {k: rdflib.Namespace(v) for k, v in PREFIXES.items()}
         for query in named_queries():
-            # initBindings fails on some named queries (rdflib's NotBoundError on projected aliases);
-            # the VALUES-bound text is the same query rdflib can run.
-            subs = {k: ox.NamedNode(v) if kind == "iri" else ox.Literal(v)
-                    for k, (kind, v) in raw_bindings(query, a_iri).items()}
-            if "b" in subs:
-                subs["b"] = ox.NamedNode(b_iri)
-            text = bind_values(query.text, subs)
-            result["queries"][query.name] = guarded(lambda t=text: list(dataset.query(
-                t, initNs=namespaces)), timeout)
-        result["mb"] = peak_mb()
-        return result
-    raise SystemExit(f"unknown engine {engine}")
+            text = raw_text(query)
+            steps.append((query.name, lambda t=text: list(dataset.query(t, initNs=namespaces)), "queries"))
+    else:
+        raise SystemExit(f"unknown engine {engine}")
+
+    for index, (name, func, group) in enumerate(steps):
+        if index < start_at:
+            continue
+        emit(step=index, name=name, group=group, starting=True)
+        emit(step=index, name=name, group=group, seconds=guarded(func, timeout), mb=peak_mb())
+    emit(done=True, steps=len(steps))
 
 
 # -- the driver -----------------------------------------------------------------------------------
@@ -293,21 +301,76 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float) -> dic
 
 def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, cache: Path,
                memory_gib: float | None) -> dict:
-    """Run one engine in a fresh interpreter; a crash or an overall timeout is reported, not raised."""
+    """Run one engine in fresh interpreters, killing one whose step overruns (hard timeout), and
+    resuming at the next step in a new one. A crash is reported, not raised."""
+    import selectors
+
     env = dict(os.environ, ACTORGRAPH_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT / "src"))
-    cmd = [sys.executable, __file__, "--worker", engine, "--graph", str(graph), "--timeout", str(timeout),
-           "--load-timeout", str(load_timeout)]
-    if memory_gib:
-        cmd += ["--memory-gib", str(memory_gib)]
-    budget = load_timeout + timeout * 20 + 120
-    try:
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=budget)
-    except subprocess.TimeoutExpired:
-        return {"engine": engine, "error": f"> {budget:.0f} s in all"}
-    if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"engine": engine, "error": tail[:200]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict = {"engine": engine, "queries": {}, "analysis": {}}
+    start_at = 0
+    first = True
+    while True:
+        cmd = [sys.executable, __file__, "--worker", engine, "--graph", str(graph), "--timeout", str(timeout),
+               "--load-timeout", str(load_timeout), "--start-at", str(start_at)]
+        if memory_gib:
+            cmd += ["--memory-gib", str(memory_gib)]
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        selector = selectors.DefaultSelector()
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + load_timeout + 30
+        current = None
+        finished = overran = False
+        try:
+            while True:
+                if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                    overran = True
+                    break  # killed below
+                line = proc.stdout.readline()
+                if not line:
+                    break  # exited
+                msg = json.loads(line)
+                if "load" in msg:
+                    if first:
+                        result.update(load=msg["load"], mb_load=msg["mb_load"], store=msg.get("store"))
+                    if msg["load"] is None:
+                        finished = True
+                        break
+                    deadline = time.monotonic() + timeout + 10
+                elif msg.get("starting"):
+                    current = msg
+                    deadline = time.monotonic() + timeout + 10
+                elif "seconds" in msg:
+                    result[msg["group"]][msg["name"]] = msg["seconds"]
+                    result["mb" if msg["group"] == "queries" else "mb_analysis"] = msg["mb"]
+                    current = None
+                elif msg.get("done"):
+                    finished = True
+                    break
+        finally:
+            proc.kill()
+            _, err = proc.communicate()
+        first = False
+        if finished:
+            return result
+        if current is None:
+            if "load" not in result:
+                result["load"] = None
+                if err.strip():
+                    result["error"] = err.strip().splitlines()[-1][:200]
+            elif err.strip() and "Traceback" in err:
+                result["error"] = err.strip().splitlines()[-1][:200]
+            return result
+        if not overran:  # the process died in the middle of a step (out of memory, a crash)
+            last = err.strip().splitlines()[-1][:120] if err.strip() else f"exit {proc.returncode}"
+            result[current["group"]][current["name"]] = f"error: {last}"
+            return result
+        # The step in progress overran its timeout inside native code: record it and resume after it.
+        result[current["group"]][current["name"]] = None
+        if current["name"] == "network projection":  # path, centrality and the export all start from it
+            for later in ("path", "centrality", "html export"):
+                result["analysis"][later] = "not run: needs the projection"
+            return result
+        start_at = current["step"] + 1
 
 
 def fmt_time(value, timeout: float) -> str:
@@ -389,6 +452,7 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--graph", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--memory-gib", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--start-at", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
@@ -396,10 +460,10 @@ def main() -> None:
             cap = int(args.memory_gib * 2**30)
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         try:
-            out = worker(args.worker, args.graph, args.timeout, args.load_timeout)
+            worker(args.worker, args.graph, args.timeout, args.load_timeout, args.start_at)
         except MemoryError:
-            out = {"engine": args.worker, "error": f"out of memory (cap {args.memory_gib:g} GiB)"}
-        print(json.dumps(out))
+            print(f"out of memory (cap {args.memory_gib:g} GiB)", file=sys.stderr)
+            raise SystemExit(3) from None
         return
 
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
@@ -414,8 +478,13 @@ def main() -> None:
             graph = base / f"graph-{size}"
             cache = base / f"cache-{size}"
             start = time.perf_counter()
-            written = generate(size, graph)
-            print(f"\n(generated {size:,} statements in {time.perf_counter() - start:.0f} s)", flush=True)
+            if (graph / "COMPLETE").is_file() and (graph / "COMPLETE").read_text() == str(size):
+                written = sum(p.stat().st_size for p in graph.glob("*.ttl"))  # kept from an earlier run
+            else:
+                written = generate(size, graph)
+                (graph / "COMPLETE").write_text(str(size))
+                print(f"\n(generated {size:,} statements in {time.perf_counter() - start:.0f} s)", flush=True)
+            shutil.rmtree(cache, ignore_errors=True)  # the cache build must start cold
             results = {}
             for engine in ENGINES:
                 memory = args.rdflib_memory_gib if engine == "rdflib" else None
