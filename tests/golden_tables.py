@@ -98,10 +98,10 @@ note: each party's other evidence is in --format json (key: evidence)
         """\
 timeline: 2 dated statements
 
-  date              what                                              quote                                                          asserted by                  status
- ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  2022 (year)       Carl Mott → released by → Freedonian government   Red was released by the Freedonian government in 2022          the report's own reporting   reported
-  2023-06 (month)   Carl Mott → arrested in → Sylvania                arrested in Sylvania in June 2023                              the report's own reporting   reported
+  date              what                                              quote                                                   asserted by                  status
+ ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  2022 (year)       Carl Mott → released by → Freedonian government   Red was released by the Freedonian government in 2022   the report's own reporting   reported
+  2023-06 (month)   Carl Mott → arrested in → Sylvania                arrested in Sylvania in June 2023                       the report's own reporting   reported
 
 source: World report
 """,
@@ -152,32 +152,15 @@ note: 1 shortest path(s) of 2 step(s); direction shown as asserted
         """\
 Statements by quote text: 3 rows
 
-  statement:         https://w3id.org/actorgraph/id/st-lind-minister
-  subject_label:     Bo Lind
-  relationship:      holds office in
-  object_label:      Freedonian government
-  quote:             Minister Bo Lind of Sylvania
-  asserted_by_label: the report's own reporting
-  status_label:      reported
-  source_label:      World report
-
-  statement:         https://w3id.org/actorgraph/id/st-mott-arrested
-  subject_label:     Carl Mott
-  relationship:      arrested in
-  object_label:      Sylvania
-  quote:             arrested in Sylvania in June 2023
-  asserted_by_label: the report's own reporting
-  status_label:      reported
-  source_label:      World report
-
-  statement:         https://w3id.org/actorgraph/id/st-torres-offered
-  subject_label:     Ana Torres
-  relationship:      offered
-  object_label:      Offer to house prisoners from Sylvania
-  quote:             "It is an offer, not an agreement," said Minister Bo Lind of Sylvania on Tuesday.
-  asserted_by_label: Bo Lind
-  status_label:      offered
-  source_label:      World report
+  statement                          subject_label   relationship      object_label                       quote                               asserted_by_label            status_label   source_label
+ ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  https://w3id.org/actorgraph/id/s   Bo Lind         holds office in   Freedonian government              Minister Bo Lind of Sylvania        the report's own reporting   reported       World report
+  t-lind-minister
+  https://w3id.org/actorgraph/id/s   Carl Mott       arrested in       Sylvania                           arrested in Sylvania in June 2023   the report's own reporting   reported       World report
+  t-mott-arrested
+  https://w3id.org/actorgraph/id/s   Ana Torres      offered           Offer to house prisoners from      "It is an offer, not an             Bo Lind                      offered        World report
+  t-torres-offered                                                     Sylvania                           agreement," said Minister Bo Lind
+                                                                                                          of Sylvania on Tuesday.
 """,
     ),
     'sparql': (

@@ -128,7 +128,7 @@ def test_q2_who_negotiated_sorts_everyone_into_a_side(kg):
         ("government", "Osiris Luna Meza"),
     ]
     # One row per statement and counterpart: no row is repeated for unrelated entities.
-    assert len(rows) == len({(r["statement"], r["counterpart"], r["negotiation"]) for r in rows}) == 40
+    assert len(rows) == len({(r["statement"], r["counterpart"], r["negotiation"]) for r in rows}) == 31
 
 
 # 3. Who is Élmer Canales Rivera, and what happened to him, in order and with dates?

@@ -71,6 +71,7 @@ def _console(stream, width: int | None = None):
                    markup=False, soft_wrap=False, color_system=None)
 
 
+MAX_LINES_PER_ROW = 6
 _SHORT = {"status", "score", "side", "kind", "via", "when", "path", "step"}
 
 
@@ -85,7 +86,7 @@ def _collapse_constant_source(table: Table) -> tuple[Table, list[str]]:
     return Table(columns, table.rows, table.title, table.notes), [f"source: {sources.pop()}"]
 
 
-def _rich_table(table: Table, width: int):
+def _rich_table(table: Table):
     from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
@@ -94,10 +95,10 @@ def _rich_table(table: Table, width: int):
                            show_lines=False, title_justify="left")
     for column in table.columns:
         # Quotes are the evidence: give them room rather than a narrow, tall column.
-        # Short values (dates, statuses) never wrap; long text wraps and shrinks in proportion, except
-        # the quote, the evidence itself, which keeps at least a third of the screen.
-        rich_table.add_column(Text(column), overflow="fold", no_wrap=column in _SHORT,
-                              min_width=min(60, width // 3) if column == "quote" else None)
+        # Short values (dates, statuses) never wrap. Long text wraps, and rich narrows the widest columns
+        # first, so the quote is never narrower than another column. (A minimum width here makes rich
+        # give up and overflow; _print_table then falls back to records.)
+        rich_table.add_column(Text(column), overflow="fold", no_wrap=column in _SHORT)
     for row in table.rows:
         rich_table.add_row(*(Text(cell(row.get(c))) for c in table.columns))
     return rich_table
@@ -108,10 +109,16 @@ def _print_table(console, table: Table) -> None:
     that no column (least of all the evidence) is ever cropped."""
     from rich.text import Text
 
-    rich_table = _rich_table(table, console.width)
+    rich_table = _rich_table(table)
     trial = _console(io.StringIO(), console.width)
     trial.print(rich_table, crop=False)
-    if all(len(line.rstrip()) <= console.width for line in trial.file.getvalue().splitlines()):
+    lines = trial.file.getvalue().rstrip("\n").splitlines()
+    fits = all(len(line.rstrip()) <= console.width for line in lines)
+    # Rows below the header rule; a table squeezed into narrow, tall columns reads worse than records.
+    rule = next((i for i, line in enumerate(lines) if line.strip().startswith("─")), 0)
+    body = [line for line in lines[rule + 1:] if line.strip()]
+    tall = len(body) / max(1, len(table.rows)) > MAX_LINES_PER_ROW
+    if fits and not tall:
         console.print(rich_table)
         return
     from rich.table import Table as RichTable
