@@ -10,7 +10,6 @@ README's screenshot.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -22,6 +21,7 @@ import pytest
 import actorgraph
 from actorgraph.export import View, build
 from actorgraph.network import project
+from conftest import EVIL, EVIL_ALIAS, make_evil_world
 
 pytestmark = pytest.mark.browser
 
@@ -32,26 +32,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 AGID = "https://w3id.org/actorgraph/id/"
-EVIL = '<img src=x onerror="window.__pwned=1">'
-EVIL_ALIAS = "</script><script>window.__pwned=2</script>"
 
 # Runs before any script of the page: records alert() calls instead of blocking on them.
 RECORD_ALERTS = "window.__alerts = []; window.alert = (m) => window.__alerts.push(String(m));"
-
-
-def make_evil_world(world_dir: Path) -> Path:
-    """The fixture world with markup in a label, an alias and a quote (and "href", which trips pyvis)."""
-    actors = world_dir / "actors.ttl"
-    text = actors.read_text(encoding="utf-8")
-    text = text.replace('rdfs:label "Carl Mott" ; skos:altLabel "Red"',
-                        f'rdfs:label {json.dumps(EVIL)} ; skos:altLabel "Red", {json.dumps(EVIL_ALIAS)}')
-    actors.write_text(text, encoding="utf-8")
-    report = world_dir / "world-report.ttl"
-    text = report.read_text(encoding="utf-8")
-    text = text.replace('ag:quote "Carl Mott, known as Red, leads the Harbor Gang."',
-                        'ag:quote "<a href=\\"javascript:window.__pwned=3\\">leads</a> & more"')
-    report.write_text(text, encoding="utf-8")
-    return world_dir
 
 
 def launch(playwright, user_data_dir: str):

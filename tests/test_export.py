@@ -13,28 +13,12 @@ import pytest
 
 import actorgraph
 from actorgraph.export import FORMATS, SHIPPED, View, build, build_all
+from conftest import EVIL, make_evil_world
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
 EXPORTS = ROOT / "exports"
 AGID = "https://w3id.org/actorgraph/id/"
-EVIL = '<img src=x onerror="window.__pwned=1">'
-EVIL_ALIAS = "</script><script>window.__pwned=2</script>"
-
-
-def make_evil_world(world_dir: Path) -> Path:
-    """The fixture world with markup in a label, an alias and a quote (and "href", which trips pyvis)."""
-    actors = world_dir / "actors.ttl"
-    text = actors.read_text(encoding="utf-8")
-    text = text.replace('rdfs:label "Carl Mott" ; skos:altLabel "Red"',
-                        f'rdfs:label {json.dumps(EVIL)} ; skos:altLabel "Red", {json.dumps(EVIL_ALIAS)}')
-    actors.write_text(text, encoding="utf-8")
-    report = world_dir / "world-report.ttl"
-    text = report.read_text(encoding="utf-8")
-    text = text.replace('ag:quote "Carl Mott, known as Red, leads the Harbor Gang."',
-                        'ag:quote "<a href=\\"javascript:window.__pwned=3\\">leads</a> & more"')
-    report.write_text(text, encoding="utf-8")
-    return world_dir
 
 
 def graph_of(kg: actorgraph.KnowledgeGraph):
