@@ -140,10 +140,16 @@ def timed(func, timeout: float):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+class NotRun(Exception):
+    pass
+
+
 def guarded(func, timeout: float):
     """Seconds, None past the timeout, or "error: ..." when the engine rejects the query."""
     try:
         return timed(func, timeout)[0]
+    except NotRun as err:
+        return f"not run: {err}"
     except Exception as err:  # noqa: BLE001 - an engine's failure is a result to report
         return f"error: {type(err).__name__}: {str(err).splitlines()[0][:80] if str(err) else ''}"
 
@@ -233,16 +239,21 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
                 def project():
                     state["g"] = kg.network()
 
+                def projected():
+                    if "g" not in state:
+                        raise NotRun("needs the projection")
+                    return state["g"]
+
                 def path():
-                    g = state.get("g") or kg.network()
-                    return network.shortest_paths(g, kg.resolve(name_a), kg.resolve(name_b))
+                    return network.shortest_paths(projected(), kg.resolve(name_a), kg.resolve(name_b))
 
                 def centrality():
-                    return network.centrality(state.get("g") or kg.network())
+                    return network.centrality(projected())
 
                 def html():
                     from actorgraph import export
 
+                    projected()
                     return export.build(kg, "html")
 
                 steps += [("network projection", project, "analysis"), ("path", path, "analysis"),
@@ -314,20 +325,27 @@ def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, ca
                "--load-timeout", str(load_timeout), "--start-at", str(start_at)]
         if memory_gib:
             cmd += ["--memory-gib", str(memory_gib)]
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
         selector = selectors.DefaultSelector()
         selector.register(proc.stdout, selectors.EVENT_READ)
         deadline = time.monotonic() + load_timeout + 30
         current = None
         finished = overran = False
+        pending = b""
         try:
             while True:
-                if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                    overran = True
-                    break  # killed below
-                line = proc.stdout.readline()
-                if not line:
-                    break  # exited
+                # Raw reads and our own line buffer: a buffered reader could hold lines that select()
+                # no longer reports, and a finished step would look like an overrun.
+                if b"\n" not in pending:
+                    if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
+                        overran = True
+                        break  # killed below
+                    chunk = os.read(proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        break  # exited
+                    pending += chunk
+                    continue
+                line, pending = pending.split(b"\n", 1)
                 msg = json.loads(line)
                 if "load" in msg:
                     if first:
@@ -340,6 +358,7 @@ def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, ca
                     current = msg
                     deadline = time.monotonic() + timeout + 10
                 elif "seconds" in msg:
+                    deadline = time.monotonic() + timeout + 10
                     result[msg["group"]][msg["name"]] = msg["seconds"]
                     result["mb" if msg["group"] == "queries" else "mb_analysis"] = msg["mb"]
                     current = None
@@ -348,7 +367,8 @@ def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, ca
                     break
         finally:
             proc.kill()
-            _, err = proc.communicate()
+            _, err_bytes = proc.communicate()
+            err = err_bytes.decode("utf-8", "replace")
         first = False
         if finished:
             return result
@@ -363,9 +383,9 @@ def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, ca
         if not overran:  # the process died in the middle of a step (out of memory, a crash)
             last = err.strip().splitlines()[-1][:120] if err.strip() else f"exit {proc.returncode}"
             result[current["group"]][current["name"]] = f"error: {last}"
-            return result
-        # The step in progress overran its timeout inside native code: record it and resume after it.
-        result[current["group"]][current["name"]] = None
+        else:  # the step overran its timeout inside native code
+            result[current["group"]][current["name"]] = None
+        # Record it and resume after it, in a fresh process.
         if current["name"] == "network projection":  # path, centrality and the export all start from it
             for later in ("path", "centrality", "html export"):
                 result["analysis"][later] = "not run: needs the projection"
@@ -400,6 +420,8 @@ def report(size: int, triples_bytes: int, results: dict[str, dict], timeout: flo
     for engine, res in results.items():
         if "error" in res:
             lines.append(f"- {engine}: failed: {res['error']}")
+        if "reused" in res:
+            lines.append(f"- {engine}: figures from an earlier run ({res['reused']})")
     lines.append("")
     lines.append("| measure | " + " | ".join(label for _, label in COLUMNS) +
                  " | rdflib / memory | memory / pyoxigraph | cached / pyoxigraph |")
@@ -448,6 +470,8 @@ def main() -> None:
     parser.add_argument("--rdflib-memory-gib", type=float, default=12.0,
                         help="address-space cap for the rdflib process (it is the one that can exhaust RAM)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--reuse", type=Path, help="a --json file of an earlier run to take engines from")
+    parser.add_argument("--reuse-engines", default="", help="comma-separated engines to take from --reuse")
     parser.add_argument("--keep", type=Path, help="write the synthetic graphs here and keep them")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--graph", type=Path, help=argparse.SUPPRESS)
@@ -486,7 +510,11 @@ def main() -> None:
                 print(f"\n(generated {size:,} statements in {time.perf_counter() - start:.0f} s)", flush=True)
             shutil.rmtree(cache, ignore_errors=True)  # the cache build must start cold
             results = {}
+            earlier = json.loads(args.reuse.read_text()).get(str(size), {}) if args.reuse else {}
             for engine in ENGINES:
+                if engine in args.reuse_engines.split(",") and engine in earlier:
+                    results[engine] = {**earlier[engine], "reused": str(args.reuse.name)}
+                    continue
                 memory = args.rdflib_memory_gib if engine == "rdflib" else None
                 results[engine] = run_engine(engine, graph, args.timeout, args.load_timeout, cache, memory)
                 print(f"  {engine}: done", file=sys.stderr, flush=True)
