@@ -7,6 +7,7 @@ Rows keep every field of the named query (IRIs included) for JSON; ``columns`` p
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from .dates import PartialDate, parse_date
@@ -259,6 +260,14 @@ def between(kg: KnowledgeGraph, a: str, b: str, max_paths: int = 10) -> Table:
 # -- named queries as such ----------------------------------------------------------------------
 
 
+def _shown_path(path: Path) -> str:
+    """A path relative to the working directory when it lies below it (portable), else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def named_query_list() -> Table:
     """The named queries with their titles, parameters and descriptions."""
     from .queries import list_queries
@@ -267,7 +276,7 @@ def named_query_list() -> Table:
     for q in list_queries():
         params = [f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.params]
         rows.append({"name": q.name, "title": q.title, "parameters": params, "description": q.description,
-                     "file": str(q.path)})
+                     "file": _shown_path(q.path)})
     return Table(["name", "title", "parameters", "description"], rows, title=f"{len(rows)} named queries")
 
 
