@@ -27,8 +27,7 @@ def run(command: str) -> str:
 
     args = shlex.split(command)
     assert args[0] == "actorgraph", command
-    os.environ["COLUMNS"] = WIDTH
-    result = CliRunner().invoke(cli, args[1:], catch_exceptions=False)
+    result = CliRunner(env={"COLUMNS": WIDTH}).invoke(cli, args[1:], catch_exceptions=False)
     return result.output
 
 
