@@ -107,35 +107,37 @@ def _rich_table(table: Table):
 def _print_table(console, table: Table) -> None:
     """A rich table when it fits the screen; otherwise one block of `column: value` lines per row, so
     that no column (least of all the evidence) is ever cropped."""
-    from rich.text import Text
-
     rich_table = _rich_table(table)
     trial = _console(io.StringIO(), console.width)
     trial.print(rich_table, crop=False)
-    lines = trial.file.getvalue().rstrip("\n").splitlines()
+    rendered = trial.file.getvalue()
+    lines = rendered.rstrip("\n").splitlines()
     fits = all(len(line.rstrip()) <= console.width for line in lines)
     # Rows below the header rule; a table squeezed into narrow, tall columns reads worse than records.
     rule = next((i for i, line in enumerate(lines) if line.strip().startswith("─")), 0)
     body = [line for line in lines[rule + 1:] if line.strip()]
     tall = len(body) / max(1, len(table.rows)) > MAX_LINES_PER_ROW
-    if fits and not tall:
-        console.print(rich_table)
-        return
-    from rich.table import Table as RichTable
+    console.file.write(rendered if fits and not tall else _records(table, console.width))
 
-    if table.title:
-        console.print(Text(table.title))
+
+def _records(table: Table, width: int) -> str:
+    """One block per row: `column: value`, values wrapped under themselves (a hanging indent)."""
+    import textwrap
+
+    label_width = max(len(c) for c in table.columns) + 4  # "  " + column + ": "
+    lines = [table.title] if table.title else []
     for row in table.rows:
-        console.print(Text(""))
-        grid = RichTable.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold")
+        lines.append("")
         for column in table.columns:
             value = cell(row.get(column))
-            if value:
-                grid.add_row(Text(f"  {column}:"), Text(value))
-        console.print(grid)
-    console.print(Text(""))
+            if not value:
+                continue
+            wrapped = textwrap.wrap(value, width=max(20, width - label_width), break_long_words=True,
+                                    break_on_hyphens=False) or [""]
+            lines.append(f"  {column + ':':<{label_width - 2}}{wrapped[0]}")
+            lines.extend(" " * label_width + more for more in wrapped[1:])
+    lines.append("")
+    return "\n".join(lines) + "\n"
 
 
 def render_text(result: Table | Document) -> str:
