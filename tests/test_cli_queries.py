@@ -322,3 +322,34 @@ def test_every_command_appears_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     missing = [name for name in cli.commands if f"actorgraph {name}" not in readme]
     assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_who_negotiated_needs_a_government_and_a_gang(invoke, world_copy):
+    # Two negotiation events: the gang with a monitor (not counted), the gang with the government (counted).
+    extra = '''
+@prefix ag:   <https://w3id.org/actorgraph/ont#> .
+@prefix agid: <https://w3id.org/actorgraph/id/> .
+@prefix rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+agid:talks-monitor a ag:Negotiation ; rdfs:label "Talks between the gang and the monitor" .
+agid:talks-government a ag:Negotiation ; rdfs:label "Talks between the gang and the government" .
+'''
+    statements = []
+    for n, (actor, event) in enumerate([("harbor-gang", "talks-monitor"), ("prison-monitor", "talks-monitor"),
+                                        ("harbor-gang", "talks-government"),
+                                        ("freedonian-government", "talks-government")]):
+        statements.append(f'''agid:{actor} ag:participatedIn agid:{event} .
+agid:st-talks-{n} a ag:Statement ; rdf:subject agid:{actor} ; rdf:predicate ag:participatedIn ;
+    rdf:object agid:{event} ; ag:quote "Mott negotiated" ; ag:source agid:doc-world-report ;
+    ag:assertedBy agid:world-reporting ; ag:status ag:Reported .''')
+    (world_copy / "talks.ttl").write_text(extra + "\n".join(statements) + "\n")
+    data = rows_of(invoke("who-negotiated", "--format", "json", graph=world_copy))
+    ties = {(r["actor"], tie) for r in data["rows"] for tie in r["ties"]}
+    assert ("Harbor Gang", "participated in Talks between the gang and the government") in ties
+    assert ("Freedonian government", "participated in Talks between the gang and the government") in ties
+    assert not any("monitor" in tie for _, tie in ties)
+
+
+def rows_of(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
