@@ -4,8 +4,10 @@ Runs, side by side and interleaved in one run (so machine load hits all of them 
   - python -c "import rdflib"                       (the bar to beat)
   - actorgraph who-negotiated                       (on the shipped graph)
   - actorgraph show "Osiris Luna Meza"
-and prints each median wall time and its ratio to the rdflib import. Also runs the two queries with
-the compiled on-disk store forced (ACTORGRAPH_STORE_CACHE=always), to show the cache's cost or gain.
+each three ways: as a user gets it (a repeated question is answered from the answer cache, keyed by the
+graph's and the code's bytes), with every query really run (ACTORGRAPH_ANSWER_CACHE=never), and run on
+the compiled on-disk store (ACTORGRAPH_STORE_CACHE=always). Prints each median wall time and its ratio
+to the rdflib import.
 
 Usage: python benchmarks/cold_start.py [--runs 21]
 """
@@ -47,14 +49,19 @@ def main() -> None:
     cache = tempfile.mkdtemp(prefix="actorgraph-bench-cache-")
     base = {**os.environ, "ACTORGRAPH_CACHE_DIR": cache, "COLUMNS": "200"}
     base.pop("ACTORGRAPH_ENDPOINT", None)
-    cached = {**base, "ACTORGRAPH_STORE_CACHE": "always"}
+    uncached = {**base, "ACTORGRAPH_ANSWER_CACHE": "never"}
+    compiled = {**uncached, "ACTORGRAPH_STORE_CACHE": "always"}
     ag = actorgraph_command()
+    show = [*ag, "show", "Osiris Luna Meza"]
+    negotiated = [*ag, "who-negotiated"]
     cases = {
         'python -c "import rdflib"': ([sys.executable, "-c", "import rdflib"], base),
-        "actorgraph who-negotiated": ([*ag, "who-negotiated"], base),
-        'actorgraph show "Osiris Luna Meza"': ([*ag, "show", "Osiris Luna Meza"], base),
-        "actorgraph who-negotiated (compiled store)": ([*ag, "who-negotiated"], cached),
-        'actorgraph show "Osiris Luna Meza" (compiled store)': ([*ag, "show", "Osiris Luna Meza"], cached),
+        "actorgraph who-negotiated": (negotiated, base),
+        'actorgraph show "Osiris Luna Meza"': (show, base),
+        "actorgraph who-negotiated (query run)": (negotiated, uncached),
+        'actorgraph show "Osiris Luna Meza" (query run)': (show, uncached),
+        "actorgraph who-negotiated (query run, on-disk store)": (negotiated, compiled),
+        'actorgraph show "Osiris Luna Meza" (query run, on-disk store)': (show, compiled),
     }
     for argv, env in cases.values():  # warm the page cache and build the compiled store once
         time_once(argv, env)
@@ -67,14 +74,15 @@ def main() -> None:
     baseline = statistics.median(samples['python -c "import rdflib"'])
     print(f"cold start, median of {args.runs} interleaved runs, {os.cpu_count()} cores, Python "
           f"{sys.version.split()[0]}")
-    print(f"{'command':55} {'median':>9} {'ratio to import rdflib':>24}")
+    print(f"{'command':62} {'median':>9} {'ratio to import rdflib':>24}")
     for name, times in samples.items():
         median = statistics.median(times)
-        print(f"{name:55} {median * 1000:7.0f} ms {median / baseline:23.2f}x")
-    worst = max(statistics.median(samples[n]) for n in list(cases)[1:3])
-    verdict = "met" if worst < baseline else "NOT met"
-    print(f"target (each query answers faster than importing rdflib): {verdict} "
-          f"({worst / baseline:.2f}x for the slower query)")
+        print(f"{name:62} {median * 1000:7.0f} ms {median / baseline:23.2f}x")
+    for label, names in (("as users run them (answer cache)", list(cases)[1:3]),
+                         ("with every query run", list(cases)[3:5])):
+        worst = max(statistics.median(samples[n]) for n in names)
+        verdict = "met" if worst < baseline else "NOT met"
+        print(f"target, {label}: {verdict} ({worst / baseline:.2f}x for the slower query)")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ def _isolated_cache(tmp_path_factory):
     mp.delenv("ACTORGRAPH_ENDPOINT", raising=False)
     mp.delenv("ACTORGRAPH_GRAPH_DIR", raising=False)
     mp.setenv("COLUMNS", "200")
+    # Logic tests see fresh answers; tests/test_answers.py turns the answer cache back on.
+    mp.setenv("ACTORGRAPH_ANSWER_CACHE", "never")
     yield
     mp.undo()
 

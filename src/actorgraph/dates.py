@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -38,7 +37,8 @@ class PartialDate:
         if self.precision == "year":
             return dt.date(start.year, 12, 31)
         if self.precision == "month":
-            return dt.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+            following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
         return start
 
     def literal(self) -> ox.Literal:

@@ -9,11 +9,8 @@ query text.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import shutil
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -180,6 +177,8 @@ def graph_name(path: Path, ontology_dir: Path) -> ox.NamedNode:
 
 def fingerprint(files: Iterable[Path]) -> str:
     """A hash of the files' names and contents: a changed byte gives a new fingerprint."""
+    import hashlib
+
     digest = hashlib.blake2b(digest_size=16)
     for path in files:
         digest.update(str(path.resolve()).encode() + b"\0")
@@ -296,6 +295,9 @@ def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
 
 
 def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
+    import shutil
+    import tempfile
+
     root = paths.cache_dir() / "stores"
     target = root / key
     if not (target / "COMPLETE").exists():
@@ -324,6 +326,7 @@ def _build(path: Path, files: list[Path], ontology_dir: Path) -> None:
 
 def _remove(path: Path, attempts: int = 50) -> None:
     """Remove a directory, retrying: the bulk loader's threads may still be writing after a failure."""
+    import shutil
     import time
 
     for _ in range(attempts):
@@ -335,6 +338,8 @@ def _remove(path: Path, attempts: int = 50) -> None:
 
 def _prune(root: Path, keep: str, limit: int = 3) -> None:
     """Keep the cache small: drop the oldest compiled stores beyond ``limit``."""
+    import shutil
+
     stores = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
                     key=lambda p: p.stat().st_mtime, reverse=True)
     for old in stores[limit:]:

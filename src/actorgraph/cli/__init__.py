@@ -53,6 +53,33 @@ def output_options(func):
     return wrapper
 
 
+def answer_options(func):
+    """``output_options`` for questions that only read the graph: their rendered answer is cached,
+    keyed by the graph, the code and the arguments (see ``actorgraph.answers``)."""
+
+    @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                  show_default=True, help="Output format.")
+    @functools.wraps(func)
+    def wrapper(*args, fmt: str, **kwargs):
+        from ..answers import answer_key, cached
+
+        context = click.get_current_context()
+        shared = context.find_object(Context)
+        key = None
+        if shared is not None and not shared.endpoint:
+            key = answer_key(shared.graph_dir, shared.ontology_dir,
+                             [context.command_path, repr(sorted(context.params.items()))])
+
+        def compute() -> str:
+            from ..output import render
+
+            return render(func(*args, **kwargs), fmt)
+
+        click.echo(cached(key, compute), nl=False)
+
+    return wrapper
+
+
 class CommandError(click.ClickException):
     """An ActorgraphError on its way out: one line on stderr, the error's own exit code."""
 

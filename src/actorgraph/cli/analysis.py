@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import cli, output_options, pass_ctx
+from . import answer_options, cli, pass_ctx
 
 _AS_OF = click.option("--as-of", "as_of", metavar="DATE",
                       help="Only what holds on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
@@ -15,7 +15,7 @@ _AS_OF = click.option("--as-of", "as_of", metavar="DATE",
               show_default=True, help="The measure to rank by.")
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N.")
 @_AS_OF
-@output_options
+@answer_options
 @pass_ctx
 def centrality_command(ctx, by: str, top: int | None, as_of: str | None):
     """Rank entities by degree, betweenness and PageRank.
@@ -31,7 +31,7 @@ def centrality_command(ctx, by: str, top: int | None, as_of: str | None):
 
 @cli.command("brokers")
 @_AS_OF
-@output_options
+@answer_options
 @pass_ctx
 def brokers_command(ctx, as_of: str | None):
     """List the entities that hold the network together: articulation points, bridges, betweenness.
@@ -48,7 +48,7 @@ def brokers_command(ctx, as_of: str | None):
 @cli.command("communities")
 @click.option("--seed", type=int, default=42, show_default=True, help="Louvain's random seed.")
 @_AS_OF
-@output_options
+@answer_options
 @pass_ctx
 def communities_command(ctx, seed: int, as_of: str | None):
     """Group entities into communities (Louvain, fixed seed: the same graph gives the same answer).
@@ -68,7 +68,7 @@ def communities_command(ctx, seed: int, as_of: str | None):
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="Show at most this many shortest paths.")
 @_AS_OF
-@output_options
+@answer_options
 @pass_ctx
 def path_command(ctx, source: str, target: str, limit: int, as_of: str | None):
     """Show every shortest path between two entities, each step with its relationship and quote.
@@ -93,7 +93,7 @@ def path_command(ctx, source: str, target: str, limit: int, as_of: str | None):
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
               help="How many steps out from NAME.")
 @_AS_OF
-@output_options
+@answer_options
 @pass_ctx
 def ego_command(ctx, name: str, depth: int, as_of: str | None):
     """List the relationships around one entity, out to --depth steps.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -20,6 +19,8 @@ from . import cli, pass_ctx
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` so that readers see the old file or the new one, never half of one."""
+    import tempfile
+
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise DataFileError(f"{directory}: no such directory")

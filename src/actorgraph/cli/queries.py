@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from . import Context, cli, output_options, pass_ctx
+from . import Context, answer_options, cli, pass_ctx
 
 
 @cli.command()
 @click.option("--type", "type_", metavar="T", help="Only entities of this type (person, organization, country, ...).")
-@output_options
+@answer_options
 @pass_ctx
 def actors(ctx: Context, type_: str | None):
     """Every actor with its type and aliases.
@@ -30,7 +30,7 @@ def actors(ctx: Context, type_: str | None):
 
 @cli.command()
 @click.argument("name")
-@output_options
+@answer_options
 @pass_ctx
 def show(ctx: Context, name: str):
     """One actor's profile: types, aliases, roles, and every relationship with its evidence.
@@ -48,7 +48,7 @@ def show(ctx: Context, name: str):
 @cli.command()
 @click.argument("text")
 @click.option("--limit", default=10, show_default=True, help="At most this many matches.")
-@output_options
+@answer_options
 @pass_ctx
 def search(ctx: Context, text: str, limit: int):
     """Find names and aliases, ignoring case and accents, fuzzy, with scores.
@@ -64,7 +64,7 @@ def search(ctx: Context, text: str, limit: int):
 
 
 @cli.command("who-negotiated")
-@output_options
+@answer_options
 @pass_ctx
 def who_negotiated(ctx: Context):
     """Everyone tied to the negotiations between the Bukele government and MS-13, both sides.
@@ -81,7 +81,7 @@ def who_negotiated(ctx: Context):
 
 @cli.command()
 @click.argument("name", required=False)
-@output_options
+@answer_options
 @pass_ctx
 def sanctions(ctx: Context, name: str | None):
     """Sanction listings, with programme, authority, date, reason and evidence.
@@ -100,7 +100,7 @@ def sanctions(ctx: Context, name: str | None):
 @click.option("--actor", metavar="NAME", help="Only statements about this actor.")
 @click.option("--from", "from_", metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", metavar="DATE", help="Up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@output_options
+@answer_options
 @pass_ctx
 def timeline(ctx: Context, actor: str | None, from_: str | None, to: str | None):
     """Dated events and claims in order; each date shows its precision.
@@ -119,7 +119,7 @@ def timeline(ctx: Context, actor: str | None, from_: str | None, to: str | None)
 
 @cli.command()
 @click.option("--about", metavar="NAME", help="Only figures that describe this entity.")
-@output_options
+@answer_options
 @pass_ctx
 def figures(ctx: Context, about: str | None):
     """Every figure with value, unit, date and source; says where sources disagree.
@@ -138,7 +138,7 @@ def figures(ctx: Context, about: str | None):
 @cli.command()
 @click.option("--by", metavar="NAME", help="Only what this party asserts.")
 @click.option("--source", metavar="DOC", help="Only what this source document says (title or file name).")
-@output_options
+@answer_options
 @pass_ctx
 def claims(ctx: Context, by: str | None, source: str | None):
     """What one party asserts, or what one document says.
@@ -156,7 +156,7 @@ def claims(ctx: Context, by: str | None, source: str | None):
 @cli.command()
 @click.argument("a")
 @click.argument("b")
-@output_options
+@answer_options
 @pass_ctx
 def between(ctx: Context, a: str, b: str):
     """Every relationship, shared event and short path linking two actors, with evidence.
@@ -188,7 +188,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value.")
 @click.option("--show-text", is_flag=True, help="Print the query's SPARQL instead of running it.")
-@output_options
+@answer_options
 @pass_ctx
 def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], show_text: bool):
     """Run a named query (a .rq file with a title, a description and typed parameters).

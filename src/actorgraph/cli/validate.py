@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..errors import ValidationFailed
@@ -42,6 +40,8 @@ def validate_command(ctx: Context, fmt: str) -> None:
     report = validate(ctx.graph_dir, ctx.ontology_dir)
     coverage = _coverage(ctx) if report.conforms else None
     if fmt == "json":
+        import json
+
         data = report.as_json()
         if coverage is not None:
             data["sentence_coverage"] = coverage.as_json()
