@@ -236,7 +236,7 @@ def between(kg: KnowledgeGraph, a: str, b: str, max_paths: int = 10) -> Table:
     """Every relationship and shared event linking two entities, and their shortest paths, with evidence."""
     a_iri, b_iri = kg.resolve(a), kg.resolve(b)
     rows = []
-    for row in kg.named("between", a=kg.label(a_iri), b=kg.label(b_iri)):
+    for row in kg.named("between", a=a_iri, b=b_iri):
         rows.append({"kind": row["kind"], "via": row.get("event_label") or "", "link": _claim(row),
                      **_evidence(row), "statement": row["statement"]})
     from .network import shortest_paths
