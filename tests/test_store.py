@@ -111,6 +111,9 @@ def test_is_update(text, expected):
 def test_missing_and_empty_directories(tmp_path):
     with pytest.raises(DataFileError, match="no such directory"):
         LocalStore.open(tmp_path / "none", ONTOLOGY)
+    (tmp_path / "file.ttl").write_text("")
+    with pytest.raises(DataFileError, match="file.ttl: not a directory"):
+        LocalStore.open(tmp_path / "file.ttl", ONTOLOGY)
     (tmp_path / "empty").mkdir()
     with pytest.raises(DataFileError, match="no .ttl files"):
         LocalStore.open(tmp_path / "empty", ONTOLOGY)

@@ -159,7 +159,8 @@ def turtle_files(graph_dir: Path, ontology_dir: Path) -> list[Path]:
     files: list[Path] = []
     for directory in (ontology_dir, graph_dir):
         if not directory.is_dir():
-            raise DataFileError(f"{directory}: no such directory")
+            reason = "not a directory" if directory.exists() else "no such directory"
+            raise DataFileError(f"{directory}: {reason}")
         files.extend(sorted(directory.glob("*.ttl")))
     if not any(f.parent == graph_dir for f in files):
         raise DataFileError(f"{graph_dir}: no .ttl files")
