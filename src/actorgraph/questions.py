@@ -215,7 +215,13 @@ def figures(kg: KnowledgeGraph, about: str | None = None) -> Table:
                                 for i in items)
             notes.append(f"sources give different values for {measure} of {entity}: {sides}")
     return Table(["describes", "measure", "figure", "date", "quote", "asserted by", "status", "source"], rows,
-                 title=f"{len(rows)} figures", notes=notes)
+                 title=_count_title(len({r["figure_iri"] for r in rows}), "figure", len(rows)), notes=notes)
+
+
+def _count_title(things: int, noun: str, statements: int) -> str:
+    """'21 figures' or '21 figures, 23 statements' when some have more than one statement."""
+    title = f"{things} {noun}{'' if things == 1 else 's'}"
+    return title if statements == things else f"{title}, {statements} statements"
 
 
 def claims(kg: KnowledgeGraph, by: str | None = None, source: str | None = None) -> Table:
