@@ -38,24 +38,9 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-def output_options(func):
-    """``--format table|json|csv`` for a command whose function returns a Table or Document."""
-
-    @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-                  show_default=True, help="Output format.")
-    @functools.wraps(func)
-    def wrapper(*args, fmt: str, **kwargs):
-        from ..output import render
-
-        result = func(*args, **kwargs)
-        click.echo(render(result, fmt), nl=False)
-
-    return wrapper
-
-
-def answer_options(func):
-    """``output_options`` for questions that only read the graph: their rendered answer is cached,
-    keyed by the graph, the code and the arguments (see ``actorgraph.answers``)."""
+def _rendered(func, cache: bool):
+    """Add ``--format table|json|csv`` to a command whose function returns a Table or Document, and
+    print the rendered result; with ``cache``, from the answer cache when the same question was asked."""
 
     @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
                   show_default=True, help="Output format.")
@@ -63,10 +48,10 @@ def answer_options(func):
     def wrapper(*args, fmt: str, **kwargs):
         from ..answers import answer_key, cached
 
+        key = None
         context = click.get_current_context()
         shared = context.find_object(Context)
-        key = None
-        if shared is not None and not shared.endpoint:
+        if cache and shared is not None and not shared.endpoint:
             key = answer_key(shared.graph_dir, shared.ontology_dir,
                              [context.command_path, repr(sorted(context.params.items()))])
 
@@ -78,6 +63,17 @@ def answer_options(func):
         click.echo(cached(key, compute), nl=False)
 
     return wrapper
+
+
+def output_options(func):
+    """``--format`` for a command with effects (such as ``push``): always computed afresh."""
+    return _rendered(func, cache=False)
+
+
+def answer_options(func):
+    """``--format`` for a question that only reads the graph: its rendered answer is cached, keyed by
+    the graph, the code and the arguments (see ``actorgraph.answers``)."""
+    return _rendered(func, cache=True)
 
 
 class CommandError(click.ClickException):
