@@ -57,10 +57,3 @@ def parse_date(text: str) -> PartialDate:
                 raise BadDateError(f"bad date {text!r}: {err}") from None
             return candidate
     raise BadDateError(f"bad date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-
-
-def precision_of_datatype(datatype_iri: str) -> str | None:
-    for precision, (_, local) in _FORMS.items():
-        if datatype_iri == XSD + local:
-            return precision
-    return None

@@ -99,11 +99,6 @@ def to_python(term: Term | None) -> str | int | float | bool | None:
     return term.value
 
 
-def literal(value: str | int | float | bool) -> ox.Literal:
-    """A Python value as a typed literal, for binding."""
-    return ox.Literal(value)
-
-
 class Store(ABC):
     """A read-only SPARQL store. Subclasses answer queries; they never change the graph."""
 
