@@ -6,19 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from .errors import AmbiguousNameError, UnknownNameError
+from .queries import get_query
 from .store import Store, to_python
-
-_NAMES = """
-SELECT ?entity ?name ?label ?kind WHERE {
-  ?entity a ?type .
-  ?type rdfs:subClassOf* ag:Entity .
-  { ?entity rdfs:label ?name . BIND("label" AS ?kind) }
-  UNION
-  { ?entity skos:altLabel ?name . BIND("alias" AS ?kind) }
-  ?entity rdfs:label ?label .
-  FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))
-}
-"""
 
 
 def fold(text: str) -> str:
@@ -59,7 +48,7 @@ class NameIndex:
     def from_store(cls, store: Store) -> NameIndex:
         seen: set[tuple[str, str]] = set()
         entries = []
-        for row in store.select(_NAMES).rows:
+        for row in store.select(get_query("names").text).rows:
             key = (row["entity"].value, str(to_python(row["name"])))
             if key in seen:
                 continue
