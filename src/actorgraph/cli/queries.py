@@ -209,6 +209,15 @@ def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], 
     return named_query_table(ctx.kg, name, _parse_params(params), show_text=show_text)
 
 
+def _names_a_file(argument: str) -> bool:
+    """Whether the QUERY argument is a file: a short name ending in .rq or .sparql (missing files are
+    then reported as such), or an existing file whose name is not query text."""
+    if len(argument) >= 4096:
+        return False
+    query_file_name = "\n" not in argument and Path(argument).suffix in (".rq", ".sparql")
+    return query_file_name or ("{" not in argument and Path(argument).is_file())
+
+
 SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
 
 
@@ -235,8 +244,7 @@ def sparql(ctx: Context, query_text: str, fmt: str | None):
 
     if query_text == "-":
         text = sys.stdin.read()
-    elif "\n" not in query_text and len(query_text) < 4096 and Path(query_text).suffix in (".rq", ".sparql") \
-            or (len(query_text) < 4096 and "{" not in query_text and Path(query_text).is_file()):
+    elif _names_a_file(query_text):
         try:
             text = Path(query_text).read_text(encoding="utf-8")
         except OSError as err:
