@@ -44,16 +44,16 @@ def test_a_changed_graph_file_is_never_answered_from_the_cache(invoke, world_cop
 
 
 def test_a_changed_ontology_or_code_changes_the_key(world_copy, cache, tmp_path, monkeypatch):
-    key = answers.answer_key(world_copy, ONTOLOGY, ["actors"])
+    key = answers.answer_key(answers.data_fingerprint(world_copy, ONTOLOGY), ["actors"])
     ontology = tmp_path / "ontology"
     ontology.mkdir()
     for path in ONTOLOGY.glob("*.ttl"):
         (ontology / path.name).write_text(path.read_text() + "\n# changed\n")
-    assert answers.answer_key(world_copy, ontology, ["actors"]) != key
+    assert answers.answer_key(answers.data_fingerprint(world_copy, ontology), ["actors"]) != key
     code = tmp_path / "code.rq"
     code.write_text("# a changed query")
     monkeypatch.setattr(answers, "_code_files", lambda: [code])
-    assert answers.answer_key(world_copy, ONTOLOGY, ["actors"]) != key
+    assert answers.answer_key(answers.data_fingerprint(world_copy, ONTOLOGY), ["actors"]) != key
 
 
 def test_width_arguments_and_format_are_part_of_the_key(invoke, world_copy, cache, monkeypatch):
@@ -84,3 +84,22 @@ def test_answers_from_an_endpoint_are_not_cached(world_copy, cache):
     result = CliRunner().invoke(cli, ["--endpoint", "http://127.0.0.1:9/query", "actors"])
     assert result.exit_code != 0  # nothing listens there; the point is that nothing was cached
     assert not cache.exists()
+
+
+def test_a_miss_hashes_the_graph_files_once(invoke, world_copy, cache, monkeypatch):
+    # The answer's key and the compiled store's key come from one pass over the Turtle files.
+    from actorgraph import store
+
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    hashed = []
+    real = store.fingerprint
+
+    def counting(files):
+        files = list(files)
+        if any(f.suffix == ".ttl" for f in files):
+            hashed.append(files)
+        return real(files)
+
+    monkeypatch.setattr(store, "fingerprint", counting)
+    assert "Ana Torres" in names(invoke, world_copy)
+    assert len(hashed) == 1

@@ -24,15 +24,22 @@ def _code_files() -> list[Path]:
     return sorted(p for p in paths.PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".rq"))
 
 
-def answer_key(graph_dir: Path | None, ontology_dir: Path | None, parts: list[str]) -> str | None:
-    """The key of one answer, or None when it must not be cached."""
+def enabled() -> bool:
+    return os.environ.get(ENV_ANSWER_CACHE, "auto") != "never"
+
+
+def data_fingerprint(graph_dir: Path | None, ontology_dir: Path | None) -> str:
+    """The fingerprint of the graph's and the ontology's Turtle files (the same one the store uses)."""
     from .store import fingerprint, turtle_files
 
-    if os.environ.get(ENV_ANSWER_CACHE, "auto") == "never":
-        return None
-    files = turtle_files(paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir))
-    context = [fingerprint(files), fingerprint(_code_files()), os.environ.get("COLUMNS", ""),
-               str(Path.cwd()), *parts]
+    return fingerprint(turtle_files(paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)))
+
+
+def answer_key(data: str, parts: list[str]) -> str:
+    """The key of one answer: the data's fingerprint, the code's, the width, the directory, the question."""
+    from .store import fingerprint
+
+    context = [data, fingerprint(_code_files()), os.environ.get("COLUMNS", ""), str(Path.cwd()), *parts]
     import hashlib
 
     return hashlib.blake2b("\0".join(context).encode(), digest_size=20).hexdigest()

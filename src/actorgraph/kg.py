@@ -126,8 +126,10 @@ def load(
     graph_dir: str | Path | None = None,
     ontology_dir: str | Path | None = None,
     endpoint: str | None = None,
+    known_fingerprint: str | None = None,
 ) -> KnowledgeGraph:
-    """Load the graph: the Turtle under ``graph_dir`` (default ``graph/``), or a remote endpoint."""
+    """Load the graph: the Turtle under ``graph_dir`` (default ``graph/``), or a remote endpoint.
+    ``known_fingerprint`` is the files' fingerprint when the caller already has it (see store)."""
     gdir = Path(graph_dir) if graph_dir else None
     odir = Path(ontology_dir) if ontology_dir else None
-    return KnowledgeGraph(open_store(gdir, odir, endpoint), gdir)
+    return KnowledgeGraph(open_store(gdir, odir, endpoint, known_fingerprint), gdir)

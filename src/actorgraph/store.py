@@ -241,7 +241,10 @@ class LocalStore(Store):
         ontology_dir: Path | None = None,
         *,
         cache: bool | None = None,
+        known_fingerprint: str | None = None,
     ) -> LocalStore:
+        """The store for these files. ``known_fingerprint``, when the caller has just computed
+        ``fingerprint(turtle_files(...))`` for the same directories, saves hashing the files again."""
         gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
         files = turtle_files(gdir, odir)
         if cache is None:
@@ -255,7 +258,7 @@ class LocalStore(Store):
             load_files(store, files, odir)
             warm_up(store)
             return cls(store, files, None)
-        key = fingerprint(files)
+        key = known_fingerprint or fingerprint(files)
         return cls(_open_cached(key, files, odir), files, key)
 
     def _run(self, query, bindings):
@@ -454,9 +457,10 @@ def open_store(
     graph_dir: Path | None = None,
     ontology_dir: Path | None = None,
     endpoint: str | None = None,
+    known_fingerprint: str | None = None,
 ) -> Store:
     """The store the CLI and library use: the endpoint if one is given (flag or environment), else local."""
     endpoint = endpoint or os.environ.get(paths.ENV_ENDPOINT)
     if endpoint:
         return RemoteStore(endpoint)
-    return LocalStore.open(graph_dir, ontology_dir)
+    return LocalStore.open(graph_dir, ontology_dir, known_fingerprint=known_fingerprint)
