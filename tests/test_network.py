@@ -314,6 +314,55 @@ def test_large_graphs_say_they_used_igraph():
     assert communities(ring).rows == first
 
 
+def _random_network(n: int, m: int, seed: int = 3):
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(seed)
+    graph = nx.MultiDiGraph()
+    for i in range(n):
+        graph.add_node(f"n{i:04d}", label=f"n{i:04d}", type_label="person")
+    for i in range(n):  # a ring keeps it connected, random chords give it structure
+        graph.add_edge(f"n{i:04d}", f"n{(i + 1) % n:04d}", key="knows")
+    for _ in range(m - n):
+        graph.add_edge(f"n{rng.randrange(n):04d}", f"n{rng.randrange(n):04d}", key="knows")
+    return graph
+
+
+def test_betweenness_is_sampled_above_the_budget_and_says_so():
+    from actorgraph.network import BETWEENNESS_MIN_SAMPLE, IGRAPH_THRESHOLD, betweenness, undirected
+
+    simple = undirected(_random_network(IGRAPH_THRESHOLD + 200, 4000))
+    exact, exact_notes = betweenness(simple)
+    assert "exact" in exact_notes[0] and "APPROXIMATE" not in exact_notes[0]
+    budget = simple.number_of_nodes() * simple.number_of_edges() / 4
+    estimate, notes = betweenness(simple, budget=budget)
+    assert len(notes) == 1 and "APPROXIMATE" in notes[0] and "seed" in notes[0], notes
+    k = int(budget // simple.number_of_edges())
+    assert k >= BETWEENNESS_MIN_SAMPLE and f"out of {k:,} of {simple.number_of_nodes():,} entities" in notes[0]
+    # An estimate, scaled to the exact figure's range: the same total within 5%, the same leaders.
+    assert sum(estimate.values()) == pytest.approx(sum(exact.values()), rel=0.05)
+    top = sorted(exact, key=exact.get, reverse=True)[:5]
+    assert set(top) & set(sorted(estimate, key=estimate.get, reverse=True)[:10])
+    assert betweenness(simple, budget=budget) == (estimate, notes)  # seeded: the same every run
+    assert betweenness(simple, exact=True, budget=budget)[0] == exact
+
+
+def test_centrality_and_brokers_print_the_approximation(monkeypatch):
+    from actorgraph import network
+    from actorgraph.output import render
+
+    graph = _random_network(network.IGRAPH_THRESHOLD + 50, 3000)
+    monkeypatch.setattr(network, "EXACT_BETWEENNESS_BUDGET", 1000.0)
+    for table in (network.centrality(graph, by="betweenness", top=5), network.brokers(graph)):
+        assert any("APPROXIMATE" in note for note in table.notes), table.notes
+        assert "APPROXIMATE" in render(table, "table")
+        assert any("APPROXIMATE" in note for note in json.loads(render(table, "json"))["notes"])
+    exact = network.centrality(graph, by="betweenness", top=5, exact=True)
+    assert not any("APPROXIMATE" in note for note in exact.notes)
+
+
 # -- the shipped graph ---------------------------------------------------------------------------------
 
 
@@ -341,3 +390,10 @@ def test_shipped_projection_has_no_figures_or_statements(kg):
     assert not [n for n in graph if "/fig-" in n or "/st-" in n or "/doc-" in n]
     assert all(data["evidence"] and all(item["quote"] for item in data["evidence"])
                for _, _, data in graph.edges(data=True))
+
+
+def test_exact_flag_changes_nothing_on_a_small_graph(invoke):
+    for command in (["centrality", "--by", "betweenness"], ["brokers"]):
+        plain, exact = invoke(*command), invoke(*command, "--exact")
+        assert plain.exit_code == exact.exit_code == 0, exact.output
+        assert plain.output == exact.output

@@ -311,6 +311,11 @@ def project(kg: KnowledgeGraph, as_of: str | None = None) -> nx.MultiDiGraph:
 # Above this many nodes, betweenness and Louvain run in igraph (networkx takes ~17 s at 2,000 nodes).
 IGRAPH_THRESHOLD = 1000
 LOUVAIN_SEED = 42
+# Exact betweenness above this many (entities x links) steps is estimated from a sample of sources
+# (igraph does about 2.5e7 steps a second here: 10 s; benchmarks/scale.py measures it at 1M statements).
+EXACT_BETWEENNESS_BUDGET = 2.5e8
+BETWEENNESS_MIN_SAMPLE = 100
+BETWEENNESS_SEED = 42
 
 
 def undirected(graph: nx.MultiDiGraph) -> nx.Graph:
@@ -340,19 +345,39 @@ def _to_igraph(simple: nx.Graph):
     return g, order
 
 
-def betweenness(simple: nx.Graph) -> tuple[dict[str, float], list[str]]:
-    """Normalised betweenness of every node, and notes saying how it was computed."""
+def betweenness(simple: nx.Graph, exact: bool = False,
+                budget: float | None = None) -> tuple[dict[str, float], list[str]]:
+    """Normalised betweenness of every node, and notes saying how it was computed.
+
+    Exact betweenness costs about (entities x links) steps. Above ``budget`` steps it is estimated
+    instead, unless ``exact``: shortest paths are followed out of a seeded random sample of entities
+    only, and the sums are scaled up by (entities / sample), Brandes and Pich's estimator. The note
+    says so, with the sample's size and seed, since ranks below the top can change with the sample.
+    """
     import networkx as nx
 
     n = simple.number_of_nodes()
     if n <= IGRAPH_THRESHOLD:
         return nx.betweenness_centrality(simple, normalized=True), []
+    budget = EXACT_BETWEENNESS_BUDGET if budget is None else budget
     g, order = _to_igraph(simple)
-    raw = g.betweenness(directed=False)
+    m = max(1, g.ecount())
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-    notes = [f"betweenness computed with igraph (exact) because the graph has more than "
-             f"{IGRAPH_THRESHOLD} nodes"]
-    return {order[i]: value * scale for i, value in enumerate(raw)}, notes
+    if exact or n * m <= budget:
+        raw = g.betweenness(directed=False)
+        notes = [f"betweenness computed with igraph (exact) because the graph has more than "
+                 f"{IGRAPH_THRESHOLD} nodes"]
+        return {order[i]: value * scale for i, value in enumerate(raw)}, notes
+    import random
+
+    k = min(n, max(BETWEENNESS_MIN_SAMPLE, int(budget // m)))
+    sources = sorted(random.Random(BETWEENNESS_SEED).sample(range(n), k))
+    raw = g.betweenness(directed=False, sources=sources, targets=None)
+    notes = [f"betweenness is APPROXIMATE: estimated from shortest paths out of {k:,} of {n:,} entities "
+             f"chosen at random (seed {BETWEENNESS_SEED}), since the exact figure at {n:,} entities and "
+             f"{m:,} links would take too long; ranks below the top may change with the sample "
+             f"(--exact computes it exactly)"]
+    return {order[i]: value * scale * n / k for i, value in enumerate(raw)}, notes
 
 
 def _dated(graph: nx.MultiDiGraph, notes: list[str]) -> list[str]:
@@ -376,14 +401,14 @@ def _rank(values: dict[str, float]) -> dict[str, int]:
     return {node: first[round(value, 12)] for node, value in values.items()}
 
 
-def centrality(graph: nx.MultiDiGraph, by: str = "pagerank", top: int | None = None):
+def centrality(graph: nx.MultiDiGraph, by: str = "pagerank", top: int | None = None, exact: bool = False):
     """Degree, betweenness and PageRank of every entity, ranked by ``by`` (highest first)."""
     import networkx as nx
 
     from .output import Table
 
     simple = undirected(graph)
-    between, notes = betweenness(simple)
+    between, notes = betweenness(simple, exact=exact)
     pagerank = nx.pagerank(simple, weight="weight") if simple.number_of_nodes() else {}
     degree = {n: graph.degree(n) for n in graph.nodes()}
     neighbours = {n: simple.degree(n) for n in simple.nodes()}
@@ -409,14 +434,14 @@ def centrality(graph: nx.MultiDiGraph, by: str = "pagerank", top: int | None = N
                  title=f"Centrality, ranked by {by}", notes=_dated(graph, notes))
 
 
-def brokers(graph: nx.MultiDiGraph):
+def brokers(graph: nx.MultiDiGraph, exact: bool = False):
     """Entities that hold the network together: articulation points, bridge ends, high betweenness."""
     import networkx as nx
 
     from .output import Table
 
     simple = undirected(graph)
-    between, notes = betweenness(simple)
+    between, notes = betweenness(simple, exact=exact)
     cut = set(nx.articulation_points(simple))
     bridge_to: dict[str, list[str]] = defaultdict(list)
     bridges = sorted(tuple(sorted(e)) for e in nx.bridges(simple))

@@ -6,6 +6,9 @@ import click
 
 from . import answer_options, cli, pass_ctx
 
+_EXACT = click.option("--exact", is_flag=True,
+                      help="Exact betweenness even on a large graph (it is estimated from a sample of "
+                           "entities when the exact figure would take long, and the output says so).")
 _AS_OF = click.option("--as-of", "as_of", metavar="DATE",
                       help="Only what holds on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 
@@ -14,10 +17,11 @@ _AS_OF = click.option("--as-of", "as_of", metavar="DATE",
 @click.option("--by", type=click.Choice(["pagerank", "betweenness", "degree"]), default="pagerank",
               show_default=True, help="The measure to rank by.")
 @click.option("--top", type=click.IntRange(min=1), help="Show only the first N.")
+@_EXACT
 @_AS_OF
 @answer_options
 @pass_ctx
-def centrality_command(ctx, by: str, top: int | None, as_of: str | None):
+def centrality_command(ctx, by: str, top: int | None, exact: bool, as_of: str | None):
     """Rank entities by degree, betweenness and PageRank.
 
     Example:
@@ -26,14 +30,15 @@ def centrality_command(ctx, by: str, top: int | None, as_of: str | None):
     """
     from ..network import centrality
 
-    return centrality(ctx.kg.network(as_of=as_of), by=by, top=top)
+    return centrality(ctx.kg.network(as_of=as_of), by=by, top=top, exact=exact)
 
 
 @cli.command("brokers")
+@_EXACT
 @_AS_OF
 @answer_options
 @pass_ctx
-def brokers_command(ctx, as_of: str | None):
+def brokers_command(ctx, exact: bool, as_of: str | None):
     """List the entities that hold the network together: articulation points, bridges, betweenness.
 
     Example:
@@ -42,7 +47,7 @@ def brokers_command(ctx, as_of: str | None):
     """
     from ..network import brokers
 
-    return brokers(ctx.kg.network(as_of=as_of))
+    return brokers(ctx.kg.network(as_of=as_of), exact=exact)
 
 
 @cli.command("communities")
