@@ -122,7 +122,9 @@ class Store(ABC):
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         variables = [v.value for v in result.variables]
-        rows = [{v: sol[v] for v in variables if sol[v] is not None} for sol in result]
+        # A solution iterates its values in variable order (None where unbound): half the cost of
+        # looking each variable up by name, which shows on a million rows.
+        rows = [{v: term for v, term in zip(variables, sol, strict=True) if term is not None} for sol in result]
         return SelectResult(variables, rows)
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
