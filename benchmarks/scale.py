@@ -256,8 +256,8 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
                 def html():
                     from actorgraph import export
 
-                    projected()
-                    return export.build(kg, "html")
+                    projected()  # as `actorgraph export html` runs: at most HTML_MAX_NODES entities drawn
+                    return export.build(kg, "html", export.View(max_nodes=export.HTML_MAX_NODES))
 
                 steps += [("network projection", project, "analysis"), ("path", path, "analysis"),
                           ("centrality", centrality, "analysis"), ("html export", html, "analysis")]

@@ -356,3 +356,25 @@ def test_exports_from_an_endpoint_are_byte_identical(world):
         assert build(remote, "csv") == build(world, "csv")
         assert build(remote, "html", View(ego="Red", as_of="2023")) == build(world, "html",
                                                                             View(ego="Red", as_of="2023"))
+
+
+def test_html_keeps_the_most_connected_entities_and_says_so(invoke, world, tmp_path):
+    graph = world.network()
+    degrees = sorted(((-graph.degree(n), n) for n in graph.nodes()))
+    expected = {n for _, n in degrees[:3]}
+    result = invoke("export", "html", "--max-nodes", "3", "-o", str(tmp_path / "top.html"))
+    assert result.exit_code == 0, result.output
+    total = graph.number_of_nodes()
+    assert f"note: the export shows the 3 most connected of {total} entities" in result.output
+    page = (tmp_path / "top.html").read_text(encoding="utf-8")
+    nodes = json.loads(re.search(r"const NODES = (\[.*?\]);\n", page).group(1))
+    edges = json.loads(re.search(r"const EDGES = (\[.*?\]);\n", page).group(1))
+    assert {n["iri"] for n in nodes} == expected
+    ids = {n["id"] for n in nodes}
+    assert edges and all(e["from"] in ids and e["to"] in ids for e in edges)
+    assert f"the 3 most connected of {total} entities" in page
+    # Under the cap (the default is 5,000), nothing is cut and nothing is said.
+    whole = invoke("export", "html", "-o", str(tmp_path / "all.html"))
+    assert "note:" not in whole.output
+    assert len(json.loads(re.search(r"const NODES = (\[.*?\]);\n", (tmp_path / "all.html").read_text(
+        encoding="utf-8")).group(1))) == total

@@ -621,6 +621,12 @@ def ego_table(graph: nx.MultiDiGraph, center: str, depth: int = 1):
                  title=f"Ego network of {_node_label(ego, center)} (depth {depth})", notes=_dated(graph, [note]))
 
 
+def most_connected(graph: nx.MultiDiGraph, count: int) -> nx.MultiDiGraph:
+    """The ``count`` entities with the most relationships (ties broken by IRI), and the edges among them."""
+    ranked = sorted(graph.nodes(), key=lambda n: (-graph.degree(n), n))
+    return graph.subgraph(ranked[:count]).copy()
+
+
 def of_types(graph: nx.MultiDiGraph, vocab, types: list[str]) -> nx.MultiDiGraph:
     """Only the entities that are of one of ``types`` (class IRIs, subclasses included), and their edges."""
     keep = [n for n, data in graph.nodes(data=True) if any(vocab.is_a(data["type"], t) for t in types)]

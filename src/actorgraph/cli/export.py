@@ -68,14 +68,17 @@ _EXAMPLES = {
 
 
 def _make_command(name: str):
-    from ..export import FORMATS, View, build
+    from ..export import FORMATS, HTML_MAX_NODES, View, build
 
     fmt = FORMATS[name]
 
-    def command(ctx, output: str | None, as_of=None, ego=None, depth=1, types=()):
+    def command(ctx, output: str | None, as_of=None, ego=None, depth=1, types=(), max_nodes=None):
         if ego is None and depth != 1:
             raise UsageError("--depth needs --ego")
-        result = build(ctx.kg, name, View(as_of=as_of, ego=ego, depth=depth, types=tuple(types)))
+        view = View(as_of=as_of, ego=ego, depth=depth, types=tuple(types), max_nodes=max_nodes or None)
+        result = build(ctx.kg, name, view)
+        for note in view.notes:
+            click.echo(f"note: {note}", err=True)
         if isinstance(result, dict):
             if not output or output == "-":
                 raise UsageError("csv writes two files: give -o DIR or -o PREFIX")
@@ -95,6 +98,11 @@ def _make_command(name: str):
     command.__doc__ = f"Write {fmt.description}.\n\n    Example:\n\n        {_EXAMPLES[name]}\n    "
     command = pass_ctx(command)
     if fmt.network:
+        default_max = HTML_MAX_NODES if name == "html" else 0
+        command = click.option("--max-nodes", type=click.IntRange(min=0), default=default_max, show_default=True,
+                               help="Keep only this many entities, the most connected, and their relationships "
+                                    "(0: all)." + (" A browser draws a few thousand well, not a hundred "
+                                                   "thousand." if name == "html" else ""))(command)
         command = click.option("--type", "types", multiple=True, metavar="TYPE",
                                help="Only entities of this type (and its subtypes); repeat for more."
                                )(command)

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 Output = str | bytes | dict[str, str]
 
+# A page draws this many entities in about 3 s (benchmarks/html_scale.py); bigger graphs show their most
+# connected entities, and say so.
+HTML_MAX_NODES = 5000
+
 
 @dataclass(frozen=True)
 class View:
@@ -35,12 +39,14 @@ class View:
     ego: str | None = None
     depth: int = 1
     types: tuple[str, ...] = ()
+    max_nodes: int | None = None  # keep only the most connected entities above this many (None: all)
+    notes: list[str] = field(default_factory=list, compare=False)  # what the view left out, for the CLI
 
 
 def network_view(kg: KnowledgeGraph, view: View) -> tuple[nx.MultiDiGraph, str]:
     """The projection cut to ``view``, and a title that says what it shows."""
     from ..errors import UsageError
-    from ..network import ego_network, of_types
+    from ..network import ego_network, most_connected, of_types
     from ..store import ONT
 
     graph = kg.network(as_of=view.as_of)
@@ -63,6 +69,12 @@ def network_view(kg: KnowledgeGraph, view: View) -> tuple[nx.MultiDiGraph, str]:
             raise UsageError(f"{kg.label(center)} takes part in no relationship in this view of the graph")
         graph = ego_network(graph, center, view.depth)
         title = f"{title} around {kg.label(center)} ({view.depth} step{'s' if view.depth != 1 else ''})"
+    if view.max_nodes and graph.number_of_nodes() > view.max_nodes:
+        total = graph.number_of_nodes()
+        graph = most_connected(graph, view.max_nodes)
+        title += f": the {view.max_nodes:,} most connected of {total:,} entities"
+        view.notes.append(f"the export shows the {view.max_nodes:,} most connected of {total:,} entities "
+                          f"and the relationships among them; --ego, --type or --max-nodes choose others")
     if view.as_of:
         title += f" as of {view.as_of}"
     return graph, title
@@ -163,10 +175,11 @@ class Shipped:
 
 # What `actorgraph export all` writes, and what tests/test_export.py checks is up to date.
 SHIPPED: tuple[Shipped, ...] = (
-    Shipped("actorgraph.html", "html"),
-    Shipped("ego-nayib-bukele.html", "html", View(ego="Nayib Bukele", depth=1)),
-    Shipped("ego-osiris-luna-meza.html", "html", View(ego="Osiris Luna Meza", depth=1)),
-    Shipped("ego-elmer-canales-rivera.html", "html", View(ego="Élmer Canales Rivera", depth=1)),
+    Shipped("actorgraph.html", "html", View(max_nodes=HTML_MAX_NODES)),
+    Shipped("ego-nayib-bukele.html", "html", View(ego="Nayib Bukele", depth=1, max_nodes=HTML_MAX_NODES)),
+    Shipped("ego-osiris-luna-meza.html", "html", View(ego="Osiris Luna Meza", depth=1, max_nodes=HTML_MAX_NODES)),
+    Shipped("ego-elmer-canales-rivera.html", "html",
+            View(ego="Élmer Canales Rivera", depth=1, max_nodes=HTML_MAX_NODES)),
     Shipped("timeline.html", "timeline"),
     Shipped("actorgraph.graphml", "graphml"),
     Shipped("actorgraph.gexf", "gexf"),
