@@ -360,7 +360,7 @@ def test_exports_from_an_endpoint_are_byte_identical(world):
 
 def test_html_keeps_the_most_connected_entities_and_says_so(invoke, world, tmp_path):
     graph = world.network()
-    degrees = sorted(((-graph.degree(n), n) for n in graph.nodes()))
+    degrees = sorted((-graph.degree(n), n) for n in graph.nodes())
     expected = {n for _, n in degrees[:3]}
     result = invoke("export", "html", "--max-nodes", "3", "-o", str(tmp_path / "top.html"))
     assert result.exit_code == 0, result.output

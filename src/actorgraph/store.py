@@ -320,6 +320,9 @@ def _build(path: Path, files: list[Path], ontology_dir: Path) -> None:
     try:
         load_files(store, files, ontology_dir, bulk=True)
         store.flush()
+        # Compacting once after the bulk load halves query times on it (100k statements: names 1.41 s ->
+        # 0.59 s, who-negotiated 6.5 s -> 2.9 s) for ~15% more build time; the store is built once.
+        store.optimize()
     finally:
         # Close the database even when parsing fails (a traceback would otherwise keep it open).
         del store
