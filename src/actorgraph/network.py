@@ -324,8 +324,9 @@ def project(kg: KnowledgeGraph, as_of: str | None = None) -> nx.MultiDiGraph:
 # graph: "A directs B" links A and B whichever way it points. Paths still show the real direction.
 # ----------------------------------------------------------------------------------------------
 
-# Above this many nodes, betweenness and Louvain run in igraph (networkx takes ~17 s at 2,000 nodes).
-IGRAPH_THRESHOLD = 1000
+# Above this many nodes, betweenness and Louvain run in igraph (networkx takes ~17 s at 2,000 nodes and
+# 8,000 links, and over 5 s at 1,000 nodes and 10,000 links in benchmarks/scale.py).
+IGRAPH_THRESHOLD = 300
 LOUVAIN_SEED = 42
 # Exact betweenness above this many (entities x links) steps is estimated from a sample of sources
 # (igraph does about 2.5e7 steps a second here: 10 s; benchmarks/scale.py measures it at 1M statements).
