@@ -128,3 +128,30 @@ def test_files_load_into_named_graphs():
         "https://w3id.org/actorgraph/graph/sources",
         "https://w3id.org/actorgraph/graph/ontology/actorgraph",
     } <= graphs
+
+
+def test_the_name_index_is_kept_beside_a_compiled_store(world_copy, monkeypatch, tmp_path):
+    import json
+
+    from actorgraph.kg import KnowledgeGraph
+    from actorgraph.names import NameIndex
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    store = LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    built = NameIndex.from_store(store)
+    saved = list((tmp_path / "cache" / "stores" / store.key).glob("names-*.json"))
+    assert len(saved) == 1
+    # Read back, not rebuilt: a name written only into the file resolves.
+    rows = json.loads(saved[0].read_text(encoding="utf-8"))
+    assert len(rows) == len(built.entries)
+    iri = rows[0][0]
+    rows.append([iri, "Only In The File", rows[0][2], "alias", "only in the file"])
+    saved[0].write_text(json.dumps(rows), encoding="utf-8")
+    assert KnowledgeGraph(LocalStore.open(world_copy, ONTOLOGY, cache=True)).resolve("only in the file") == iri
+    # A damaged file is rebuilt from the store, and rewritten.
+    saved[0].write_text("{not json", encoding="utf-8")
+    again = NameIndex.from_store(LocalStore.open(world_copy, ONTOLOGY, cache=True))
+    assert [e.name for e in again.entries] == [e.name for e in built.entries]
+    assert len(json.loads(saved[0].read_text(encoding="utf-8"))) == len(built.entries)
+    # In memory there is no home for it, and nothing is written.
+    assert LocalStore.open(world_copy, ONTOLOGY, cache=False).sidecar("names.json") is None

@@ -111,6 +111,11 @@ class Store(ABC):
     def description(self) -> str:
         """Where the data comes from, for messages."""
 
+    def sidecar(self, name: str) -> Path | None:
+        """Where to keep a file derived from this store's data (a name index, say), or None when the
+        store has no fixed home (in memory, remote). Its data never changes under the same path."""
+        return None
+
     def run(self, query: str, bindings: Mapping[str, Term] | None = None):
         """Run any read query; returns pyoxigraph solutions, a boolean or triples."""
         if is_update(query):
@@ -235,6 +240,10 @@ class LocalStore(Store):
     @property
     def oxigraph(self) -> ox.Store:
         return self._store
+
+    def sidecar(self, name: str) -> Path | None:
+        # Beside the compiled store, under its fingerprint: new data is a new directory.
+        return None if self.key is None else paths.cache_dir() / "stores" / self.key / name
 
     @classmethod
     def open(
