@@ -353,3 +353,17 @@ agid:st-talks-{n} a ag:Statement ; rdf:subject agid:{actor} ; rdf:predicate ag:p
 def rows_of(result):
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
+
+
+def test_query_pages_with_a_note(invoke):
+    whole = json.loads(invoke("query", "statements", "--format", "json").output)["rows"]
+    first = json.loads(invoke("query", "statements", "--limit", "2", "--format", "json").output)
+    assert first["rows"] == whole[:2]
+    assert first["notes"] == ["rows 1 to 2 shown; more follow (--offset 2)"]
+    last = invoke("query", "statements", "--limit", "5", "--offset", str(len(whole) - 1))
+    assert last.exit_code == 0, last.output
+    assert f"rows {len(whole)} to {len(whole)} shown; no more follow" in last.output
+    beyond = json.loads(invoke("query", "statements", "--offset", str(len(whole)), "--format", "json").output)
+    assert beyond["rows"] == [] and beyond["notes"] == [f"no rows after the first {len(whole)}"]
+    bad = invoke("query", "statements", "--limit", "-3")
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

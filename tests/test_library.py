@@ -45,6 +45,24 @@ def test_named_query_parameter_errors(world):
         world.named("between", b="Red")
 
 
+def test_named_queries_page_in_their_own_order(world, tmp_path):
+    from actorgraph.queries import parse_named_query
+
+    everything = world.named("statements")
+    assert len(everything) > 4
+    assert world.named("statements", limit=2) == everything[:2]
+    assert world.named("statements", limit=2, offset=3) == everything[3:5]
+    assert world.named("statements", offset=len(everything) - 1) == everything[-1:]
+    assert world.named("statements", limit=0) == []
+    for bad in ({"limit": -1}, {"limit": "5; DROP"}, {"offset": 1.5}, {"limit": True}):
+        with pytest.raises(UsageError, match="whole number of rows"):
+            world.named("statements", **bad)
+    reserved = tmp_path / "reserved.rq"
+    reserved.write_text("# title: t\n# param: limit integer\nSELECT ?x WHERE { ?x ?p ?o }\n")
+    with pytest.raises(UsageError, match="reserved for paging"):
+        parse_named_query(reserved)
+
+
 def test_resolve_ignores_case_accents_and_spacing(world):
     assert world.resolve("  carl   MOTT ") == ID + "carl-mott"
     assert world.resolve("red") == ID + "carl-mott"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousNameError, UnknownNameError, UsageError
-from .queries import NamedQuery, bind_value, get_query
+from .queries import NamedQuery, bind_value, get_query, paged
 from .store import ONT, SelectResult, Store, Term, open_store, to_python
 
 if TYPE_CHECKING:
@@ -61,10 +61,14 @@ class KnowledgeGraph:
                 raise UsageError(f"query {query.name!r} needs parameter {param.name!r}")
         return bindings
 
-    def named(self, name: str, **params: str | None) -> list[Row]:
-        """Run a named query with parameters given as text (names are resolved to entities)."""
+    def named(self, name: str, /, *, limit: int | None = None, offset: int = 0, **params: str | None) -> list[Row]:
+        """Run a named query with parameters given as text (names are resolved to entities).
+
+        ``limit`` and ``offset`` page through the rows in the query's own order: on a big graph,
+        ``named("statements", limit=100)`` is the first hundred, not a million converted to Python.
+        """
         query = self.named_query(name)
-        return self.rows(query.text, self.bind(query, params))
+        return self.rows(paged(query.text, limit, offset), self.bind(query, params))
 
     # -- names, vocabulary, network ---------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from .errors import UsageError
 
 _HEADER_RE = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 PARAM_TYPES = ("entity", "document", "class", "string", "integer", "date")
+RESERVED_PARAMS = ("limit", "offset")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,21 @@ class NamedQuery:
         raise UsageError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
 
 
+def paged(text: str, limit: int | None, offset: int = 0) -> str:
+    """The query text with LIMIT/OFFSET after its ORDER BY (named queries carry no LIMIT of their own).
+
+    Both are checked integers, so nothing typed by a user reaches the text."""
+    if limit is None and not offset:
+        return text
+    for what, value in (("limit", limit), ("offset", offset)):
+        if value is not None and (type(value) is not int or value < 0):
+            raise UsageError(f"{what} must be a whole number of rows, not {value!r}")
+    page = "" if limit is None else f"LIMIT {limit:d}"
+    if offset:
+        page += f" OFFSET {offset:d}"
+    return f"{text.rstrip()}\n{page.strip()}\n"
+
+
 def parse_named_query(path: Path) -> NamedQuery:
     title = description = ""
     params: list[Param] = []
@@ -74,6 +90,8 @@ def parse_named_query(path: Path) -> NamedQuery:
             parts = value.split(None, 3)
             if len(parts) < 2 or parts[1] not in PARAM_TYPES:
                 raise UsageError(f"{path}: bad param line: {value!r}")
+            if parts[0] in RESERVED_PARAMS:
+                raise UsageError(f"{path}: {parts[0]!r} is reserved for paging; name the parameter otherwise")
             required = not (len(parts) > 2 and parts[2] == "optional")
             desc = " ".join(parts[3:] if not required else parts[2:])
             params.append(Param(parts[0], parts[1], required, desc))

@@ -286,13 +286,24 @@ def named_query_list() -> Table:
     return Table(["name", "title", "parameters", "description"], rows, title=f"{len(rows)} named queries")
 
 
-def named_query_table(kg: KnowledgeGraph, name: str, params: dict[str, str], show_text: bool = False) -> Table:
-    """Run a named query with text parameters; every column of the query is shown."""
+def named_query_table(kg: KnowledgeGraph, name: str, params: dict[str, str], show_text: bool = False,
+                      limit: int | None = None, offset: int = 0) -> Table:
+    """Run a named query with text parameters; every column of the query is shown. With ``limit``, one
+    page of rows in the query's order, and a note when more follow."""
+    from .queries import paged
+    from .store import to_python
+
     query = kg.named_query(name)
     if show_text:
         return Table(["sparql"], [{"sparql": query.text}], title=query.title)
-    result = kg.select(query.text, kg.bind(query, params))
-    from .store import to_python
-
+    # One row more than the page tells whether another page follows, without counting them all.
+    result = kg.select(paged(query.text, None if limit is None else limit + 1, offset), kg.bind(query, params))
     rows = [{v: to_python(r.get(v)) for v in result.variables} for r in result.rows]
-    return Table(result.variables, rows, title=f"{query.title}: {len(rows)} rows")
+    notes = []
+    if limit is not None and len(rows) > limit:
+        rows = rows[:limit]
+        notes.append(f"rows {offset + 1:,} to {offset + limit:,} shown; more follow (--offset {offset + limit})")
+    elif offset or limit is not None:
+        notes.append(f"rows {offset + 1:,} to {offset + len(rows):,} shown; no more follow" if rows
+                     else f"no rows after the first {offset:,}")
+    return Table(result.variables, rows, title=f"{query.title}: {len(rows)} rows", notes=notes)

@@ -188,9 +188,13 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value.")
 @click.option("--show-text", is_flag=True, help="Print the query's SPARQL instead of running it.")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help="At most N rows, in the query's order (a page; a note says when more follow).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N", help="Skip the first N rows.")
 @answer_options
 @pass_ctx
-def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], show_text: bool):
+def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], show_text: bool,
+          limit: int | None, offset: int):
     """Run a named query (a .rq file with a title, a description and typed parameters).
 
     \b
@@ -198,6 +202,7 @@ def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], 
       actorgraph query --list
       actorgraph query sanctions --param person="Osiris Luna Meza"
       actorgraph query statements -p by=Rubio --format json
+      actorgraph query statements --limit 20 --offset 40
     """
     from ..errors import UsageError
     from ..questions import named_query_list, named_query_table
@@ -206,7 +211,7 @@ def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], 
         if not list_:
             raise UsageError("give a query name, or --list to see them")
         return named_query_list()
-    return named_query_table(ctx.kg, name, _parse_params(params), show_text=show_text)
+    return named_query_table(ctx.kg, name, _parse_params(params), show_text=show_text, limit=limit, offset=offset)
 
 
 def _names_a_file(argument: str) -> bool:
