@@ -267,9 +267,6 @@ def worker_main(conn, source, writable: bool) -> None:
             store = ox.Store()
             for graph, data in source:
                 store.load(data, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
-            from .store import warm_up
-
-            warm_up(store)
         else:
             store = ox.Store(source) if writable else ox.Store.read_only(source)
     except (OSError, SyntaxError) as err:

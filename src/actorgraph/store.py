@@ -267,7 +267,6 @@ class LocalStore(Store):
         if not cache:
             store = ox.Store()
             load_files(store, files, odir)
-            warm_up(store)
             return cls(store, files, None)
         key = known_fingerprint or fingerprint(files)
         return cls(_open_cached(key, files, odir), files, key)
@@ -290,14 +289,6 @@ def compile_store(graph_dir: Path | None = None, ontology_dir: Path | None = Non
     gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
     files = turtle_files(gdir, odir)
     return _compiled(fingerprint(files), files, odir)
-
-
-def warm_up(store: ox.Store) -> None:
-    """One full scan of a fresh in-memory store. Measured (benchmarks/README.md): on a 10k-statement
-    graph, who-negotiated took 27.7 s as the first query after loading and 0.4 s after this scan,
-    which costs about 0.3 ms per thousand quads."""
-    for _ in store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"):
-        pass
 
 
 def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
