@@ -332,7 +332,8 @@ def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, ca
     import selectors
 
     env = dict(os.environ, ACTORGRAPH_CACHE_DIR=str(cache), PYTHONPATH=str(ROOT / "src"))
-    result: dict = {"engine": engine, "queries": {}, "analysis": {}}
+    result: dict = {"engine": engine, "queries": {}, "analysis": {}, "timeout": timeout,
+                    "load_timeout": load_timeout}
     start_at = 0
     first = True
     while True:
@@ -454,15 +455,20 @@ def report(size: int, triples_bytes: int, results: dict[str, dict], timeout: flo
     def slower(a, b):
         return f"{a / b:.2f}x" if isinstance(a, float) and isinstance(b, float) and b > 0 else ""
 
-    def row(label, key, limit, sub=None):
+    def limit_of(engine, field, default):
+        # Engines merged from different runs (--reuse) may have had different time limits.
+        return results.get(engine, {}).get(field, default)
+
+    def row(label, key, field, default, sub=None):
         vals = {e: value(e, key, sub) for e, _ in COLUMNS}
-        cells = [fmt_time(vals[e], limit) if vals[e] != "" else "" for e, _ in COLUMNS]
+        cells = [fmt_time(vals[e], limit_of(e, field, default)) if vals[e] != "" else "" for e, _ in COLUMNS]
         mem, cached, raw, disk, rd = (vals[e] for e in ("actorgraph", "actorgraph-cached", "pyoxigraph",
                                                         "pyoxigraph-disk", "rdflib"))
-        lines.append(f"| {label} | {' | '.join(cells)} | {ratio(rd, mem, limit)} | {ratio(rd, cached, limit)} | "
-                     f"{slower(mem, raw)} | {slower(cached, disk)} |")
+        rd_limit = limit_of("rdflib", field, default)
+        lines.append(f"| {label} | {' | '.join(cells)} | {ratio(rd, mem, rd_limit)} | "
+                     f"{ratio(rd, cached, rd_limit)} | {slower(mem, raw)} | {slower(cached, disk)} |")
 
-    row("load", "load", load_timeout)
+    row("load", "load", "load_timeout", load_timeout)
     # Two memory rows: the store once loaded, and the peak over the whole run, which also holds each
     # query's answer as Python objects (a million rows of a listing query take gigabytes on any engine).
     for label, pick in (("memory after load", lambda r: r.get("mb_load")),
@@ -477,7 +483,7 @@ def report(size: int, triples_bytes: int, results: dict[str, dict], timeout: flo
                      f"{slower(mems['actorgraph'], mems['pyoxigraph'])} | "
                      f"{slower(mems['actorgraph-cached'], mems['pyoxigraph-disk'])} |")
     for name in sorted(ours.get("queries") or {}):
-        row(f"query `{name}`", name, timeout, sub="queries")
+        row(f"query `{name}`", name, "timeout", timeout, sub="queries")
     if ours.get("network") == "n/a":
         lines.append("| network, path, centrality, html export | n/a (actorgraph.network missing) |"
                      + " |" * (len(COLUMNS) + len(RATIOS) - 1))
