@@ -256,10 +256,15 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
                     return network.centrality(projected())
 
                 def html():
-                    from actorgraph import export
+                    # From the projection, like path and centrality (export.build would project again):
+                    # what `actorgraph export html` adds to it, at most HTML_MAX_NODES entities drawn.
+                    from actorgraph.export import HTML_MAX_NODES
+                    from actorgraph.export.html import render_network
 
-                    projected()  # as `actorgraph export html` runs: at most HTML_MAX_NODES entities drawn
-                    return export.build(kg, "html", export.View(max_nodes=export.HTML_MAX_NODES))
+                    graph = projected()
+                    if graph.number_of_nodes() > HTML_MAX_NODES:
+                        graph = network.most_connected(graph, HTML_MAX_NODES)
+                    return render_network(graph, "scale", kg.vocabulary)
 
                 steps += [("network projection", project, "analysis"), ("path", path, "analysis"),
                           ("centrality", centrality, "analysis"), ("html export", html, "analysis")]
