@@ -63,6 +63,47 @@ def test_named_queries_page_in_their_own_order(world, tmp_path):
         parse_named_query(reserved)
 
 
+@pytest.mark.parametrize("graph", ["world", "kg"])
+def test_anchors_change_the_work_not_the_rows(graph, request):
+    import itertools
+
+    import pyoxigraph as ox
+
+    from actorgraph.queries import anchored
+
+    kg = request.getfixturevalue(graph)
+    entities = [row["e"] for row in kg.rows(
+        "SELECT DISTINCT ?e WHERE { ?s rdf:subject ?e } ORDER BY ?e LIMIT 6")]
+    parties = [row["p"] for row in kg.rows("SELECT DISTINCT ?p WHERE { ?s ag:assertedBy ?p } ORDER BY ?p LIMIT 3")]
+    sources = [row["d"] for row in kg.rows("SELECT DISTINCT ?d WHERE { ?s ag:source ?d } ORDER BY ?d")]
+    checked = 0
+    for name, choices in (("statements", {"entity": entities, "by": parties, "source": sources}),
+                          ("timeline", {"actor": entities})):
+        query = kg.named_query(name)
+        assert query.anchors, name
+        for size in range(1, len(choices) + 1):
+            for params in itertools.combinations(choices, size):
+                for values in itertools.product(*(choices[p] for p in params)):
+                    bindings = {p: ox.NamedNode(v) for p, v in zip(params, values, strict=True)}
+                    text = anchored(query, bindings)
+                    assert text != query.text and "VALUES" in text
+                    assert kg.rows(text, bindings) == kg.rows(query.text, bindings), (name, bindings)
+                    checked += 1
+        assert anchored(query, {}) == query.text
+    assert checked > 20
+
+
+def test_anchor_lines_are_checked(tmp_path):
+    from actorgraph.queries import parse_named_query
+
+    for line, message in (("# anchor: x", "bad anchor line"), ("# anchor: x ?y ag:p ?z .", "bad anchor line"),
+                          ("# anchor: nope ?s ag:p ?nope .", "does not declare: nope")):
+        path = tmp_path / "q.rq"
+        path.write_text(f"# title: t\n# param: x entity optional\n{line}\nSELECT ?s WHERE {{ ?s ?p ?o }}\n")
+        with pytest.raises(UsageError, match=message):
+            parse_named_query(path)
+
+
 def test_resolve_ignores_case_accents_and_spacing(world):
     assert world.resolve("  carl   MOTT ") == ID + "carl-mott"
     assert world.resolve("red") == ID + "carl-mott"

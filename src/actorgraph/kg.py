@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousNameError, UnknownNameError, UsageError
-from .queries import NamedQuery, bind_value, get_query, paged
+from .queries import NamedQuery, anchored, bind_value, get_query, paged
 from .store import ONT, SelectResult, Store, Term, open_store, to_python
 
 if TYPE_CHECKING:
@@ -68,7 +68,8 @@ class KnowledgeGraph:
         ``named("statements", limit=100)`` is the first hundred, not a million converted to Python.
         """
         query = self.named_query(name)
-        return self.rows(paged(query.text, limit, offset), self.bind(query, params))
+        bindings = self.bind(query, params)
+        return self.rows(paged(anchored(query, bindings), limit, offset), bindings)
 
     # -- names, vocabulary, network ---------------------------------------------------------------
 

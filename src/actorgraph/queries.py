@@ -25,7 +25,11 @@ from . import paths
 from .dates import parse_date
 from .errors import UsageError
 
-_HEADER_RE = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_HEADER_RE = re.compile(r"^#\s*(title|description|param|anchor):\s*(.*)$")
+# What the query text is made of, for finding its top-level OPTIONAL groups: strings, IRIs and comments
+# are skipped whole, so that braces or the word OPTIONAL inside them count for nothing.
+_TOKEN_RE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                       r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|\{|\}|\bOPTIONAL\b", re.IGNORECASE)
 PARAM_TYPES = ("entity", "document", "class", "string", "integer", "date")
 RESERVED_PARAMS = ("limit", "offset")
 
@@ -46,6 +50,11 @@ class NamedQuery:
     text: str
     path: Path
     params: list[Param] = field(default_factory=list)
+    # Parameter name -> a pattern that ties the query's rows to that parameter (the query's WHERE must
+    # already imply it). When the parameter is bound, it is repeated with the value at the start of
+    # every top-level OPTIONAL group: Oxigraph evaluates an OPTIONAL's inside on its own before joining,
+    # so without it, `show` on 100k statements read the dates of all of them (0.50 s -> 0.02 s).
+    anchors: dict[str, str] = field(default_factory=dict)
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -73,6 +82,7 @@ def paged(text: str, limit: int | None, offset: int = 0) -> str:
 def parse_named_query(path: Path) -> NamedQuery:
     title = description = ""
     params: list[Param] = []
+    anchors: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -82,7 +92,12 @@ def parse_named_query(path: Path) -> NamedQuery:
         if not match:
             continue
         key, value = match.group(1), match.group(2).strip()
-        if key == "title":
+        if key == "anchor":
+            name, _, pattern = value.partition(" ")
+            if not pattern.strip() or f"?{name}" not in pattern:
+                raise UsageError(f"{path}: bad anchor line (expected: # anchor: PARAM PATTERN using ?PARAM): {value!r}")
+            anchors[name] = pattern.strip()
+        elif key == "title":
             title = value
         elif key == "description":
             description = f"{description} {value}".strip()
@@ -95,7 +110,51 @@ def parse_named_query(path: Path) -> NamedQuery:
             required = not (len(parts) > 2 and parts[2] == "optional")
             desc = " ".join(parts[3:] if not required else parts[2:])
             params.append(Param(parts[0], parts[1], required, desc))
-    return NamedQuery(path.stem, title, description, path.read_text(encoding="utf-8"), path, params)
+    unknown = sorted(set(anchors) - {p.name for p in params})
+    if unknown:
+        raise UsageError(f"{path}: anchor for a parameter it does not declare: {', '.join(unknown)}")
+    return NamedQuery(path.stem, title, description, path.read_text(encoding="utf-8"), path, params, anchors)
+
+
+def _top_level_optionals(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the inside of every OPTIONAL group at the top level of the WHERE clause."""
+    groups, depth, pending, start = [], 0, False, 0
+    for match in _TOKEN_RE.finditer(text):
+        token = match.group(0)
+        if token == "{":
+            depth += 1
+            if pending and depth == 2:
+                start, pending = match.end(), False
+        elif token == "}":
+            if depth == 2 and start:
+                groups.append((start, match.start()))
+                start = 0
+            depth -= 1
+        elif token.upper() == "OPTIONAL" and depth == 1:
+            pending = True
+    return groups
+
+
+def anchored(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query's text with ``VALUES ?p { value } anchor`` at the start of each top-level OPTIONAL group
+    that uses the anchor's other variables, for each bound parameter that has an anchor (see
+    NamedQuery.anchors). The rows are the same; only the work to get them changes."""
+    from .store import values_block
+
+    wanted = [(name, pattern, set(re.findall(r"\?(\w+)", pattern)) - {name})
+              for name, pattern in sorted(query.anchors.items()) if name in bindings]
+    if not wanted:
+        return query.text
+    text, out, last = query.text, [], 0
+    for start, end in _top_level_optionals(text):
+        inside = set(re.findall(r"\?(\w+)", text[start:end]))
+        inserts = [f"{values_block({name: bindings[name]})} {pattern}"
+                   for name, pattern, needs in wanted if needs <= inside]
+        if inserts:
+            out.append(text[last:start] + " " + " ".join(inserts))
+            last = start
+    out.append(text[last:])
+    return "".join(out)
 
 
 def list_queries(directory: Path | None = None) -> list[NamedQuery]:
