@@ -10,6 +10,12 @@ A file starts with a header of comments::
 Parameter types: ``entity`` (a name or alias, resolved to its IRI), ``document`` (a source document's
 title, file name or IRI), ``class`` (an ontology class such as ``person``), ``string``, ``integer``,
 ``date`` (YYYY, YYYY-MM or YYYY-MM-DD). Values are bound as terms, never formatted into the query text.
+
+An optional ``# anchor: PARAM PATTERN`` line (``# anchor: entity ?statement rdf:subject|rdf:object
+?entity .``) names a pattern the WHERE clause already implies; when PARAM is bound, the pattern and the
+bound value open each top-level OPTIONAL group that uses the pattern's other variables (``anchored``).
+The rows stay the same; Oxigraph, which evaluates an OPTIONAL's inside on its own, then reads only the
+rows about that value instead of the whole graph.
 """
 
 from __future__ import annotations
