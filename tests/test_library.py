@@ -159,3 +159,33 @@ def test_internal_errors_are_one_line_too(tmp_path):
 
 def test_version():
     assert actorgraph.__version__ == "0.1.0"
+
+
+def test_anchors_go_only_into_joined_groups(tmp_path):
+    import pyoxigraph as ox
+
+    from actorgraph.queries import anchored, parse_named_query
+
+    path = tmp_path / "q.rq"
+    path.write_text(
+        "# title: t\n# param: x entity optional\n# anchor: x ?s ag:about ?x .\n"
+        "SELECT ?s WHERE {\n"
+        "  ?s ag:about ?x ; ag:says \"a { OPTIONAL } # not a comment\" .  # OPTIONAL { in a comment\n"
+        "  { ?s ag:p1 ?a } UNION { ?s ag:p2 ?a } UNION { SELECT ?s WHERE { ?s ag:p3 ?z } }\n"
+        "  OPTIONAL { ?s ag:p4 ?b OPTIONAL { ?s ag:p5 ?c } }\n"
+        "  OPTIONAL { ?other ag:p6 ?d }\n"
+        "  OPTIONAL { SELECT ?s WHERE { ?s ag:p9 ?g } }\n"
+        "  FILTER NOT EXISTS { ?s ag:p7 ?e }\n"
+        "  MINUS { ?s ag:p8 ?f }\n"
+        "}\n")
+    query = parse_named_query(path)
+    text = anchored(query, {"x": ox.NamedNode("https://example.org/x")})
+    inserted = 'VALUES (?x) { (<https://example.org/x>) } ?s ag:about ?x .'
+    # Only the top-level OPTIONAL that uses ?s: not the UNION branches (tried: no gain on timeline), the
+    # sub-queries, the nested OPTIONAL, the OPTIONAL without ?s, FILTER NOT EXISTS, MINUS or the string.
+    assert text.count(inserted) == 1
+    assert f"{inserted} ?s ag:p4" in text
+    for pattern in ("ag:p1", "ag:p2", "ag:p3", "ag:p5", "ag:p6", "ag:p7", "ag:p8", "ag:p9"):
+        assert f"{inserted} ?s {pattern}" not in text and f"{inserted} ?other {pattern}" not in text
+    assert '"a { OPTIONAL } # not a comment"' in text
+    assert anchored(query, {}) == query.text

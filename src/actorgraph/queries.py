@@ -153,6 +153,8 @@ def anchored(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal
         return query.text
     text, out, last = query.text, [], 0
     for start, end in _top_level_optionals(text):
+        if re.match(r"\s*SELECT\b", text[start:end], re.IGNORECASE):
+            continue  # a sub-query: its own scope
         inside = set(re.findall(r"\?(\w+)", text[start:end]))
         inserts = [f"{values_block({name: bindings[name]})} {pattern}"
                    for name, pattern, needs in wanted if needs <= inside]
