@@ -156,14 +156,6 @@ def _select_labelled(kg: KnowledgeGraph, query: str) -> list[dict[str, Any]]:
     return out
 
 
-def _lexical(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, tuple):
-        return value[0]
-    return str(value)
-
-
 def _labels(kg: KnowledgeGraph) -> dict[str, dict[str, str]]:
     """{property IRI: {thing: label}}, the alphabetically first English or untagged label of each."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
