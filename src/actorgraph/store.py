@@ -243,7 +243,7 @@ class LocalStore(Store):
 
     def sidecar(self, name: str) -> Path | None:
         # Beside the compiled store, under its fingerprint: new data is a new directory.
-        return None if self.key is None else paths.cache_dir() / "stores" / self.key / name
+        return None if self.key is None else _store_dir(self.key) / name
 
     @classmethod
     def open(
@@ -295,12 +295,17 @@ def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
     return ox.Store.read_only(str(_compiled(key, files, ontology_dir)))
 
 
+def _store_dir(key: str) -> Path:
+    """The directory of the compiled store for the files whose fingerprint is ``key``."""
+    return paths.cache_dir() / "stores" / key
+
+
 def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
     import shutil
     import tempfile
 
-    root = paths.cache_dir() / "stores"
-    target = root / key
+    target = _store_dir(key)
+    root = target.parent
     if not (target / "COMPLETE").exists():
         root.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
