@@ -56,14 +56,11 @@ def cached(key: str | None, compute: Callable[[], str]) -> str:
     except (OSError, UnicodeDecodeError):
         pass
     text = compute()
+    paths.write_cache_file(path, text)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        temporary = directory / f".{key}.{os.getpid()}.tmp"
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
         _prune(directory)
     except OSError:
-        pass  # a cache that cannot be written only costs speed
+        pass  # a cache that cannot be pruned only costs disk
     return text
 
 

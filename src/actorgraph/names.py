@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import unicodedata
 from dataclasses import astuple, dataclass
-from pathlib import Path
 
+from . import paths
 from .errors import AmbiguousNameError, UnknownNameError
 from .queries import get_query
 from .store import Store, to_python
 
 _FOLD_VERSION = "fold-1"  # change when fold() changes, so that saved indexes are rebuilt
-
-
-def _write_quietly(path: Path, data) -> None:
-    """Write JSON atomically; a cache that cannot be written (read-only disk) is simply not kept."""
-    try:
-        handle, tmp = tempfile.mkstemp(prefix=".names-", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def fold(text: str) -> str:
@@ -90,7 +74,8 @@ class NameIndex:
         entries.sort(key=lambda e: (e.label, e.name))
         index = cls(entries)
         if sidecar is not None:
-            _write_quietly(sidecar, [[*astuple(e), f] for e, f in zip(entries, index.folded, strict=True)])
+            rows = [[*astuple(e), f] for e, f in zip(entries, index.folded, strict=True)]
+            paths.write_cache_file(sidecar, json.dumps(rows, ensure_ascii=False))
         return index
 
     def aliases(self, iri: str) -> list[str]:

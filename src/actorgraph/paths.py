@@ -55,5 +55,23 @@ def cache_dir() -> Path:
     return Path(base) / "actorgraph"
 
 
+def write_cache_file(path: Path, text: str) -> None:
+    """Write a cache file atomically (readers see the old file or the new one). A cache that cannot be
+    written (a read-only disk, say) only costs speed, so failures are ignored."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
 def queries_dir() -> Path:
     return PACKAGE_DIR / "queries"
