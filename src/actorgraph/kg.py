@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 
 
+def plain_rows(result: SelectResult) -> list[Row]:
+    """A SELECT result as rows of plain Python values (IRIs as strings), every variable present."""
+    return [{v: to_python(row.get(v)) for v in result.variables} for row in result.rows]
+
+
 class KnowledgeGraph:
     """A loaded graph. Queries run on its store; names, vocabulary and network are computed lazily."""
 
@@ -35,8 +40,7 @@ class KnowledgeGraph:
 
     def rows(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
         """Run a SELECT query; rows of plain Python values (IRIs as strings), every variable present."""
-        result = self.store.select(query, bindings)
-        return [{v: to_python(row.get(v)) for v in result.variables} for row in result.rows]
+        return plain_rows(self.store.select(query, bindings))
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         return self.store.ask(query, bindings)
@@ -67,9 +71,14 @@ class KnowledgeGraph:
         ``limit`` and ``offset`` page through the rows in the query's own order: on a big graph,
         ``named("statements", limit=100)`` is the first hundred, not a million converted to Python.
         """
+        return plain_rows(self.named_select(name, limit=limit, offset=offset, **params))
+
+    def named_select(self, name: str, /, *, limit: int | None = None, offset: int = 0,
+                     **params: str | None) -> SelectResult:
+        """``named`` with the result as pyoxigraph terms, and its variables even when no row came back."""
         query = self.named_query(name)
         bindings = self.bind(query, params)
-        return self.rows(paged(anchored(query, bindings), limit, offset), bindings)
+        return self.select(paged(anchored(query, bindings), limit, offset), bindings)
 
     # -- names, vocabulary, network ---------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import PartialDate, parse_date
-from .kg import KnowledgeGraph, Row
+from .kg import KnowledgeGraph, Row, plain_rows
 from .output import Document, Table
 
 EVIDENCE_COLUMNS = ["quote", "asserted by", "status", "source"]
@@ -290,16 +290,12 @@ def named_query_table(kg: KnowledgeGraph, name: str, params: dict[str, str], sho
                       limit: int | None = None, offset: int = 0) -> Table:
     """Run a named query with text parameters; every column of the query is shown. With ``limit``, one
     page of rows in the query's order, and a note when more follow."""
-    from .queries import anchored, paged
-    from .store import to_python
-
     query = kg.named_query(name)
     if show_text:
         return Table(["sparql"], [{"sparql": query.text}], title=query.title)
-    bindings = kg.bind(query, params)
     # One row more than the page tells whether another page follows, without counting them all.
-    result = kg.select(paged(anchored(query, bindings), None if limit is None else limit + 1, offset), bindings)
-    rows = [{v: to_python(r.get(v)) for v in result.variables} for r in result.rows]
+    result = kg.named_select(name, limit=None if limit is None else limit + 1, offset=offset, **params)
+    rows = plain_rows(result)
     notes = []
     if limit is not None and len(rows) > limit:
         rows = rows[:limit]
