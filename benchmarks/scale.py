@@ -207,15 +207,23 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
     steps: list = []
 
     def raw_text(query) -> str:
-        # The same VALUES-bound text LocalStore runs: pyoxigraph's substitutions need the variable in
-        # the projection, and rdflib's initBindings fails on some named queries (NotBoundError).
+        # The same VALUES-bound, anchored text LocalStore runs: pyoxigraph's substitutions need the
+        # variable in the projection, and rdflib's initBindings fails on some named queries (NotBoundError).
         import pyoxigraph as ox
+
+        from actorgraph.queries import anchored
 
         subs = {k: ox.NamedNode(v) if kind == "iri" else ox.Literal(v)
                 for k, (kind, v) in raw_bindings(query, a_iri).items()}
         if "b" in subs:
             subs["b"] = ox.NamedNode(b_iri)
-        return bind_values(query.text, subs)
+        return bind_values(anchored(query, subs), subs)
+
+    def pyoxigraph_steps(store) -> None:
+        for query in named_queries():
+            text = raw_text(query)
+            steps.append((query.name, lambda t=text: read_all(store.query(
+                t, prefixes=PREFIXES, use_default_graph_as_union=True)), "queries"))
 
     if engine.startswith("actorgraph"):
         import actorgraph
@@ -283,10 +291,7 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
         emit(load=seconds, mb_load=peak_mb())
         if store is None:
             return
-        for query in named_queries():
-            text = raw_text(query)
-            steps.append((query.name, lambda t=text: read_all(store.query(
-                t, prefixes=PREFIXES, use_default_graph_as_union=True)), "queries"))
+        pyoxigraph_steps(store)
     elif engine == "pyoxigraph-disk":
         import pyoxigraph as ox
 
@@ -295,10 +300,7 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
             raise SystemExit("pyoxigraph-disk needs the store that actorgraph-cache-build writes")
         seconds, store = timed(lambda: ox.Store.read_only(str(built[-1].parent / "db")), load_timeout)
         emit(load=seconds, mb_load=peak_mb())
-        for query in named_queries():
-            text = raw_text(query)
-            steps.append((query.name, lambda t=text: read_all(store.query(
-                t, prefixes=PREFIXES, use_default_graph_as_union=True)), "queries"))
+        pyoxigraph_steps(store)
     elif engine == "rdflib":
         import rdflib
 
