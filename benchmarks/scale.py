@@ -207,17 +207,17 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
     steps: list = []
 
     def raw_text(query) -> str:
-        # The same VALUES-bound, anchored text LocalStore runs: pyoxigraph's substitutions need the
+        # The same VALUES-bound, prepared text LocalStore runs: pyoxigraph's substitutions need the
         # variable in the projection, and rdflib's initBindings fails on some named queries (NotBoundError).
         import pyoxigraph as ox
 
-        from actorgraph.queries import anchored
+        from actorgraph.queries import prepared
 
         subs = {k: ox.NamedNode(v) if kind == "iri" else ox.Literal(v)
                 for k, (kind, v) in raw_bindings(query, a_iri).items()}
         if "b" in subs:
             subs["b"] = ox.NamedNode(b_iri)
-        return bind_values(anchored(query, subs), subs)
+        return bind_values(prepared(query, subs), subs)
 
     def pyoxigraph_steps(store) -> None:
         for query in named_queries():

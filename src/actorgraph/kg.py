@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousNameError, UnknownNameError, UsageError
-from .queries import NamedQuery, anchored, bind_value, get_query, paged
+from .queries import NamedQuery, prepared, bind_value, get_query, paged
 from .store import ONT, SelectResult, Store, Term, open_store, to_python
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class KnowledgeGraph:
         """``named`` with the result as pyoxigraph terms, and its variables even when no row came back."""
         query = self.named_query(name)
         bindings = self.bind(query, params)
-        return self.select(paged(anchored(query, bindings), limit, offset), bindings)
+        return self.select(paged(prepared(query, bindings), limit, offset), bindings)
 
     # -- names, vocabulary, network ---------------------------------------------------------------
 

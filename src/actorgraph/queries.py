@@ -12,10 +12,17 @@ title, file name or IRI), ``class`` (an ontology class such as ``person``), ``st
 ``date`` (YYYY, YYYY-MM or YYYY-MM-DD). Values are bound as terms, never formatted into the query text.
 
 An optional ``# anchor: PARAM PATTERN`` line (``# anchor: entity ?statement rdf:subject|rdf:object
-?entity .``) names a pattern the WHERE clause already implies; when PARAM is bound, the pattern and the
-bound value open each top-level OPTIONAL group that uses the pattern's other variables (``anchored``).
-The rows stay the same; Oxigraph, which evaluates an OPTIONAL's inside on its own, then reads only the
-rows about that value instead of the whole graph.
+?entity .``) is the filter of an optional parameter: when PARAM is bound, the pattern opens the WHERE
+clause (after the value's VALUES block) and, with the value, each top-level OPTIONAL group that uses the
+pattern's other variables; when PARAM is not bound, the pattern is left out, so a listing does not
+multiply its rows by a pattern that matches everything (``prepared``). Oxigraph evaluates an OPTIONAL's
+inside on its own, so the anchor there makes it read only the rows about the value.
+
+``# listing: yes`` marks a query that, with no anchor bound, lists every statement of the graph. Its
+top-level label look-ups (``?x rdfs:label ?x_label . FILTER(LANG(?x_label) = "")`` on a line of their
+own) are then joined as tables, sub-queries that Oxigraph evaluates once and hash-joins, instead of one
+index look-up a row (100k statements: ``statements`` 5.6 s -> 3.9 s). With an anchor bound, the rows are
+few and look-ups are cheaper than reading every label, so the text stays as written.
 """
 
 from __future__ import annotations
@@ -31,7 +38,10 @@ from . import paths
 from .dates import parse_date
 from .errors import UsageError
 
-_HEADER_RE = re.compile(r"^#\s*(title|description|param|anchor):\s*(.*)$")
+_HEADER_RE = re.compile(r"^#\s*(title|description|param|anchor|listing):\s*(.*)$")
+# A label look-up on a line of its own, as ``# listing: yes`` turns into a table.
+_LABEL_LINE_RE = re.compile(r'^(?P<indent>[ \t]*)(?P<s>\?\w+) (?P<p>rdfs:label|skos:prefLabel) (?P<o>\?\w+) \.'
+                            r'(?P<filter> FILTER\(LANG\((?P=o)\) = ""\))?[ \t]*$', re.MULTILINE)
 # What the query text is made of, for finding its top-level OPTIONAL groups: strings, IRIs and comments
 # are skipped whole, so that braces or the word OPTIONAL inside them count for nothing.
 _TOKEN_RE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
@@ -56,11 +66,9 @@ class NamedQuery:
     text: str
     path: Path
     params: list[Param] = field(default_factory=list)
-    # Parameter name -> a pattern that ties the query's rows to that parameter (the query's WHERE must
-    # already imply it). When the parameter is bound, it is repeated with the value at the start of
-    # every top-level OPTIONAL group: Oxigraph evaluates an OPTIONAL's inside on its own before joining,
-    # so without it, `show` on 100k statements read the dates of all of them (0.50 s -> 0.02 s).
+    # Parameter name -> the pattern that filters by it (see the module's docstring).
     anchors: dict[str, str] = field(default_factory=dict)
+    listing: bool = False
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -89,6 +97,7 @@ def parse_named_query(path: Path) -> NamedQuery:
     title = description = ""
     params: list[Param] = []
     anchors: dict[str, str] = {}
+    listing = False
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             if line.strip():
@@ -103,6 +112,10 @@ def parse_named_query(path: Path) -> NamedQuery:
             if not pattern.strip() or f"?{name}" not in pattern:
                 raise UsageError(f"{path}: bad anchor line (expected: # anchor: PARAM PATTERN using ?PARAM): {value!r}")
             anchors[name] = pattern.strip()
+        elif key == "listing":
+            if value not in ("yes", "no"):
+                raise UsageError(f"{path}: bad listing line (expected: # listing: yes): {value!r}")
+            listing = value == "yes"
         elif key == "title":
             title = value
         elif key == "description":
@@ -119,7 +132,8 @@ def parse_named_query(path: Path) -> NamedQuery:
     unknown = sorted(set(anchors) - {p.name for p in params})
     if unknown:
         raise UsageError(f"{path}: anchor for a parameter it does not declare: {', '.join(unknown)}")
-    return NamedQuery(path.stem, title, description, path.read_text(encoding="utf-8"), path, params, anchors)
+    return NamedQuery(path.stem, title, description, path.read_text(encoding="utf-8"), path, params, anchors,
+                      listing)
 
 
 def _top_level_optionals(text: str) -> list[tuple[int, int]]:
@@ -141,17 +155,22 @@ def _top_level_optionals(text: str) -> list[tuple[int, int]]:
     return groups
 
 
-def anchored(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """The query's text with ``VALUES ?p { value } anchor`` at the start of each top-level OPTIONAL group
-    that uses the anchor's other variables, for each bound parameter that has an anchor (see
-    NamedQuery.anchors). The rows are the same; only the work to get them changes."""
+def prepared(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """The text to run for these bindings: each bound parameter's anchor opens the WHERE clause and,
+    with ``VALUES ?p { value }``, each top-level OPTIONAL group that uses the anchor's other variables;
+    unbound anchors are left out; a listing with no anchor bound joins its labels as tables (see the
+    module's docstring). The values themselves reach the text only as serialised terms."""
     from .store import values_block
 
     wanted = [(name, pattern, set(re.findall(r"\?(\w+)", pattern)) - {name})
               for name, pattern in sorted(query.anchors.items()) if name in bindings]
+    text = query.text
+    if query.listing and not wanted:
+        text = label_tables(text)
     if not wanted:
-        return query.text
-    text, out, last = query.text, [], 0
+        return text
+    where = _where_body(text)
+    out, last = [text[:where], " " + " ".join(pattern for _, pattern, _ in wanted)], where
     for start, end in _top_level_optionals(text):
         if re.match(r"\s*SELECT\b", text[start:end], re.IGNORECASE):
             continue  # a sub-query: its own scope
@@ -163,6 +182,37 @@ def anchored(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal
             last = start
     out.append(text[last:])
     return "".join(out)
+
+
+def _where_body(text: str) -> int:
+    """Where the inside of the query's top-level group starts (after its first ``{`` outside strings,
+    IRIs and comments)."""
+    for match in _TOKEN_RE.finditer(text):
+        if match.group(0) == "{":
+            return match.end()
+    raise UsageError("a named query needs a WHERE clause")
+
+
+def label_tables(text: str) -> str:
+    """The text with each top-level label look-up line as a sub-query joined on the same variables:
+    the same rows (the sub-query projects exactly the pattern's variables), a hash join instead of an
+    index look-up per row."""
+    depth_at, depth = [], 0
+    for match in _TOKEN_RE.finditer(text):
+        if match.group(0) in "{}":
+            depth += 1 if match.group(0) == "{" else -1
+            depth_at.append((match.start(), depth))
+
+    def depth_of(position: int) -> int:
+        return next((d for p, d in reversed(depth_at) if p < position), 0)
+
+    def table(match: re.Match) -> str:
+        if depth_of(match.start()) != 1:
+            return match.group(0)
+        s, p, o = match.group("s", "p", "o")
+        return f"{match.group('indent')}{{ SELECT {s} {o} WHERE {{ {s} {p} {o} .{match.group('filter') or ''} }} }}"
+
+    return _LABEL_LINE_RE.sub(table, text)
 
 
 def list_queries(directory: Path | None = None) -> list[NamedQuery]:
