@@ -30,6 +30,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -192,7 +193,8 @@ def emit(**fields) -> None:
     print(json.dumps(fields), flush=True)
 
 
-def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_at: int) -> None:
+def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_at: int,
+           only: frozenset[str] = frozenset()) -> None:
     """Load, then run the steps from ``start_at`` on, printing one JSON line per result.
 
     The driver reads the lines with a deadline: a step stuck inside Rust (where SIGALRM cannot reach)
@@ -316,11 +318,15 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
             return
         namespaces = {k: rdflib.Namespace(v) for k, v in PREFIXES.items()}
         for query in named_queries():
-            text = raw_text(query)
+            # rdflib gets each query as written, without the label tables of `# listing: yes`, which it
+            # evaluates far slower (10k statements: quotes 3.2 s -> > 60 s): its best form, not ours.
+            text = raw_text(dataclasses.replace(query, listing=False))
             steps.append((query.name, lambda t=text: list(union.query(t, initNs=namespaces)), "queries"))
     else:
         raise SystemExit(f"unknown engine {engine}")
 
+    if only:  # --steps: the load, then only these
+        steps = [step for step in steps if step[0] in only]
     for index, (name, func, group) in enumerate(steps):
         if index < start_at:
             continue
@@ -333,7 +339,7 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
 
 
 def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, cache: Path,
-               memory_gib: float | None) -> dict:
+               memory_gib: float | None, steps: str = "") -> dict:
     """Run one engine in fresh interpreters, killing one whose step overruns (hard timeout), and
     resuming at the next step in a new one. A crash is reported, not raised."""
     import selectors
@@ -348,6 +354,8 @@ def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, ca
                "--load-timeout", str(load_timeout), "--start-at", str(start_at)]
         if memory_gib:
             cmd += ["--memory-gib", str(memory_gib)]
+        if steps:
+            cmd += ["--steps", steps]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
         selector = selectors.DefaultSelector()
         selector.register(proc.stdout, selectors.EVENT_READ)
@@ -489,7 +497,7 @@ def report(size: int, triples_bytes: int, results: dict[str, dict], timeout: flo
         lines.append(f"| {label} | {' | '.join(cells)} | {less('actorgraph')} | {less('actorgraph-cached')} | "
                      f"{slower(mems['actorgraph'], mems['pyoxigraph'])} | "
                      f"{slower(mems['actorgraph-cached'], mems['pyoxigraph-disk'])} |")
-    for name in sorted(ours.get("queries") or {}):
+    for name in sorted({q for res in results.values() for q in res.get("queries") or {}}):
         row(f"query `{name}`", name, "timeout", timeout, sub="queries")
     if ours.get("network") == "n/a":
         lines.append("| network, path, centrality, html export | n/a (actorgraph.network missing) |"
@@ -513,6 +521,9 @@ def main() -> None:
     parser.add_argument("--reuse", type=Path, help="a --json file of an earlier run to take engines from")
     parser.add_argument("--reuse-engines", default="", help="comma-separated engines to take from --reuse")
     parser.add_argument("--keep", type=Path, help="write the synthetic graphs here and keep them")
+    parser.add_argument("--steps", default="",
+                        help="comma-separated steps to run after the load (named queries such as statements, "
+                             "'name index', 'network projection', path, centrality, 'html export'); default all")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--graph", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--memory-gib", type=float, help=argparse.SUPPRESS)
@@ -524,7 +535,8 @@ def main() -> None:
             cap = int(args.memory_gib * 2**30)
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
         try:
-            worker(args.worker, args.graph, args.timeout, args.load_timeout, args.start_at)
+            worker(args.worker, args.graph, args.timeout, args.load_timeout, args.start_at,
+                   frozenset(filter(None, args.steps.split(","))))
         except MemoryError:
             print(f"out of memory (cap {args.memory_gib:g} GiB)", file=sys.stderr)
             raise SystemExit(3) from None
@@ -559,7 +571,8 @@ def main() -> None:
                     results[engine] = {"error": "not run (--engines)", "queries": {}, "analysis": {}}
                     continue
                 memory = args.rdflib_memory_gib if engine == "rdflib" else None
-                results[engine] = run_engine(engine, graph, args.timeout, args.load_timeout, cache, memory)
+                results[engine] = run_engine(engine, graph, args.timeout, args.load_timeout, cache, memory,
+                                             args.steps)
                 print(f"  {engine}: done", file=sys.stderr, flush=True)
             everything[size] = results
             print(report(size, written, results, args.timeout, args.load_timeout), flush=True)
