@@ -18,8 +18,8 @@ subprocess so that peak memory (ru_maxrss) is that engine's alone:
 
 and for each: load time, peak memory, the time of every named query in src/actorgraph/queries/*.rq
 (required entity parameters bound to a synthetic actor, required strings to a word in the quotes,
-optional parameters left out), and, for actorgraph, the network projection, ``path``, ``centrality``
-and the HTML export. Every measurement is bounded by a timeout; one that runs out is reported as
+optional parameters left out), and, for actorgraph, the network projection, ``path`` and the HTML
+export from it, and the projection without evidence that ``centrality`` reads, then ``centrality``. Every measurement is bounded by a timeout; one that runs out is reported as
 "> T s". Ratios are printed side by side from the same run.
 
 Usage:
@@ -262,11 +262,18 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
                 def path():
                     return network.shortest_paths(projected(), kg.resolve(name_a), kg.resolve(name_b))
 
+                def structure():
+                    state.pop("g", None)  # path and the export are done with it
+                    state["bare"] = kg.network(evidence=False)
+
                 def centrality():
-                    return network.centrality(projected())
+                    # As `actorgraph centrality` runs it: on the projection without evidence.
+                    if "bare" not in state:
+                        raise NotRun("needs the structure projection")
+                    return network.centrality(state.pop("bare"))
 
                 def html():
-                    # From the projection, like path and centrality (export.build would project again):
+                    # From the projection, like path (export.build would project again):
                     # what `actorgraph export html` adds to it, at most HTML_MAX_NODES entities drawn.
                     from actorgraph.export import HTML_MAX_NODES
                     from actorgraph.export.html import render_network
@@ -277,7 +284,8 @@ def worker(engine: str, graph: Path, timeout: float, load_timeout: float, start_
                     return render_network(graph, "scale", kg.vocabulary)
 
                 steps += [("network projection", project, "analysis"), ("path", path, "analysis"),
-                          ("centrality", centrality, "analysis"), ("html export", html, "analysis")]
+                          ("html export", html, "analysis"), ("structure projection", structure, "analysis"),
+                          ("centrality", centrality, "analysis")]
     elif engine == "pyoxigraph":
         import pyoxigraph as ox
 
@@ -417,8 +425,8 @@ def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, ca
         else:  # the step overran its timeout inside native code
             result[current["group"]][current["name"]] = None
         # Record it and resume after it, in a fresh process.
-        if current["name"] == "network projection":  # path, centrality and the export all start from it
-            for later in ("path", "centrality", "html export"):
+        if current["name"] == "network projection":  # path and the export start from it
+            for later in ("path", "html export"):
                 result["analysis"][later] = "not run: needs the projection"
             return result
         start_at = current["step"] + 1

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+import actorgraph
 from actorgraph.dates import parse_date
 from actorgraph.errors import BadDateError
 from actorgraph.network import holds_on, project
@@ -90,6 +91,40 @@ def test_kg_network_is_the_projection(world):
 
 
 # -- as of a date -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("graph", ["world", "kg"])
+def test_structure_projection_is_the_projection_without_evidence(graph, request):
+    from actorgraph.network import FLAT_FIELDS, brokers, centrality, communities
+
+    kg = request.getfixturevalue(graph)
+    full, bare = kg.network(), kg.network(evidence=False)
+    assert full.graph["evidence"] is True and bare.graph["evidence"] is False
+    assert dict(bare.nodes(data=True)) == dict(full.nodes(data=True))
+    dropped = {"evidence", "statements", *FLAT_FIELDS}
+    assert sorted(bare.edges(keys=True, data=True)) == sorted(
+        (u, v, k, {a: x for a, x in d.items() if a not in dropped}) for u, v, k, d in full.edges(keys=True, data=True))
+    assert all(not dropped & set(d) for *_, d in bare.edges(keys=True, data=True))
+    for analysis in (centrality, brokers, communities):
+        assert analysis(bare).rows == analysis(full).rows, analysis.__name__
+    dated = kg.network(as_of="2024", evidence=False)  # needs the dates: read with the evidence
+    assert dated.graph["evidence"] is True
+
+
+def test_both_projections_keep_an_edge_known_only_from_its_statement(world_copy):
+    """A denied claim has a statement but no direct triple: it is still an edge, with its evidence in
+    the full projection and without it in the structure."""
+    report = world_copy / "world-report.ttl"
+    text = report.read_text(encoding="utf-8")
+    direct = "agid:ana-torres ag:heads agid:freedonian-government .\n"
+    assert direct in text
+    report.write_text(text.replace(direct, ""), encoding="utf-8")
+    kg = actorgraph.load(world_copy)
+    edge = ("https://w3id.org/actorgraph/id/ana-torres", "https://w3id.org/actorgraph/id/freedonian-government",
+            "heads")
+    full, bare = kg.network(), kg.network(evidence=False)
+    assert full.has_edge(*edge) and bare.has_edge(*edge)
+    assert full.edges[edge]["statements"] == 1 and "evidence" not in bare.edges[edge]
 
 
 @pytest.mark.parametrize(("as_of", "expected"), [

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousNameError, UnknownNameError, UsageError
-from .queries import NamedQuery, prepared, bind_value, get_query, paged
+from .queries import NamedQuery, bind_value, get_query, paged, prepared
 from .store import ONT, SelectResult, Store, Term, open_store, to_python
 
 if TYPE_CHECKING:
@@ -129,11 +129,12 @@ class KnowledgeGraph:
 
         return load_vocabulary(self.store)
 
-    def network(self, as_of: str | None = None) -> nx.MultiDiGraph:
-        """The RDF graph projected to networkx: entities as nodes, relationships as evidenced edges."""
+    def network(self, as_of: str | None = None, evidence: bool = True) -> nx.MultiDiGraph:
+        """The RDF graph projected to networkx: entities as nodes, relationships as evidenced edges
+        (``evidence=False``: the structure only, see ``network.project``)."""
         from .network import project
 
-        return project(self, as_of=as_of)
+        return project(self, as_of=as_of, evidence=evidence)
 
 
 def load(

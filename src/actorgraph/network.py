@@ -67,6 +67,14 @@ SELECT ?statement ?s ?p ?o ?quote ?source ?assertedBy ?status ?reason ?role ?eve
 }
 """
 
+# The same triples without their evidence, for the analyses that read only the structure.
+_STATEMENT_TRIPLES = """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  ?p a ag:RelationshipType .
+}
+"""
+
 _DATES = """
 SELECT ?statement ?which ?value ?precision ?inferred ?basis WHERE {
   VALUES ?which { ag:pointInTime ag:startTime ag:endTime }
@@ -237,8 +245,15 @@ def holds_on(item: dict[str, Any], day: PartialDate) -> bool:
     return True
 
 
-def project(kg: KnowledgeGraph, as_of: str | None = None) -> nx.MultiDiGraph:
-    """The RDF graph as a MultiDiGraph of entities and evidenced relationships (see module docstring)."""
+def project(kg: KnowledgeGraph, as_of: str | None = None, evidence: bool = True) -> nx.MultiDiGraph:
+    """The RDF graph as a MultiDiGraph of entities and evidenced relationships (see module docstring).
+
+    ``evidence=False`` gives the same nodes and edges without the statements behind each edge (no
+    ``evidence`` or flattened evidence fields; ``graph.graph["evidence"]`` is False), for centrality,
+    brokers and communities, which read only the structure: at a million statements the evidence is
+    most of the projection's time and memory. An ``as_of`` date still needs the statements' dates, so
+    with one the evidence is read anyway.
+    """
     import networkx as nx
 
     day = parse_date(as_of) if as_of else None
@@ -258,12 +273,14 @@ def project(kg: KnowledgeGraph, as_of: str | None = None) -> nx.MultiDiGraph:
     entities = set(types)
 
     triples = {(r["s"], r["p"], r["o"]) for r in kg.rows(_EDGES) if r["s"] in entities and r["o"] in entities}
-    evidence = _evidence(kg, entities)
-    triples |= set(evidence)
+    evidence = evidence or day is not None
+    by_triple = _evidence(kg, entities) if evidence else {}
+    triples |= set(by_triple) if evidence else {
+        (r["s"], r["p"], r["o"]) for r in kg.rows(_STATEMENT_TRIPLES) if r["s"] in entities and r["o"] in entities}
 
     edges = []
     for s, p, o in sorted(triples):
-        items = evidence.get((s, p, o), [])
+        items = by_triple.get((s, p, o), [])
         if day is not None:
             kept = [i for i in items if holds_on(i, day)]
             if items and not kept:
@@ -294,18 +311,19 @@ def project(kg: KnowledgeGraph, as_of: str | None = None) -> nx.MultiDiGraph:
             "relationship": rel.label if rel else key,
             "edge_label": rel.edge_label if rel else key,
             "colour": rel.colour if rel else "#999999",
-            "evidence": items,
-            "statements": len(items),
         }
-        for field in FLAT_FIELDS:
-            values: list[str] = []
-            for item in items:
-                value = item.get(field)
-                if value is not None and str(value) not in values:
-                    values.append(str(value))
-            attrs[field] = " | ".join(values)
+        if evidence:
+            attrs.update(evidence=items, statements=len(items))
+            for field in FLAT_FIELDS:
+                values: list[str] = []
+                for item in items:
+                    value = item.get(field)
+                    if value is not None and str(value) not in values:
+                        values.append(str(value))
+                attrs[field] = " | ".join(values)
         graph.add_edge(s, o, key=key, **attrs)
     graph.graph["as_of"] = day.text if day else None
+    graph.graph["evidence"] = evidence
     return graph
 
 

@@ -30,7 +30,7 @@ def centrality_command(ctx, by: str, top: int | None, exact: bool, as_of: str | 
     """
     from ..network import centrality
 
-    return centrality(ctx.kg.network(as_of=as_of), by=by, top=top, exact=exact)
+    return centrality(ctx.kg.network(as_of=as_of, evidence=False), by=by, top=top, exact=exact)
 
 
 @cli.command("brokers")
@@ -47,7 +47,7 @@ def brokers_command(ctx, exact: bool, as_of: str | None):
     """
     from ..network import brokers
 
-    return brokers(ctx.kg.network(as_of=as_of), exact=exact)
+    return brokers(ctx.kg.network(as_of=as_of, evidence=False), exact=exact)
 
 
 @cli.command("communities")
@@ -64,7 +64,7 @@ def communities_command(ctx, seed: int, as_of: str | None):
     """
     from ..network import communities
 
-    return communities(ctx.kg.network(as_of=as_of), seed=seed)
+    return communities(ctx.kg.network(as_of=as_of, evidence=False), seed=seed)
 
 
 @cli.command("path")
