@@ -76,8 +76,9 @@ def _make_command(name: str):
         if ego is None and depth != 1:
             raise UsageError("--depth needs --ego")
         view = View(as_of=as_of, ego=ego, depth=depth, types=tuple(types), max_nodes=max_nodes or None)
-        result = build(ctx.kg, name, view)
-        for note in view.notes:
+        notes: list[str] = []
+        result = build(ctx.kg, name, view, notes)
+        for note in notes:
             click.echo(f"note: {note}", err=True)
         if isinstance(result, dict):
             if not output or output == "-":

@@ -40,11 +40,11 @@ class View:
     depth: int = 1
     types: tuple[str, ...] = ()
     max_nodes: int | None = None  # keep only the most connected entities above this many (None: all)
-    notes: list[str] = field(default_factory=list, compare=False)  # what the view left out, for the CLI
 
 
-def network_view(kg: KnowledgeGraph, view: View) -> tuple[nx.MultiDiGraph, str]:
-    """The projection cut to ``view``, and a title that says what it shows."""
+def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None) -> tuple[nx.MultiDiGraph, str]:
+    """The projection cut to ``view``, and a title that says what it shows; what the view leaves out
+    beyond what was asked is appended to ``notes``."""
     from ..errors import UsageError
     from ..network import ego_network, most_connected, of_types
     from ..store import ONT
@@ -73,59 +73,60 @@ def network_view(kg: KnowledgeGraph, view: View) -> tuple[nx.MultiDiGraph, str]:
         total = graph.number_of_nodes()
         graph = most_connected(graph, view.max_nodes)
         title += f": the {view.max_nodes:,} most connected of {total:,} entities"
-        view.notes.append(f"the export shows the {view.max_nodes:,} most connected of {total:,} entities "
-                          f"and the relationships among them; --ego, --type or --max-nodes choose others")
+        if notes is not None:
+            notes.append(f"the export shows the {view.max_nodes:,} most connected of {total:,} entities "
+                         f"and the relationships among them; --ego, --type or --max-nodes choose others")
     if view.as_of:
         title += f" as of {view.as_of}"
     return graph, title
 
 
-def _html(kg: KnowledgeGraph, view: View) -> str:
+def _html(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     from .html import render_network
 
-    graph, title = network_view(kg, view)
+    graph, title = network_view(kg, view, notes)
     return render_network(graph, title, kg.vocabulary)
 
 
-def _timeline(kg: KnowledgeGraph, view: View) -> str:
+def _timeline(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     from .timeline import build_timeline
 
     return build_timeline(kg)
 
 
-def _graphml(kg: KnowledgeGraph, view: View) -> bytes:
+def _graphml(kg: KnowledgeGraph, view: View, notes: list[str]) -> bytes:
     from .gephi import build_graphml
 
-    return build_graphml(network_view(kg, view)[0])
+    return build_graphml(network_view(kg, view, notes)[0])
 
 
-def _gexf(kg: KnowledgeGraph, view: View) -> bytes:
+def _gexf(kg: KnowledgeGraph, view: View, notes: list[str]) -> bytes:
     from .gephi import build_gexf
     from .html import layout
 
-    graph = network_view(kg, view)[0]
+    graph = network_view(kg, view, notes)[0]
     return build_gexf(graph, layout(graph))
 
 
-def _csv(kg: KnowledgeGraph, view: View) -> dict[str, str]:
+def _csv(kg: KnowledgeGraph, view: View, notes: list[str]) -> dict[str, str]:
     from .table import build_csv
 
-    return build_csv(network_view(kg, view)[0])
+    return build_csv(network_view(kg, view, notes)[0])
 
 
-def _turtle(kg: KnowledgeGraph, view: View) -> str:
+def _turtle(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     from .rdf import build_turtle
 
     return build_turtle(kg)
 
 
-def _ntriples(kg: KnowledgeGraph, view: View) -> str:
+def _ntriples(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     from .rdf import build_ntriples
 
     return build_ntriples(kg)
 
 
-def _jsonld(kg: KnowledgeGraph, view: View) -> str:
+def _jsonld(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     from .rdf import build_jsonld
 
     return build_jsonld(kg)
@@ -135,7 +136,7 @@ def _jsonld(kg: KnowledgeGraph, view: View) -> str:
 class Format:
     name: str
     suffix: str
-    build: Callable[[KnowledgeGraph, View], Output]
+    build: Callable[[KnowledgeGraph, View, list[str]], Output]
     description: str
     network: bool = True  # takes --as-of, --ego, --depth, --type
 
@@ -155,13 +156,15 @@ FORMATS: dict[str, Format] = {
 }
 
 
-def build(kg: KnowledgeGraph, fmt: str, view: View | None = None) -> Output:
-    """The export ``fmt`` of the graph as text, bytes or (CSV) a dict of file name to text."""
+def build(kg: KnowledgeGraph, fmt: str, view: View | None = None, notes: list[str] | None = None) -> Output:
+    """The export ``fmt`` of the graph as text, bytes or (CSV) a dict of file name to text. What the
+    export leaves out beyond what the view asked for (the most connected entities only) is appended to
+    ``notes``, for the CLI to say."""
     from ..errors import UsageError
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
-    return FORMATS[fmt].build(kg, view or View())
+    return FORMATS[fmt].build(kg, view or View(), [] if notes is None else notes)
 
 
 @dataclass(frozen=True)
