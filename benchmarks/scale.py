@@ -20,7 +20,8 @@ and for each: load time, peak memory, the time of every named query in src/actor
 (required entity parameters bound to a synthetic actor, required strings to a word in the quotes,
 optional parameters left out), and, for actorgraph, the network projection, ``path`` and the HTML
 export from it, and the projection without evidence that ``centrality`` reads, then ``centrality``.
-Every measurement is bounded by a timeout; one that runs out is reported as "> T s". Ratios are printed side by side from the same run.
+Every measurement is bounded by a timeout; one that runs out is reported as "> T s". Ratios are
+printed side by side from the same run.
 
 Usage:
     python benchmarks/scale.py                         # 10k, 100k, 1M statements
