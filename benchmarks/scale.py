@@ -522,16 +522,18 @@ def report(size: int, triples_bytes: int, results: dict[str, dict], timeout: flo
     def slower(a, b):
         return f"{a / b:.2f}x" if isinstance(a, float) and isinstance(b, float) and b > 0 else ""
 
-    def limit_of(engine, field, default):
-        # Engines merged from different runs (--reuse) may have had different time limits.
-        return results.get(engine, {}).get(field, default)
+    def limit_of(engine, field, default, key=None):
+        # Engines merged from different runs (--reuse) may have had different time limits, down to
+        # one step's ("step_timeouts", written when figures of several runs are merged by hand).
+        res = results.get(engine, {})
+        return res.get("step_timeouts", {}).get(key, res.get(field, default))
 
     def row(label, key, field, default, sub=None):
         vals = {e: value(e, key, sub) for e, _ in COLUMNS}
-        cells = [fmt_time(vals[e], limit_of(e, field, default)) if vals[e] != "" else "" for e, _ in COLUMNS]
+        cells = [fmt_time(vals[e], limit_of(e, field, default, key)) if vals[e] != "" else "" for e, _ in COLUMNS]
         mem, cached, raw, disk, rd = (vals[e] for e in ("actorgraph", "actorgraph-cached", "pyoxigraph",
                                                         "pyoxigraph-disk", "rdflib"))
-        rd_limit = limit_of("rdflib", field, default)
+        rd_limit = limit_of("rdflib", field, default, key)
         lines.append(f"| {label} | {' | '.join(cells)} | {ratio(rd, mem, rd_limit)} | "
                      f"{ratio(rd, cached, rd_limit)} | {slower(mem, raw)} | {slower(cached, disk)} |")
 
