@@ -223,11 +223,13 @@ def list_queries(directory: Path | None = None) -> list[NamedQuery]:
 
 def get_query(name: str, directory: Path | None = None) -> NamedQuery:
     directory = directory or paths.queries_dir()
-    path = directory / f"{name}.rq"
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
-        known = ", ".join(q.name for q in list_queries(directory))
-        raise UsageError(f"unknown query {name!r} (known: {known})")
-    return _parsed(path)
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        try:
+            return _parsed(directory / f"{name}.rq")
+        except (FileNotFoundError, IsADirectoryError):
+            pass
+    known = ", ".join(q.name for q in list_queries(directory))
+    raise UsageError(f"unknown query {name!r} (known: {known})")
 
 
 def _parsed(path: Path) -> NamedQuery:
