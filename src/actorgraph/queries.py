@@ -27,8 +27,9 @@ few and look-ups are cheaper than reading every label, so the text stays as writ
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -137,22 +138,34 @@ def parse_named_query(path: Path) -> NamedQuery:
                       listing)
 
 
-def _top_level_optionals(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the inside of every OPTIONAL group at the top level of the WHERE clause."""
-    groups, depth, pending, start = [], 0, False, 0
+def _braces(text: str) -> Iterator[tuple[re.Match, int]]:
+    """Each brace and OPTIONAL outside strings, IRIs and comments, with the depth of braces it sits at
+    (for a brace, the depth outside it: the WHERE clause's own ``{`` is at 0, its contents at 1)."""
+    depth = 0
     for match in _TOKEN_RE.finditer(text):
         token = match.group(0)
+        if token == "}":
+            depth -= 1
+        if token in "{}" or token.upper() == "OPTIONAL":
+            yield match, depth
         if token == "{":
             depth += 1
-            if pending and depth == 2:
-                start, pending = match.end(), False
-        elif token == "}":
-            if depth == 2 and start:
-                groups.append((start, match.start()))
-                start = 0
-            depth -= 1
-        elif token.upper() == "OPTIONAL" and depth == 1:
+
+
+def _top_level_optionals(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the inside of every OPTIONAL group at the top level of the WHERE clause."""
+    groups, pending, start = [], False, None
+    for match, depth in _braces(text):
+        if depth != 1:
+            continue
+        token = match.group(0)
+        if token.upper() == "OPTIONAL":
             pending = True
+        elif token == "{" and pending:
+            start, pending = match.end(), False
+        elif token == "}" and start is not None:
+            groups.append((start, match.start()))
+            start = None
     return groups
 
 
@@ -188,7 +201,7 @@ def prepared(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal
 def _where_body(text: str) -> int:
     """Where the inside of the query's top-level group starts (after its first ``{`` outside strings,
     IRIs and comments)."""
-    for match in _TOKEN_RE.finditer(text):
+    for match, _ in _braces(text):
         if match.group(0) == "{":
             return match.end()
     raise UsageError("a named query needs a WHERE clause")
@@ -198,14 +211,12 @@ def label_tables(text: str) -> str:
     """The text with each top-level label look-up line as a sub-query joined on the same variables:
     the same rows (the sub-query projects exactly the pattern's variables), a hash join instead of an
     index look-up per row."""
-    depth_at, depth = [], 0
-    for match in _TOKEN_RE.finditer(text):
-        if match.group(0) in "{}":
-            depth += 1 if match.group(0) == "{" else -1
-            depth_at.append((match.start(), depth))
+    # (where a brace ends, the depth after it), in order: the depth at a position is the last one before it.
+    after = [(m.end(), depth + (m.group(0) == "{")) for m, depth in _braces(text) if m.group(0) in "{}"]
 
     def depth_of(position: int) -> int:
-        return next((d for p, d in reversed(depth_at) if p < position), 0)
+        index = bisect.bisect_right(after, (position, float("inf"))) - 1
+        return after[index][1] if index >= 0 else 0
 
     def table(match: re.Match) -> str:
         if depth_of(match.start()) != 1:
