@@ -274,9 +274,13 @@ def project(kg: KnowledgeGraph, as_of: str | None = None, evidence: bool = True)
 
     triples = {(r["s"], r["p"], r["o"]) for r in kg.rows(_EDGES) if r["s"] in entities and r["o"] in entities}
     evidence = evidence or day is not None
-    by_triple = _evidence(kg, entities) if evidence else {}
-    triples |= set(by_triple) if evidence else {
-        (r["s"], r["p"], r["o"]) for r in kg.rows(_STATEMENT_TRIPLES) if r["s"] in entities and r["o"] in entities}
+    if evidence:
+        by_triple = _evidence(kg, entities)
+        triples |= set(by_triple)
+    else:
+        by_triple = {}
+        triples |= {(r["s"], r["p"], r["o"]) for r in kg.rows(_STATEMENT_TRIPLES)
+                    if r["s"] in entities and r["o"] in entities}
 
     edges = []
     for s, p, o in sorted(triples):
