@@ -95,20 +95,20 @@ def test_kg_network_is_the_projection(world):
 
 @pytest.mark.parametrize("graph", ["world", "kg"])
 def test_structure_projection_is_the_projection_without_evidence(graph, request):
-    from actorgraph.network import FLAT_FIELDS, brokers, centrality, communities
+    from actorgraph.network import brokers, centrality, communities
 
     kg = request.getfixturevalue(graph)
     full, bare = kg.network(), kg.network(evidence=False)
     assert full.graph["evidence"] is True and bare.graph["evidence"] is False
     assert dict(bare.nodes(data=True)) == dict(full.nodes(data=True))
-    dropped = {"evidence", "statements", *FLAT_FIELDS}
+    dropped = {"evidence", "statements", *kg.evidence_fields.flat_keys}
     assert sorted(bare.edges(keys=True, data=True)) == sorted(
         (u, v, k, {a: x for a, x in d.items() if a not in dropped}) for u, v, k, d in full.edges(keys=True, data=True))
     assert all(not dropped & set(d) for *_, d in bare.edges(keys=True, data=True))
     for analysis in (centrality, brokers, communities):
         assert analysis(bare).rows == analysis(full).rows, analysis.__name__
-    dated = kg.network(as_of="2024", evidence=False)  # needs the dates: read with the evidence
-    assert dated.graph["evidence"] is True
+    dated = kg.network(as_of="2024", evidence=False)  # the dates are read, the evidence is not
+    assert dated.graph["evidence"] is False and dated.graph["as_of"] == "2024"
 
 
 def test_both_projections_keep_an_edge_known_only_from_its_statement(world_copy):
@@ -219,25 +219,27 @@ Communities (Louvain, seed 42)
 PATH = """\
 Shortest paths from Ana Torres to Carl Mott
 
-  path   step   subject      relationship      object                  status     asserted by                  quote
+  path   step   subject      relationship      object                  quote                                                                                     asserted by                  status
  ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  1      1      Ana Torres   heads             Freedonian government   reported   the report's own reporting   Torres heads the Freedonian government.
-  1      2      Carl Mott    negotiated with   Freedonian government   alleged    prosecutors                  Mott negotiated with the Freedonian government in March 2021, according to prosecutors.
-  1      2      Carl Mott    released by       Freedonian government   reported   the report's own reporting   Red was released by the Freedonian government in 2022
+  1      1      Ana Torres   heads             Freedonian government   Torres heads the Freedonian government.                                                   the report's own reporting   reported
+  1      2      Carl Mott    negotiated with   Freedonian government   Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors                  alleged
+  1      2      Carl Mott    released by       Freedonian government   Red was released by the Freedonian government in 2022                                     the report's own reporting   reported
 
+source: World report
 note: 1 shortest path(s) of 2 step(s); direction shown as asserted
 """
 
 EGO = """\
 Ego network of Bo Lind (depth 2)
 
-  distance   subject      relationship      object                  status     quote
- ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  1          Bo Lind      holds office in   Freedonian government   reported   Minister Bo Lind of Sylvania
-  2          Ana Torres   heads             Freedonian government   reported   Torres heads the Freedonian government.
-  2          Carl Mott    negotiated with   Freedonian government   alleged    Mott negotiated with the Freedonian government in March 2021, according to prosecutors.
-  2          Carl Mott    released by       Freedonian government   reported   Red was released by the Freedonian government in 2022
+  distance   subject      relationship      object                  quote                                                                                     asserted by                  status
+ ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  1          Bo Lind      holds office in   Freedonian government   Minister Bo Lind of Sylvania                                                              the report's own reporting   reported
+  2          Ana Torres   heads             Freedonian government   Torres heads the Freedonian government.                                                   the report's own reporting   reported
+  2          Carl Mott    negotiated with   Freedonian government   Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors                  alleged
+  2          Carl Mott    released by       Freedonian government   Red was released by the Freedonian government in 2022                                     the report's own reporting   reported
 
+source: World report
 note: 4 entities and 4 relationships within 2 step(s) of Bo Lind
 """
 
@@ -306,7 +308,7 @@ def test_path_as_of_and_csv(invoke):
                              "included\n")
     csv_out = invoke("path", "Torres", "Red", "--format", "csv").output.splitlines()
     assert csv_out[0] == (
-        "path,step,subject,relationship,object,status,asserted by,quote,subject_iri,object_iri,statements")
+        "path,step,subject,relationship,object,quote,asserted by,status,source,subject_iri,object_iri,statements")
     assert len(csv_out) == 4
 
 

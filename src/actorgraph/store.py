@@ -368,6 +368,13 @@ def values_block(bindings: Mapping[str, Term]) -> str:
     return f"VALUES ({head}) {{ ({row}) }}"
 
 
+def values_column(name: str, terms: Iterable[Term]) -> str:
+    """A VALUES block binding one variable to many serialised terms (one row each)."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise QueryError(f"bad parameter name {name!r}")
+    return f"VALUES ?{name} {{ {' '.join(str(term) for term in terms)} }}"
+
+
 _WHERE_RE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
 
 

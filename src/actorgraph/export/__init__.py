@@ -44,12 +44,13 @@ class View:
 
 def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None) -> tuple[nx.MultiDiGraph, str]:
     """The projection cut to ``view``, and a title that says what it shows; what the view leaves out
-    beyond what was asked is appended to ``notes``."""
+    beyond what was asked is appended to ``notes``. The view is cut from the bare network, and only its
+    own edges' evidence is read."""
     from ..errors import UsageError
     from ..network import ego_network, most_connected, of_types
     from ..store import ONT
 
-    graph = kg.network(as_of=view.as_of)
+    network = kg.structure(as_of=view.as_of)
     title = "actorgraph network"
     if view.types:
         classes = []
@@ -61,24 +62,24 @@ def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None)
                                          if kg.vocabulary.is_a(c.iri, entity)))
                 raise UsageError(f"unknown type {name!r}; known types: {known}")
             classes.append(cls)
-        graph = of_types(graph, kg.vocabulary, [c.iri for c in classes])
+        network = of_types(network, kg.vocabulary, [c.iri for c in classes])
         title += " of " + ", ".join(c.label for c in classes)
     if view.ego:
         center = kg.resolve(view.ego)
-        if center not in graph:
+        if center not in network:
             raise UsageError(f"{kg.label(center)} takes part in no relationship in this view of the graph")
-        graph = ego_network(graph, center, view.depth)
+        network = ego_network(network, center, view.depth)
         title = f"{title} around {kg.label(center)} ({view.depth} step{'s' if view.depth != 1 else ''})"
-    if view.max_nodes and graph.number_of_nodes() > view.max_nodes:
-        total = graph.number_of_nodes()
-        graph = most_connected(graph, view.max_nodes)
+    if view.max_nodes and network.number_of_nodes() > view.max_nodes:
+        total = network.number_of_nodes()
+        network = most_connected(network, view.max_nodes)
         title += f": the {view.max_nodes:,} most connected of {total:,} entities"
         if notes is not None:
             notes.append(f"the export shows the {view.max_nodes:,} most connected of {total:,} entities "
                          f"and the relationships among them; --ego, --type or --max-nodes choose others")
     if view.as_of:
         title += f" as of {view.as_of}"
-    return graph, title
+    return network.to_networkx(evidence=True), title
 
 
 def _html(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -20,17 +20,6 @@ LAYOUT_SEED = 7
 # Above this many nodes the page draws the precomputed layout as is: vis-network's physics would
 # block the page for minutes at 5,000 nodes (see benchmarks/html_scale.py).
 PHYSICS_MAX_NODES = 300
-
-# What of each statement the page needs (the evidence panel and the date filter).
-# The labels are shown; the statement's IRI names it (the IRIs of its source, party and status are in
-# the graph files, and would double the page's size at 20,000 statements).
-EVIDENCE_FIELDS = (
-    "statement", "quote", "source_label", "asserted_by_label", "status_label", "reason", "role", "event_label",
-    "point_in_time", "point_in_time_precision", "point_in_time_inferred", "point_in_time_basis",
-    "start_time", "start_time_precision", "start_time_inferred", "start_time_basis",
-    "end_time", "end_time_precision", "end_time_inferred", "end_time_basis",
-)
-
 
 def layout(graph: nx.MultiDiGraph, seed: int = LAYOUT_SEED) -> dict[str, tuple[float, float]]:
     """Fruchterman–Reingold positions in igraph (under a second at 5,000 nodes), deterministic."""
@@ -84,13 +73,11 @@ def _text_colour(background: str) -> str:
     return "#222222" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
 
 
-def _evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    # Empty fields are left out: at 20,000 statements they would be most of the file.
-    return [{field: item[field] for field in EVIDENCE_FIELDS if item.get(field) is not None} for item in items]
-
-
 def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
     """Node and edge dicts for vis-network, sorted, with positions and evidence."""
+    from ..evidence import fields_of
+
+    fields = fields_of(graph)
     positions = layout(graph, seed)
     center = graph.graph.get("center")
     if center in positions:
@@ -145,7 +132,7 @@ def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
             "relationship": data["relationship"],
             "predicate": data["predicate"],
             "color": {"color": data["colour"], "highlight": data["colour"], "hover": data["colour"]},
-            "ev": _evidence(data.get("evidence", [])),
+            "ev": [fields.page(item) for item in data.get("evidence", [])],
         }
         if parallel:
             # Bend the second, third... relationship between the same two entities so none hides another.
@@ -170,6 +157,8 @@ def render_network(graph: nx.MultiDiGraph, title: str, vocab=None, seed: int = L
     """The page for ``graph`` as HTML text."""
     from pyvis.network import Network
 
+    from ..evidence import fields_of
+
     nodes, edges = vis_data(graph, vocab, seed)
     net = Network(height="100%", width="100%", directed=True, heading=title, cdn_resources="in_line")
     # Assigned directly: pyvis's add_node/add_edge are slow at this size and would rewrite our dicts.
@@ -179,4 +168,7 @@ def render_network(graph: nx.MultiDiGraph, title: str, vocab=None, seed: int = L
     net.options = {"physics": {"enabled": len(nodes) <= physics_max_nodes}}
     net.set_template_dir(str(TEMPLATES), "network.html")
     net.templateEnv = environment()
+    # What the evidence panel shows of each statement, and under which names (pyvis renders the
+    # template with its own arguments, so this one goes in as a global).
+    net.templateEnv.globals["evidence_fields"] = fields_of(graph).describe()
     return net.generate_html(name="actorgraph.html")

@@ -13,7 +13,6 @@ from .html import environment
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
 
-_KIND_FIELD = {"on": "point_in_time", "from": "start_time", "until": "end_time"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
@@ -29,28 +28,19 @@ def spoken_date(value: str, precision: str | None) -> str:
 
 
 def timeline_items(kg: KnowledgeGraph) -> list[dict[str, Any]]:
-    """One item per dated statement and date (a statement with a start and an end gives two)."""
+    """One item per dated statement and date (a statement with a start and an end gives two), each with
+    its statement's evidence record (fetched for all of them in one query)."""
+    from ..evidence import STATEMENT, fetch
+
+    fields = kg.evidence_fields
+    rows = kg.named("timeline")
+    records = fetch(kg, [row["statement"] for row in rows if row.get("statement")])
     items = []
-    for row in kg.named("timeline"):
+    for row in rows:
         kind = row.get("date_kind") or "on"
-        field = _KIND_FIELD.get(kind, "point_in_time")
         date = str(row["date"])
         precision = row.get("date_precision")
-        evidence = {
-            "statement": row.get("statement"),
-            "quote": row.get("quote"),
-            "source": row.get("source"),
-            "source_label": row.get("source_label"),
-            "asserted_by": row.get("asserted_by"),
-            "asserted_by_label": row.get("asserted_by_label"),
-            "status_label": row.get("status_label"),
-            "event": row.get("event"),
-            "event_label": row.get("event_label"),
-            field: date,
-            f"{field}_precision": precision,
-            f"{field}_inferred": bool(row.get("date_inferred")),
-            f"{field}_basis": row.get("date_basis"),
-        }
+        record = records.get(row.get("statement")) or fields.blank(row.get("statement"))
         items.append({
             "date": date,
             "year": date[:4],
@@ -61,13 +51,13 @@ def timeline_items(kg: KnowledgeGraph) -> list[dict[str, Any]]:
             "subject": row.get("subject_label") or row.get("subject"),
             "relationship": row.get("relationship"),
             "object": row.get("object_label") or row.get("object"),
-            "status": row.get("status_label") or "",
-            "asserted_by": row.get("asserted_by_label") or "",
-            "evidence": evidence,
+            # The evidence columns as the page shows them beside each line, under the fields' keys.
+            **{key: value or "" for key, value in fields.shown(record).items()},
+            "evidence": fields.page(record),
         })
     # The query orders by date text, which puts "2021" before "2021-03": a year before its months.
     items.sort(key=lambda i: (i["date"], i["kind"], i["subject"] or "", i["relationship"] or "",
-                              i["object"] or "", i["evidence"]["statement"] or ""))
+                              i["object"] or "", i["evidence"].get(STATEMENT) or ""))
     return items
 
 
@@ -80,4 +70,4 @@ def build_timeline(kg: KnowledgeGraph, title: str = "actorgraph timeline") -> st
         years[-1][1].append((number, item))
     template = environment().get_template("timeline.html")
     return template.render(title=title, years=years, evidence=[i["evidence"] for i in items],
-                           count=len(items))
+                           count=len(items), evidence_fields=kg.evidence_fields.describe())

@@ -17,25 +17,30 @@ function agDateText(value, precision, inferred) {
   return text;
 }
 
+// The fields come from the ontology (AG_FIELDS, set by the page): the first is the quote, drawn as a
+// block; the others are listed by name, a thing by its label, a date with its precision.
 function agEvidenceBlock(item) {
   const box = agEl("div", "evidence");
-  box.appendChild(agEl("blockquote", "quote", item.quote || "(no quote)"));
+  const [first, ...rest] = AG_FIELDS;
+  box.appendChild(agEl("blockquote", "quote", (first && item[first.key]) || "(no quote)"));
   const dl = agEl("dl");
   const add = (term, value) => {
     if (value === undefined || value === null || value === "") return;
     dl.appendChild(agEl("dt", null, term));
     dl.appendChild(agEl("dd", null, value));
   };
-  add("status", item.status_label);
-  add("asserted by", item.asserted_by_label);
-  add("source", item.source_label);
-  add("date", agDateText(item.point_in_time, item.point_in_time_precision, item.point_in_time_inferred));
-  add("from", agDateText(item.start_time, item.start_time_precision, item.start_time_inferred));
-  add("until", agDateText(item.end_time, item.end_time_precision, item.end_time_inferred));
-  add("date basis", item.point_in_time_basis || item.start_time_basis || item.end_time_basis);
-  add("role", item.role);
-  add("reason", item.reason);
-  add("event", item.event_label);
+  const dates = rest.filter((field) => field.kind === "date");
+  for (const field of rest) {
+    if (field.kind === "thing") add(field.label, item[field.key + "_label"]);
+    else if (field.kind === "date") {
+      const key = field.key;
+      add(field.label, agDateText(item[key], item[key + "_precision"], item[key + "_inferred"]));
+      // After the last date: the basis of an inferred one.
+      if (field === dates[dates.length - 1]) {
+        add("date basis", dates.map((d) => item[d.key + "_basis"]).find((basis) => basis));
+      }
+    } else add(field.label, item[field.key]);
+  }
   add("statement", item.statement);
   box.appendChild(dl);
   return box;
