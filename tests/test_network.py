@@ -11,6 +11,7 @@ import actorgraph
 from actorgraph.dates import parse_date
 from actorgraph.errors import BadDateError
 from actorgraph.network import holds_on, project
+from conftest import ONTOLOGY as ONTOLOGY_DIR
 
 AGID = "https://w3id.org/actorgraph/id/"
 AG = "https://w3id.org/actorgraph/ont#"
@@ -434,3 +435,57 @@ def test_exact_flag_changes_nothing_on_a_small_graph(invoke):
         plain, exact = invoke(*command), invoke(*command, "--exact")
         assert plain.exit_code == exact.exit_code == 0, exact.output
         assert plain.output == exact.output
+
+
+# -- the cached structure ------------------------------------------------------------------------------
+
+
+def test_the_structure_is_cached_and_never_stale(world_copy, monkeypatch, tmp_path):
+    """Built once per fingerprint and read back (no SPARQL); a changed file is a new fingerprint, so
+    the next run builds it again and answers from the new data."""
+    from actorgraph import network
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    built = actorgraph.load(world_copy, ONTOLOGY_DIR)
+    expected = built.network()
+    saved = list((tmp_path / "cache" / "stores").glob("*/network-*/meta.json"))
+    assert len(saved) == 1
+
+    def refuse(kg):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(network._Structure, "build", classmethod(lambda cls, kg: refuse(kg)))
+    again = actorgraph.load(world_copy, ONTOLOGY_DIR)
+    graph = again.network()
+    assert sorted(graph.edges(keys=True, data=True)) == sorted(expected.edges(keys=True, data=True))
+    assert dict(graph.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert again.network(as_of="2021").number_of_edges() == 4  # the dates are cached beside it
+    monkeypatch.undo()
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    report = world_copy / "world-report.ttl"
+    report.write_text(report.read_text(encoding="utf-8").replace("ag:heads agid:freedonian-government .",
+                                                                 "ag:heads agid:harbor-gang ."), encoding="utf-8")
+    changed = actorgraph.load(world_copy, ONTOLOGY_DIR).network()
+    assert changed.has_edge(AGID + "ana-torres", AGID + "harbor-gang", "heads")
+
+
+def test_analyses_of_the_cached_network_and_of_the_projection_agree(kg):
+    """The CLI's road (the cached network, evidence on demand) and the library's projection give the
+    same tables, the evidence of every hop of a path included."""
+    from actorgraph.network import brokers, centrality, communities, ego_table, shortest_paths
+
+    network, projection = kg.structure(), kg.network()
+    for analysis in (centrality, brokers, communities):
+        assert analysis(network).rows == analysis(projection).rows
+    bukele, canales = AGID + "nayib-bukele", AGID + "elmer-canales-rivera"
+    for a, b in ((bukele, canales), (AGID + "osiris-luna-meza", AGID + "marco-rubio")):
+        cached, projected = shortest_paths(network, a, b), shortest_paths(projection, a, b)
+        assert cached.rows == projected.rows and cached.rows
+        for row in cached.rows:
+            edge = next(d for _, _, d in projection.edges(data=True)
+                        if [i["statement"] for i in d["evidence"]] == row["statements"])
+            assert (row["quote"], row["asserted by"], row["status"]) == (
+                edge["quote"], edge["asserted_by_label"], edge["status_label"])
+    assert ego_table(network, bukele, 2).rows == ego_table(projection, bukele, 2).rows

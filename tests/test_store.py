@@ -155,3 +155,46 @@ def test_the_name_index_is_kept_beside_a_compiled_store(world_copy, monkeypatch,
     assert len(json.loads(saved[0].read_text(encoding="utf-8"))) == len(built.entries)
     # In memory there is no home for it, and nothing is written.
     assert LocalStore.open(world_copy, ONTOLOGY, cache=False).sidecar("names.json") is None
+
+
+def _wait_for(path, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_first_run_answers_from_memory_and_compiles_in_the_background(world_copy, monkeypatch, tmp_path):
+    """Above the size threshold, a run on new files parses them (no waiting for the compile), keeps its
+    side files under the fingerprint, and leaves the compiled store to a background process, which does
+    not remove those side files; the next run opens the compiled store."""
+    from actorgraph import store as store_module
+    from actorgraph.kg import KnowledgeGraph
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(store_module, "DISK_CACHE_THRESHOLD", 0)
+    first = LocalStore.open(world_copy, ONTOLOGY)
+    assert first.key is not None and first.on_disk is False
+    assert persons(first) == 3
+    assert KnowledgeGraph(first).bare_structure.iris  # saved beside where the compiled store goes
+    home = tmp_path / "cache" / "stores" / first.key
+    assert (home / "network-1" / "meta.json").is_file()
+    assert _wait_for(home / "COMPLETE"), "the background compile did not finish"
+    second = LocalStore.open(world_copy, ONTOLOGY)
+    assert second.on_disk is True and second.key == first.key and persons(second) == 3
+    assert (home / "network-1" / "meta.json").is_file()
+    # A command that reads every statement parses a mid-sized graph even so.
+    assert LocalStore.open(world_copy, ONTOLOGY, reads="all").on_disk is False
+
+
+def test_a_background_compile_of_changed_files_files_nothing(world_copy, monkeypatch, tmp_path):
+    from actorgraph.store import compile_detached
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    files = turtle_files(world_copy, ONTOLOGY)
+    stale = fingerprint(files)
+    (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# changed\n")
+    compile_detached([stale, str(ONTOLOGY), *map(str, files)])
+    assert not (tmp_path / "cache" / "stores" / stale / "COMPLETE").exists()

@@ -163,9 +163,12 @@ def load(
     ontology_dir: str | Path | None = None,
     endpoint: str | None = None,
     known_fingerprint: str | None = None,
+    reads: str = "part",
 ) -> KnowledgeGraph:
     """Load the graph: the Turtle under ``graph_dir`` (default ``graph/``), or a remote endpoint.
-    ``known_fingerprint`` is the files' fingerprint when the caller already has it (see store)."""
+    ``known_fingerprint`` is the files' fingerprint when the caller already has it; ``reads`` is "all"
+    for work that reads every statement, which a mid-sized graph then answers from memory (see
+    ``store.LocalStore.open`` and docs/speed.md)."""
     gdir = Path(graph_dir) if graph_dir else None
     odir = Path(ontology_dir) if ontology_dir else None
-    return KnowledgeGraph(open_store(gdir, odir, endpoint, known_fingerprint), gdir)
+    return KnowledgeGraph(open_store(gdir, odir, endpoint, known_fingerprint, reads), gdir)

@@ -218,6 +218,10 @@ def load_files(store: ox.Store, files: list[Path], ontology_dir: Path, *, bulk: 
 
 # Below this many bytes of Turtle, parsing into memory beats opening an on-disk store.
 DISK_CACHE_THRESHOLD = 4 * 1024 * 1024
+# A command that reads most of the graph (every statement's evidence, a whole listing) parses it into
+# memory up to this size even when the compiled store exists: RocksDB decodes each term more slowly than
+# the parse costs (docs/speed.md); above it the parse itself would take too long, and too much memory.
+READ_ALL_IN_MEMORY_MAX = 64 * 1024 * 1024
 
 
 class LocalStore(Store):
@@ -225,13 +229,17 @@ class LocalStore(Store):
 
     Small graphs are parsed into memory on each start (milliseconds). Large ones are compiled once into
     an on-disk store under the cache directory, named by the fingerprint of the files, so any change to
-    any file builds a new store: a stale cache cannot answer.
+    any file builds a new store: a stale cache cannot answer. The first run on new files does not wait
+    for that: it parses them into memory and leaves the compiling to a background process, which later
+    runs find done. ``key`` is the fingerprint whenever there is a cache directory for these files (then
+    ``sidecar`` gives files beside it); ``on_disk`` says which store answers.
     """
 
-    def __init__(self, store: ox.Store, files: list[Path], key: str | None):
+    def __init__(self, store: ox.Store, files: list[Path], key: str | None, on_disk: bool | None = None):
         self._store = store
         self.files = files
         self.key = key
+        self.on_disk = key is not None if on_disk is None else on_disk
 
     @property
     def description(self) -> str:
@@ -253,23 +261,33 @@ class LocalStore(Store):
         *,
         cache: bool | None = None,
         known_fingerprint: str | None = None,
+        reads: str = "part",
     ) -> LocalStore:
         """The store for these files. ``known_fingerprint``, when the caller has just computed
-        ``fingerprint(turtle_files(...))`` for the same directories, saves hashing the files again."""
+        ``fingerprint(turtle_files(...))`` for the same directories, saves hashing the files again.
+        ``reads`` is what the command reads: "part" (what a few entities or statements touch) or "all"
+        (every statement: a whole listing or export), which parses a mid-sized graph into memory even
+        when its compiled store exists."""
         gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
         files = turtle_files(gdir, odir)
+        forced = cache
         if cache is None:
-            forced = os.environ.get(paths.ENV_STORE_CACHE, "auto")
-            if forced not in ("auto", "always", "never"):
-                raise DataFileError(f"{paths.ENV_STORE_CACHE} must be auto, always or never, not {forced!r}")
-            cache = forced == "always" or (
-                forced == "auto" and sum(f.stat().st_size for f in files) >= DISK_CACHE_THRESHOLD)
-        if not cache:
-            store = ox.Store()
-            load_files(store, files, odir)
-            return cls(store, files, None)
+            mode = os.environ.get(paths.ENV_STORE_CACHE, "auto")
+            if mode not in ("auto", "always", "never"):
+                raise DataFileError(f"{paths.ENV_STORE_CACHE} must be auto, always or never, not {mode!r}")
+            forced = {"always": True, "never": False}.get(mode)
+        size = sum(f.stat().st_size for f in files) if forced is None else 0
+        if forced is False or (forced is None and size < DISK_CACHE_THRESHOLD):
+            return cls(_parsed(files, odir), files, None)
         key = known_fingerprint or fingerprint(files)
-        return cls(_open_cached(key, files, odir), files, key)
+        if forced:
+            return cls(_open_cached(key, files, odir), files, key)
+        compiled = (_store_dir(key) / "COMPLETE").exists()
+        if compiled and not (reads == "all" and size < READ_ALL_IN_MEMORY_MAX):
+            return cls(_open_cached(key, files, odir), files, key)
+        if not compiled:
+            _compile_in_background(key, files, odir)
+        return cls(_parsed(files, odir), files, key, on_disk=False)
 
     def _run(self, query, bindings):
         try:
@@ -291,6 +309,12 @@ def compile_store(graph_dir: Path | None = None, ontology_dir: Path | None = Non
     return _compiled(fingerprint(files), files, odir)
 
 
+def _parsed(files: list[Path], ontology_dir: Path) -> ox.Store:
+    store = ox.Store()
+    load_files(store, files, ontology_dir)
+    return store
+
+
 def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
     return ox.Store.read_only(str(_compiled(key, files, ontology_dir)))
 
@@ -300,24 +324,90 @@ def _store_dir(key: str) -> Path:
     return paths.cache_dir() / "stores" / key
 
 
+def _lock(key: str, wait: bool):
+    """An exclusive lock on compiling ``key`` (an open file; closing it unlocks), or None when another
+    process holds it and ``wait`` is False."""
+    import fcntl
+
+    directory = paths.cache_dir() / "locks"
+    directory.mkdir(parents=True, exist_ok=True)
+    handle = (directory / f"{key}.lock").open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
 def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
+    """The compiled store's database, built first if missing. Files already kept beside it (the name
+    index, the network's structure) stay: only the database is swapped in, whole."""
     import shutil
     import tempfile
 
     target = _store_dir(key)
     root = target.parent
     if not (target / "COMPLETE").exists():
-        root.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
+        lock = _lock(key, wait=True)
         try:
-            _build(building / "db", files, ontology_dir)
-            (building / "COMPLETE").write_text(key)
-            shutil.rmtree(target, ignore_errors=True)
-            os.replace(building, target)
+            if not (target / "COMPLETE").exists():  # another process may have built it meanwhile
+                root.mkdir(parents=True, exist_ok=True)
+                building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
+                try:
+                    _build(building / "db", files, ontology_dir)
+                    target.mkdir(exist_ok=True)
+                    shutil.rmtree(target / "db", ignore_errors=True)  # a database never marked complete
+                    os.replace(building / "db", target / "db")
+                    (target / "COMPLETE").write_text(key)
+                finally:
+                    _remove(building)
+                _prune(root, keep=key)
         finally:
-            _remove(building)
-        _prune(root, keep=key)
+            lock.close()
     return target / "db"
+
+
+def _compile_in_background(key: str, files: list[Path], ontology_dir: Path) -> None:
+    """Start compiling the on-disk store in a detached, low-priority process, unless one is at it."""
+    import subprocess
+    import sys
+
+    lock = _lock(key, wait=False)
+    if lock is None:
+        return  # another process is compiling these files
+    lock.close()
+    # At the lowest priority: it gives way to any other work on the machine.
+    code = "import os, sys; os.nice(19); from actorgraph.store import compile_detached; compile_detached(sys.argv[1:])"
+    try:
+        subprocess.Popen([sys.executable, "-c", code, key, str(ontology_dir), *map(str, files)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, close_fds=True)
+    except OSError:
+        pass  # no background compile: later runs parse into memory, as this one did
+
+
+def compile_detached(argv: list[str]) -> None:
+    """The background compile (see ``LocalStore.open``): ``key ontology_dir file...``. It gives up if
+    the files change before or while it builds, so that a store is never filed under a fingerprint that
+    its data does not have."""
+    key, ontology_dir, *names = argv
+    files = [Path(name) for name in names]
+    lock = _lock(key, wait=False)
+    if lock is None:
+        return
+    lock.close()
+    try:
+        if fingerprint(files) != key:
+            return
+        database = _compiled(key, files, Path(ontology_dir))
+        if fingerprint(files) != key:
+            import shutil
+
+            (database.parent / "COMPLETE").unlink(missing_ok=True)
+            shutil.rmtree(database, ignore_errors=True)
+    except Exception:  # noqa: BLE001 - nobody is waiting: the next run parses into memory instead
+        return
 
 
 def _build(path: Path, files: list[Path], ontology_dir: Path) -> None:
@@ -475,9 +565,11 @@ def open_store(
     ontology_dir: Path | None = None,
     endpoint: str | None = None,
     known_fingerprint: str | None = None,
+    reads: str = "part",
 ) -> Store:
-    """The store the CLI and library use: the endpoint if one is given (flag or environment), else local."""
+    """The store the CLI and library use: the endpoint if one is given (flag or environment), else local
+    (``reads``: see ``LocalStore.open``)."""
     endpoint = endpoint or os.environ.get(paths.ENV_ENDPOINT)
     if endpoint:
         return RemoteStore(endpoint)
-    return LocalStore.open(graph_dir, ontology_dir, known_fingerprint=known_fingerprint)
+    return LocalStore.open(graph_dir, ontology_dir, known_fingerprint=known_fingerprint, reads=reads)

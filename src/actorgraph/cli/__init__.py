@@ -25,6 +25,7 @@ class Context:
         self.ontology_dir = ontology_dir
         self.endpoint = endpoint
         self.known_fingerprint: str | None = None  # set when the answer cache has hashed the files
+        self.reads = "part"  # "all" when the command reads every statement (see store.LocalStore.open)
         self._kg = None
 
     @property
@@ -32,7 +33,7 @@ class Context:
         if self._kg is None:
             from ..kg import load
 
-            self._kg = load(self.graph_dir, self.ontology_dir, self.endpoint, self.known_fingerprint)
+            self._kg = load(self.graph_dir, self.ontology_dir, self.endpoint, self.known_fingerprint, self.reads)
         return self._kg
 
 
