@@ -212,35 +212,61 @@ class _Structure:
             if isinstance(alias, ox.Literal):
                 aliases[iri].add(alias.value)
 
-        # Rows are read positionally, without converting whole rows: at a million statements this is
-        # most of the build.
-        triples: set[tuple[str, str, str]] = set()
+        # Rows are read positionally, without converting whole rows, and the triples are sorted and
+        # grouped as integer arrays: at a million statements this is most of the build.
+        subjects, predicates_, objects = [], [], []
         for s, p, o in kg.store.run(_EDGES):
-            if isinstance(o, ox.NamedNode) and (s.value in types and o.value in types):
-                triples.add((s.value, p.value, o.value))
-        statement_triple: dict[str, tuple[str, str, str]] = {}
+            if isinstance(o, ox.NamedNode) and s.value in types and o.value in types:
+                subjects.append(s.value)
+                predicates_.append(p.value)
+                objects.append(o.value)
+        direct = len(subjects)
+        statement_iris = []
         for st, s, p, o in kg.store.run(_STATEMENTS):
-            if not (isinstance(o, ox.NamedNode) and s.value in types and o.value in types):
-                continue  # a statement about a non-entity is no edge
-            triple = (s.value, p.value, o.value)
-            known = statement_triple.get(st.value)
-            if known is None or triple < known:  # a statement with two triples: the first is kept
-                statement_triple[st.value] = triple
-        triples.update(statement_triple.values())
+            if isinstance(o, ox.NamedNode) and s.value in types and o.value in types:
+                statement_iris.append(st.value)  # a statement about a non-entity is no edge
+                subjects.append(s.value)
+                predicates_.append(p.value)
+                objects.append(o.value)
 
-        ordered = sorted(triples)
-        iris = sorted({s for s, _, _ in ordered} | {o for _, _, o in ordered})
+        iris = sorted(set(subjects) | set(objects))
         index = {iri: i for i, iri in enumerate(iris)}
-        predicate_iris = sorted({p for _, p, _ in ordered})
+        predicate_iris = sorted(set(predicates_))
         p_index = {p: i for i, p in enumerate(predicate_iris)}
+        n, m = max(1, len(iris)), max(1, len(predicate_iris))
+        # One integer per (subject, relationship, object), ordered as the IRIs are.
+        keys = ((np.fromiter((index[x] for x in subjects), np.int64, len(subjects)) * m
+                 + np.fromiter((p_index[x] for x in predicates_), np.int64, len(predicates_))) * n
+                + np.fromiter((index[x] for x in objects), np.int64, len(objects)))
+        del subjects, predicates_, objects
+        edge_keys = np.unique(keys)
+        src = (edge_keys // (m * n)).astype(np.int32)
+        rel = (edge_keys // n % m).astype(np.int32)
+        dst = (edge_keys % n).astype(np.int32)
+
+        # Each statement's edge; a statement with two triples keeps the first.
+        statements = sorted(set(statement_iris))
+        s_index = {st: i for i, st in enumerate(statements)}
+        st_rank = np.fromiter((s_index[st] for st in statement_iris), np.int64, len(statement_iris))
+        st_key = keys[direct:]
+        first = np.lexsort((st_key, st_rank))
+        st_rank, st_key = st_rank[first], st_key[first]
+        keep = np.ones(len(st_rank), dtype=bool)
+        keep[1:] = st_rank[1:] != st_rank[:-1]
+        st_rank, st_edge = st_rank[keep], np.searchsorted(edge_keys, st_key[keep])
+        order = np.lexsort((st_rank, st_edge))  # by edge, then by statement IRI
+        st_idx = st_rank[order].astype(np.int32)
+        st_ptr = np.zeros(len(edge_keys) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(st_edge, minlength=len(edge_keys)), out=st_ptr[1:])
+
         relationships = vocab.relationships
         predicates = []
         for p in predicate_iris:
-            rel = relationships.get(p)
+            rel_type = relationships.get(p)
             key = p.removeprefix(ONT) if p.startswith(ONT) else p
-            predicates.append({"iri": p, "key": key, "relationship": rel.label if rel else key,
-                               "edge_label": rel.edge_label if rel else key,
-                               "colour": rel.colour if rel else "#999999"})
+            predicates.append({"iri": p, "key": key, "relationship": rel_type.label if rel_type else key,
+                               "edge_label": rel_type.edge_label if rel_type else key,
+                               "colour": rel_type.colour if rel_type else "#999999"})
 
         type_of: dict[frozenset[str], str] = {}
         node_type_iri = []
@@ -258,27 +284,12 @@ class _Structure:
                               "colour": (style.colour if style else None) or "#999999",
                               "shape": (style.shape if style else None) or "dot"})
 
-        edge_of = {triple: e for e, triple in enumerate(ordered)}
-        by_edge: list[list[str]] = [[] for _ in ordered]
-        for st, triple in statement_triple.items():
-            by_edge[edge_of[triple]].append(st)
-        statements = sorted(statement_triple)
-        s_index = {st: i for i, st in enumerate(statements)}
-        counts = np.array([len(sts) for sts in by_edge], dtype=np.int64)
-        st_ptr = np.zeros(len(ordered) + 1, dtype=np.int64)
-        np.cumsum(counts, out=st_ptr[1:])
-        st_idx = np.array([s_index[st] for sts in by_edge for st in sorted(sts)], dtype=np.int32)
-
         alias_lists = [sorted(aliases.get(iri, ())) for iri in iris]
         alias_ptr = np.zeros(len(iris) + 1, dtype=np.int64)
         np.cumsum([len(a) for a in alias_lists], out=alias_ptr[1:])
-        src = np.array([index[s] for s, _, _ in ordered], dtype=np.int32)
-        dst = np.array([index[o] for _, _, o in ordered], dtype=np.int32)
         arrays = {
             "node_type": np.array([t_index[t] for t in node_type_iri], dtype=np.int32),
-            "src": src, "dst": dst,
-            "rel": np.array([p_index[p] for _, p, _ in ordered], dtype=np.int32),
-            "st_ptr": st_ptr, "st_idx": st_idx, "alias_ptr": alias_ptr,
+            "src": src, "dst": dst, "rel": rel, "st_ptr": st_ptr, "st_idx": st_idx, "alias_ptr": alias_ptr,
             **_neighbours(len(iris), src, dst),
         }
         strings = {"iris": _Strings.of(iris), "labels": _Strings.of([_pick_label(labels[i], i) for i in iris]),

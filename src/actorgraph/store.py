@@ -369,7 +369,7 @@ def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
 
 
 def _compile_in_background(key: str, files: list[Path], ontology_dir: Path) -> None:
-    """Start compiling the on-disk store in a detached, low-priority process, unless one is at it."""
+    """Start compiling the on-disk store in a detached, lower-priority process, unless one is at it."""
     import subprocess
     import sys
 
@@ -377,8 +377,9 @@ def _compile_in_background(key: str, files: list[Path], ontology_dir: Path) -> N
     if lock is None:
         return  # another process is compiling these files
     lock.close()
-    # At the lowest priority: it gives way to any other work on the machine.
-    code = "import os, sys; os.nice(19); from actorgraph.store import compile_detached; compile_detached(sys.argv[1:])"
+    # At a lower priority than the commands people run meanwhile (not the lowest: on a busy machine that
+    # would starve it).
+    code = "import os, sys; os.nice(10); from actorgraph.store import compile_detached; compile_detached(sys.argv[1:])"
     try:
         subprocess.Popen([sys.executable, "-c", code, key, str(ontology_dir), *map(str, files)],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
