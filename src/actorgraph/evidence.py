@@ -24,8 +24,9 @@ one query that binds them with VALUES; ``fetch(kg)`` reads every statement's.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .dates import PartialDate, format_date, parse_date
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
 Record = dict[str, Any]
 
 TIME = "http://www.w3.org/2006/time#"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 _PRECISION = {TIME + "unitDay": "day", TIME + "unitMonth": "month", TIME + "unitYear": "year"}
 STATEMENT = "statement"
 
@@ -125,7 +124,7 @@ class Fields:
     def __iter__(self):
         return iter(self.fields)
 
-    @property
+    @cached_property
     def keys(self) -> list[str]:
         """Every key of a record, in order."""
         return [STATEMENT, *(k for f in self.fields for k in f.keys)]
@@ -141,7 +140,9 @@ class Fields:
         return [f.label for f in self.columns]
 
     def blank(self, statement: str) -> Record:
-        return {key: None for key in self.keys} | {STATEMENT: statement}
+        record = dict.fromkeys(self.keys)
+        record[STATEMENT] = statement
+        return record
 
     def answer(self, record: Mapping[str, Any] | None) -> dict[str, Any]:
         """The evidence columns of an answer table, under their labels."""
@@ -180,71 +181,92 @@ class Fields:
         """The fields for the pages' evidence panel: key, label and kind, in order."""
         return [{"key": f.key, "label": f.label, "kind": f.kind} for f in self.fields]
 
-    def build(self, rows: Iterable[Mapping[str, Any]]) -> dict[str, Record]:
-        """Records from the rows of an evidence query (``query``): one row per statement, property and
-        value, with the value's label or, for a date, its details. Keyed by statement, in IRI order."""
-        values: dict[str, dict[Field, dict[str, Any]]] = defaultdict(dict)
-        texts: dict[tuple[str, Field], set[str]] = defaultdict(set)
-        for row in rows:
-            field = self.by_iri.get(row["property"])
-            if field is None or row["value"] is None:
+    def build(self, rows: Iterable[Sequence[Any]]) -> dict[str, Record]:
+        """Records from the rows of an evidence query (``query``), as pyoxigraph terms in its variables'
+        order: one row per statement, property and value, with the value's label or, for a date, its
+        details. Keyed by statement, in IRI order."""
+        from .store import to_python
+
+        fields = {f.iri: f for f in self.fields}
+        found: dict[str, dict[str, Any]] = defaultdict(dict)  # statement -> field key -> what was read
+        for statement, prop, value, rdfs_label, pref_label, date, precision, inferred, basis in rows:
+            field = fields.get(prop.value) if prop is not None else None
+            if field is None or value is None:
                 continue
-            statement = row["statement"]
+            seen = found[statement.value]
             if field.kind == "text":
-                texts[(statement, field)].add(str(row["value"]))
-                values[statement].setdefault(field, {})
+                seen.setdefault(field.key, set()).add(value.value)
                 continue
-            value = row["date"] if field.kind == "date" else row["value"]
-            if value is None:
-                continue
-            current = values[statement].get(field)
-            key = (str(value), str(row["value"]))
-            if current is not None and current["sort"] < key:
-                continue
-            if current is None or current["sort"] > key:
-                current = values[statement][field] = {"sort": key, "value": value, "labels": []}
             if field.kind == "date":
-                current.update(precision=_PRECISION.get(row["precision"] or ""),
-                               inferred=bool(row["inferred"]) if row["inferred"] is not None else False,
-                               basis=None if row["basis"] is None else str(row["basis"]))
-            elif row["label"] is not None:
-                current["labels"].append((row["label_property"] != SKOS_PREF_LABEL, str(row["label"])))
+                if date is None:
+                    continue
+                sort = (date.value, str(value))
+            else:
+                sort = (str(to_python(value)), "")
+            current = seen.get(field.key)
+            if current is not None and current[0] < sort:
+                continue  # a second value: the first is kept
+            if current is None or current[0] > sort:
+                current = seen[field.key] = [sort, []]
+            if field.kind == "date":
+                current[1] = [precision.value if precision is not None else None,
+                              inferred.value in ("true", "1") if inferred is not None else False,
+                              None if basis is None else basis.value]
+            else:
+                current[1].extend((rank, label.value) for rank, label in ((0, pref_label), (1, rdfs_label))
+                                  if label is not None)
         records = {}
-        for statement in sorted(values):
+        for statement in sorted(found):
             record = self.blank(statement)
-            for field, found in values[statement].items():
+            seen = found[statement]
+            for field in self.fields:
+                if field.key not in seen:
+                    continue
                 if field.kind == "text":
-                    record[field.key] = "; ".join(sorted(texts[(statement, field)]))
-                elif field.kind == "thing":
-                    record[field.key] = found["value"]
-                    record[f"{field.key}_label"] = min(found["labels"])[1] if found["labels"] else None
+                    record[field.key] = "; ".join(sorted(seen[field.key]))
+                    continue
+                (first, _), more = seen[field.key]
+                if field.kind == "thing":
+                    record[field.key] = first
+                    record[f"{field.key}_label"] = min(more)[1] if more else None
                 else:
-                    record[field.key] = str(found["value"])
-                    for detail in ("precision", "inferred", "basis"):
-                        record[f"{field.key}_{detail}"] = found[detail]
+                    precision, inferred, basis = more
+                    record[field.key] = first
+                    record[f"{field.key}_precision"] = _PRECISION.get(precision or "")
+                    record[f"{field.key}_inferred"] = inferred
+                    record[f"{field.key}_basis"] = basis
             records[statement] = record
         return records
 
     def query(self, values: str | None = None) -> str:
         """The evidence query: every value of every field, each thing's labels, each date's details; of
-        the statements that ``values`` (a VALUES block of ?statement) binds, else of all."""
-        iris = [f"<{f.iri}>" for f in self.fields]
-        # Bound, the statements come first and the properties are filtered: a VALUES of properties beside
-        # one of statements makes Oxigraph scan each property's every triple (500 statements: 13 s
-        # against 0.2 s). Unbound, the properties' VALUES is the scan we want. The two label properties
-        # as a UNION, not a VALUES: 1.8 ms against 7 ms for 40 statements of the shipped graph.
-        head = (f"{values}\n  ?statement ?property ?value . FILTER(?property IN ({', '.join(iris)}))" if values
-                else f"VALUES ?property {{ {' '.join(iris)} }}\n  ?statement ?property ?value .")
+        the statements that ``values`` (a VALUES block of ?statement) binds, else of all.
+
+        One branch per kind of field, so that each row looks up only what its kind has (labels for a
+        thing, details for a date): 10k statements on disk 0.57 s against 1.23 s with every look-up on
+        every row. Bound, each branch binds the statements itself and filters the properties: with the
+        VALUES outside the UNION, or a VALUES of properties beside one of statements, Oxigraph scans
+        every triple of each property instead (2,000 statements: 53 s against 0.18 s)."""
+
+        def head(kind: str) -> str:
+            iris = [f"<{f.iri}>" for f in self.fields if f.kind == kind]
+            if not iris:
+                return "FILTER(false)"
+            if values:
+                return f"{values} ?statement ?property ?value . FILTER(?property IN ({', '.join(iris)}))"
+            return f"VALUES ?property {{ {' '.join(iris)} }} ?statement ?property ?value ."
+
+        english = 'FILTER(LANG(?{0}) = "" || LANGMATCHES(LANG(?{0}), "en"))'
         return f"""
-SELECT ?statement ?property ?value ?label_property ?label ?date ?precision ?inferred ?basis WHERE {{
-  {head}
-  OPTIONAL {{ {{ ?value skos:prefLabel ?label . BIND(skos:prefLabel AS ?label_property) }}
-             UNION {{ ?value rdfs:label ?label . BIND(rdfs:label AS ?label_property) }}
-             FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en")) }}
-  OPTIONAL {{ ?value ag:dateValue ?date .
-             OPTIONAL {{ ?value ag:precision ?precision }}
-             OPTIONAL {{ ?value ag:inferred ?inferred }}
-             OPTIONAL {{ ?value ag:inferenceBasis ?basis }} }}
+SELECT ?statement ?property ?value ?rdfs_label ?pref_label ?date ?precision ?inferred ?basis WHERE {{
+  {{ {head("text")} }}
+  UNION {{ {head("thing")}
+          OPTIONAL {{ ?value rdfs:label ?rdfs_label . {english.format("rdfs_label")} }}
+          OPTIONAL {{ ?value skos:prefLabel ?pref_label . {english.format("pref_label")} }} }}
+  UNION {{ {head("date")} ?value ag:dateValue ?date .
+          OPTIONAL {{ ?value ag:precision ?precision }}
+          OPTIONAL {{ ?value ag:inferred ?inferred }}
+          OPTIONAL {{ ?value ag:inferenceBasis ?basis }} }}
 }}"""
 
 
@@ -302,19 +324,19 @@ def fetch(kg: KnowledgeGraph, statements: Iterable[str] | None = None,
     record."""
     import pyoxigraph as ox
 
-    from .kg import plain_rows
     from .store import values_column
 
     fields = kg.evidence_fields if fields is None else fields
     if not fields.fields:
         return {}
     if statements is None:
-        return fields.build(plain_rows(kg.select(fields.query())))
+        return fields.build(kg.store.run(fields.query()))
     wanted = sorted(set(statements))
     records: dict[str, Record] = {}
     for start in range(0, len(wanted), CHUNK):
         block = values_column("statement", [ox.NamedNode(iri) for iri in wanted[start:start + CHUNK]])
-        records.update(fields.build(plain_rows(kg.select(fields.query(block)))))
+        # Rows read as terms, in order: converting each to a dict first doubled the time.
+        records.update(fields.build(kg.store.run(fields.query(block))))
     return records
 
 
