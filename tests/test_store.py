@@ -172,6 +172,7 @@ def test_first_run_answers_from_memory_and_compiles_in_the_background(world_copy
     not remove those side files; the next run opens the compiled store."""
     from actorgraph import store as store_module
     from actorgraph.kg import KnowledgeGraph
+    from actorgraph.network import STRUCTURE_VERSION
 
     monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(store_module, "DISK_CACHE_THRESHOLD", 0)
@@ -180,11 +181,11 @@ def test_first_run_answers_from_memory_and_compiles_in_the_background(world_copy
     assert persons(first) == 3
     assert KnowledgeGraph(first).bare_structure.iris  # saved beside where the compiled store goes
     home = tmp_path / "cache" / "stores" / first.key
-    assert (home / "network-1" / "meta.json").is_file()
+    assert (home / STRUCTURE_VERSION / "meta.json").is_file()
     assert _wait_for(home / "COMPLETE"), "the background compile did not finish"
     second = LocalStore.open(world_copy, ONTOLOGY)
     assert second.on_disk is True and second.key == first.key and persons(second) == 3
-    assert (home / "network-1" / "meta.json").is_file()
+    assert (home / STRUCTURE_VERSION / "meta.json").is_file()
     # A command that reads every statement parses a mid-sized graph even so.
     assert LocalStore.open(world_copy, ONTOLOGY, reads="all").on_disk is False
 

@@ -129,7 +129,7 @@ class Fields:
         """Every key of a record, in order."""
         return [STATEMENT, *(k for f in self.fields for k in f.keys)]
 
-    @property
+    @cached_property
     def flat_keys(self) -> list[str]:
         """The evidence an edge carries flattened (for tables, GraphML and tooltips), in order."""
         return [k for f in self.fields for k in f.flat_keys]
@@ -162,6 +162,8 @@ class Fields:
     def flatten(self, records: Iterable[Mapping[str, Any]]) -> dict[str, str]:
         """One string per flat key for several statements: their distinct values, joined with " | "."""
         records = list(records)
+        if len(records) == 1:  # most edges have one statement
+            return {key: "" if records[0].get(key) is None else str(records[0][key]) for key in self.flat_keys}
         flat = {}
         for key in self.flat_keys:
             values: list[str] = []
