@@ -199,3 +199,28 @@ def test_a_background_compile_of_changed_files_files_nothing(world_copy, monkeyp
     (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# changed\n")
     compile_detached([stale, str(ONTOLOGY), *map(str, files)])
     assert not (tmp_path / "cache" / "stores" / stale / "COMPLETE").exists()
+
+
+def test_a_compile_whose_files_change_meanwhile_files_nothing(world_copy, monkeypatch, tmp_path):
+    """Changed during the build: dropped. Changed after it was filed: kept (it is the old files' store,
+    and the new files have another fingerprint)."""
+    from actorgraph import store as store_module
+    from actorgraph.store import compile_detached
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    files = turtle_files(world_copy, ONTOLOGY)
+    key = fingerprint(files)
+    build = store_module._build
+
+    def build_then_edit(path, files, ontology_dir):
+        build(path, files, ontology_dir)
+        (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# edited\n")
+
+    monkeypatch.setattr(store_module, "_build", build_then_edit)
+    compile_detached([key, str(ONTOLOGY), *map(str, files)])
+    assert not (tmp_path / "cache" / "stores" / key / "COMPLETE").exists()
+    monkeypatch.setattr(store_module, "_build", build)
+    again = fingerprint(files)
+    compile_detached([again, str(ONTOLOGY), *map(str, files)])
+    (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# later\n")
+    assert (tmp_path / "cache" / "stores" / again / "COMPLETE").exists()

@@ -340,9 +340,11 @@ def _lock(key: str, wait: bool):
     return handle
 
 
-def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
+def _compiled(key: str, files: list[Path], ontology_dir: Path, unchanged=None) -> Path:
     """The compiled store's database, built first if missing. Files already kept beside it (the name
-    index, the network's structure) stay: only the database is swapped in, whole."""
+    index, the network's structure) stay: only the database is swapped in, whole. ``unchanged``, when
+    given, is asked after the build whether the files are still those of ``key``; if not, the build is
+    dropped (a ``DataFileError``)."""
     import shutil
     import tempfile
 
@@ -356,6 +358,8 @@ def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
                 building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
                 try:
                     _build(building / "db", files, ontology_dir)
+                    if unchanged is not None and not unchanged():
+                        raise DataFileError("the files changed while the store was being compiled")
                     target.mkdir(exist_ok=True)
                     shutil.rmtree(target / "db", ignore_errors=True)  # a database never marked complete
                     os.replace(building / "db", target / "db")
@@ -399,14 +403,8 @@ def compile_detached(argv: list[str]) -> None:
         return
     lock.close()
     try:
-        if fingerprint(files) != key:
-            return
-        database = _compiled(key, files, Path(ontology_dir))
-        if fingerprint(files) != key:
-            import shutil
-
-            (database.parent / "COMPLETE").unlink(missing_ok=True)
-            shutil.rmtree(database, ignore_errors=True)
+        if fingerprint(files) == key:
+            _compiled(key, files, Path(ontology_dir), unchanged=lambda: fingerprint(files) == key)
     except Exception:  # noqa: BLE001 - nobody is waiting: the next run parses into memory instead
         return
 
