@@ -421,3 +421,19 @@ def test_the_standard_pyshacl_run_conforms(tmp_path, data):
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "Conforms: True" in result.stdout
+
+
+@needs_java
+def test_the_reasoning_guide_s_examples_run(monkeypatch, capsys):
+    """docs/reasoning.md's Python examples, run as a reader would, from the project's root."""
+    import re
+
+    monkeypatch.chdir(ROOT)
+    guide = (ROOT / "docs" / "reasoning.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```python\n(.*?)```", guide, re.DOTALL)
+    assert len(examples) == 2
+    for example in examples:
+        exec(compile(example, "docs/reasoning.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert "Secret negotiation between the Bukele government and MS-13" in printed[0]
+    assert printed[-1] == "[]"
