@@ -109,8 +109,9 @@ def test_an_excerpt_that_does_not_give_the_identifier_fails(world_copy):
 
 def test_an_origin_needs_a_commit_of_forty_hex_digits(world_copy):
     write_ids(world_copy, ORIGIN.format(value="Q42", commit="main", excerpt="Q42"))
+    found = lines_of(validate(world_copy, ONTOLOGY))
     assert ("agid:xid-ana-torres-wikidata", "ag:commit",
-            "ag:commit must be one commit: 40 lower-case hexadecimal digits") in lines_of(validate(world_copy, ONTOLOGY))
+            "ag:commit must be one commit: 40 lower-case hexadecimal digits") in found
 
 
 def test_an_origin_in_a_file_needs_repository_path_and_commit(world_copy):

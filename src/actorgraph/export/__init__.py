@@ -11,6 +11,7 @@ text); only the CLI writes files, and it writes them atomically.
 | turtle   | rdf           | the RDF data as Turtle |
 | ntriples | rdf           | the RDF data as sorted N-Triples |
 | jsonld   | rdf           | the RDF data as JSON-LD |
+| ftm      | ftm           | FollowTheMoney entities (JSON lines) for Aleph, OpenSanctions and the ftm tools |
 """
 
 from __future__ import annotations
@@ -132,6 +133,12 @@ def _jsonld(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     return build_jsonld(kg)
 
 
+def _ftm(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
+    from .ftm import build_ftm
+
+    return build_ftm(kg, notes)
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
@@ -152,6 +159,8 @@ FORMATS: dict[str, Format] = {
         Format("turtle", ".ttl", _turtle, "the RDF data as Turtle", network=False),
         Format("ntriples", ".nt", _ntriples, "the RDF data as sorted N-Triples", network=False),
         Format("jsonld", ".jsonld", _jsonld, "the RDF data as JSON-LD", network=False),
+        Format("ftm", ".ftm.json", _ftm, "FollowTheMoney entities, one JSON object a line, for Aleph and "
+               "OpenSanctions", network=False),
     )
 }
 
@@ -186,6 +195,7 @@ SHIPPED: tuple[Shipped, ...] = (
     Shipped("timeline.html", "timeline"),
     Shipped("actorgraph.graphml", "graphml"),
     Shipped("actorgraph.gexf", "gexf"),
+    Shipped("actorgraph.ftm.json", "ftm"),
 )
 
 
