@@ -6,6 +6,7 @@ Nothing here lists phrases: each comes from an ``ag:cuePhrase`` (or ``ag:namePar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .store import ONT, Store, to_python
@@ -17,8 +18,8 @@ PLACEHOLDER = "X"
 _CUES = """
 SELECT ?subject ?phrase ?kind ?precision ?offset ?back ?value ?scale ?unit ?label WHERE {
   ?subject ag:cuePhrase ?phrase .
-  OPTIONAL { ?subject a ?kind . FILTER(?kind IN (ag:RelationshipType, ag:Status, ag:Approximation,
-                                                 ag:DateCue, ag:NumberWord, ag:UnitCue, owl:Class)) }
+  OPTIONAL { ?subject a ?kind . FILTER(?kind IN (ag:Status, ag:Approximation, ag:DateCue, ag:NumberWord,
+                                                 ag:UnitCue, owl:Class)) }
   OPTIONAL { ?subject ag:cuePrecision ?precision }
   OPTIONAL { ?subject ag:cueOffset ?offset }
   OPTIONAL { ?subject ag:refersBack ?back }
@@ -86,16 +87,18 @@ def _unit_name(iri: str | None) -> str:
     return (iri or "").removeprefix(TIME + "unit").lower() or "day"
 
 
-def load_cues(store: Store) -> Cues:
-    """Read every cue phrase from the ontology in ``store``."""
+def load_cues(store: Store, relationships: Iterable[str]) -> Cues:
+    """Read every cue phrase from the ontology in ``store``; ``relationships`` are the IRIs of the
+    relationship types (as the vocabulary finds them)."""
     cues = Cues()
+    relationship_types = set(relationships)
     for row in store.select(_CUES).rows:
         subject = row["subject"].value
         phrase = str(to_python(row["phrase"])).strip()
         kind = row["kind"].value.removeprefix(ONT).removeprefix(OWL) if row.get("kind") else ""
         if not phrase:
             continue
-        if kind == "RelationshipType":
+        if subject in relationship_types:
             _add(cues.relationships, subject, phrase)
         elif kind == "Status":
             _add(cues.statuses, subject, phrase)

@@ -187,7 +187,7 @@ class Drafter:
 
         self.kg = kg
         self.vocabulary = kg.vocabulary
-        self.cues: Cues = load_cues(kg.store)
+        self.cues: Cues = load_cues(kg.store, self.vocabulary.relationships)
         self.nlp = _nlp()
         nlp = self.nlp
         self.types: dict[str, list[str]] = {}
@@ -197,14 +197,16 @@ class Drafter:
         # Names of entities in the graph, keyed by their folded form.
         self.name_iris: dict[str, set[str]] = {}
         self.name_has_capitals: dict[str, bool] = {}
+        written: dict[str, set[str]] = {}  # folded name -> the names as written (tokenised as written)
         for entry, folded in zip(kg.names.entries, kg.names.folded, strict=True):
             if entry.iri.startswith(ID) and folded:
                 self.name_iris.setdefault(folded, set()).add(entry.iri)
+                written.setdefault(folded, set()).add(entry.name)
                 self.name_has_capitals[folded] = self.name_has_capitals.get(folded, False) or (
                     entry.name != entry.name.lower())
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
-        for text in sorted(self.name_iris):
-            self.names.add(text, [self.make_doc(text)])
+        for folded in sorted(written):
+            self.names.add(folded, [self.make_doc(name) for name in sorted(written[folded])])
 
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self._phrase_kinds: dict[str, tuple[str, Any]] = {}
@@ -626,53 +628,97 @@ class _Reader:
 
     def _claims(self, number: int, sent: Span, base: int, mentions: list[Mention], cues: list[_Cue],
                 dates: list[DateGuess], done: int) -> list[ClaimGuess]:
-        distinct = {m.ref or m.text for m in mentions}
-        if len(distinct) < 2:
+        if len({m.ref or m.text for m in mentions}) < 2:
             return []
-        span = (self.sentences[number - 1][0], self.sentences[number - 1][1])
+        span = self.sentences[number - 1]
         quote = self.text[span[0]:span[1]]
         positions = {id(m): self._token_index(sent, base, m) for m in mentions}
-        rel_cues = [c for c in cues if c.kind == "rel"]
-        rel_cues = _outermost(rel_cues)
+        # The same words may cue several relationship types ("said"): keep the one whose domain and
+        # range fit the names around it best.
+        groups: dict[tuple[int, int], list[_Cue]] = {}
+        for cue in _outermost([c for c in cues if c.kind == "rel"]):
+            groups.setdefault((cue.start, cue.end), []).append(cue)
         claims: list[ClaimGuess] = []
         seen: set[tuple] = set()
-        for cue in rel_cues or [None]:
-            subject = object_ = None
-            notes: list[str] = []
-            attribution = self._attribution(cues, mentions, positions, cue)
-            party, party_cue = attribution if attribution else (None, None)
+        for group in [groups[key] for key in sorted(groups)] or [[None]]:
+            options = [self._roles(sent, cue, mentions, positions, cues) for cue in group]
+            best = max(options, key=lambda o: o["score"])
+            subject, object_, cue = best["subject"], best["object"], best["cue"]
+            relationship = None
             if cue is not None:
                 rel = self.d.vocabulary.relationships.get(cue.payload)
-                floor = party_cue.end if party_cue is not None and party_cue.end <= cue.start else -1
-                before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start
-                          and m is not party]
-                after = [m for m in mentions if positions[id(m)][0] >= cue.end and m is not party]
-                subject = self._fit(reversed(before), rel.domain if rel else None)
-                object_ = self._fit(after, rel.range if rel else None)
-                if subject is None or object_ is None:
-                    notes.append("the draft found no name for the " + (
-                        "subject" if subject is None and object_ is not None else
-                        "object" if subject is not None else "subject or the object") + " around the cue")
                 relationship = rel.label if rel else None
-            else:
-                ordered = [m for m in mentions if m is not party] or mentions
-                subject, object_ = ordered[0], next((m for m in ordered[1:] if m.ref != ordered[0].ref), None)
-                relationship = None
-                notes.append("no cue phrase for a relationship: choose one")
-            status, status_cue = self._status(cues, cue, party_cue)
             key = (subject.ref if subject else None, relationship, object_.ref if object_ else None)
             if key in seen:
                 continue
             seen.add(key)
-            used = [c.text for c in (cue, status_cue, party_cue) if c is not None]
+            used = [c.text for c in (cue, best["status_cue"], best["party_cue"]) if c is not None]
+            party = best["party"]
             claims.append(ClaimGuess(
                 id=f"c{done + len(claims) + 1}", sentence=number, quote=quote, span=span,
                 subject=subject.ref if subject else None, relationship=relationship,
-                object=object_.ref if object_ else None, status=status,
+                object=object_.ref if object_ else None, status=best["status"],
                 asserted_by=party.ref if party else "reporting",
                 dates=self._pick_dates(dates, sent, base, cue), mentions=mentions,
-                cues=list(dict.fromkeys(used)), notes=notes))
+                cues=list(dict.fromkeys(used)), notes=best["notes"]))
         return claims
+
+    def _roles(self, sent: Span, cue: _Cue | None, mentions: list[Mention], positions: dict,
+               cues: list[_Cue]) -> dict[str, Any]:
+        """Subject, object, asserting party and status for one relationship cue, and how well they fit."""
+        attribution = self._attribution(sent, cues, mentions, positions, cue)
+        party, party_cue = attribution if attribution else (None, None)
+        notes: list[str] = []
+        if cue is None:
+            ordered = [m for m in mentions if m is not party] or mentions
+            subject = ordered[0]
+            object_ = next((m for m in ordered[1:] if m.ref != subject.ref), None)
+            status, status_cue = self._status(cues, None, party_cue)
+            return {"score": 0, "subject": subject, "object": object_, "cue": None, "party": party,
+                    "party_cue": party_cue, "status": status, "status_cue": status_cue,
+                    "notes": ["no cue phrase for a relationship: choose one"]}
+        rel = self.d.vocabulary.relationships.get(cue.payload)
+        domain, range_ = (rel.domain, rel.range) if rel else (None, None)
+        speech = party_cue is not None and party_cue.start < cue.end and cue.start < party_cue.end
+        if speech:
+            # The words that name the speaker cue the relationship itself ("X said ... about Y"): the
+            # speaker is its subject, and the article reports the speech.
+            subject = party
+            object_ = self._fit([m for m in mentions if positions[id(m)][0] >= cue.end and m is not party], range_)
+            status = self.d.cues.status_labels.get(ONT + "Reported", "reported")
+            return {"score": self._fits(subject, domain) + self._fits(object_, range_) + 1, "subject": subject,
+                    "object": object_, "cue": cue, "party": None, "party_cue": party_cue, "status": status,
+                    "status_cue": None, "notes": [] if object_ else ["the draft found no name for the object"]}
+        floor = party_cue.end if party_cue is not None and party_cue.end <= cue.start else -1
+        before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start
+                  and m is not party]
+        after = [m for m in mentions if positions[id(m)][0] >= cue.end and m is not party]
+        subject = self._fit(list(reversed(before)), domain)
+        object_ = self._fit(after, range_)
+        if (object_ is None and len(before) >= 2 and self._aside(sent, positions[id(before[-2])][1])
+                and self._aside(sent, cue.end)):
+            subject, object_ = before[-2], before[-1]  # "X, the Y press secretary": X and Y before the cue
+        if subject is None or object_ is None:
+            which = "subject" if subject is None and object_ is not None else (
+                "object" if subject is not None else "subject or the object")
+            notes.append(f"the draft found no name for the {which} around the cue")
+        status, status_cue = self._status(cues, cue, party_cue)
+        score = self._fits(subject, domain) + self._fits(object_, range_)
+        return {"score": score, "subject": subject, "object": object_, "cue": cue, "party": party,
+                "party_cue": party_cue, "status": status, "status_cue": status_cue, "notes": notes}
+
+    def _aside(self, sent: Span, after: int) -> bool:
+        """Whether a comma follows the token position ``after`` (an aside or apposition starts there)."""
+        return after < sent.end and sent.doc[after].text == ","
+
+    def _fits(self, mention: Mention | None, wanted: str | None) -> int:
+        """2 when the mention's class fits the domain or range, 1 when the class is unknown, 0 otherwise."""
+        if mention is None:
+            return 0
+        classes = self._classes(mention)
+        if not wanted or not classes:
+            return 1
+        return 2 if any(self.d.vocabulary.is_a(c, wanted) for c in classes) else 0
 
     def _token_index(self, sent: Span, base: int, mention: Mention) -> tuple[int, int]:
         doc = sent.doc
@@ -697,8 +743,10 @@ class _Reader:
     def _is_actor(self, mention: Mention) -> bool:
         return any(self.d.vocabulary.is_a(c, ONT + "Actor") for c in self._classes(mention))
 
-    def _attribution(self, cues: list[_Cue], mentions: list[Mention], positions: dict, near: _Cue | None):
+    def _attribution(self, sent: Span, cues: list[_Cue], mentions: list[Mention], positions: dict,
+                     near: _Cue | None):
         """(asserting party, its cue) from "according to X" or "X said", the nearest to ``near``."""
+        doc = sent.doc
         found = []
         for cue in cues:
             if cue.kind != "attr":
@@ -708,11 +756,20 @@ class _Reader:
                 party = next((m for m in mentions if positions[id(m)][0] >= cue.end and self._is_actor(m)), None)
                 if party is not None and positions[id(party)][0] - cue.end <= 3:
                     found.append((party, cue))
-            else:  # "X said": the last actor before the verb, within a few words
-                party = next((m for m in reversed(mentions) if positions[id(m)][1] <= cue.start
-                              and self._is_actor(m)), None)
-                if party is not None and cue.start - positions[id(party)][1] <= 8:
-                    found.append((party, cue))
+                continue
+            # "X said", "X, the White House press secretary, said": the actor before the verb, or before
+            # the aside between commas that precedes it.
+            end = cue.start
+            if end - 1 > sent.start and doc[end - 1].text == ",":
+                opening = next((i for i in range(end - 2, sent.start - 1, -1) if doc[i].text == ","), None)
+                if opening is not None:
+                    end = opening
+            party = next((m for m in reversed(mentions) if positions[id(m)][1] <= end and self._is_actor(m)), None)
+            if party is None or end - positions[id(party)][1] > 8:
+                continue
+            if near is not None and positions[id(party)][1] <= near.start and near.end <= cue.start:
+                continue  # "X, [an aside with the cue], said ...": what X said comes after the verb
+            found.append((party, cue))
         if not found:
             return None
         anchor = near.start if near is not None else 0
@@ -722,7 +779,8 @@ class _Reader:
         """The status whose cue is nearest the relationship's cue; "claimed" when a party is quoted
         and no other status is cued; else "reported"."""
         labels = self.d.cues.status_labels
-        options = [c for c in cues if c.kind == "status"]
+        # "said", "according to" make a claim one party's only when that party is the one asserting it.
+        options = [c for c in cues if c.kind == "status" and (party_cue is not None or c.payload != ONT + "Claimed")]
         if options:
             anchor = near.start if near is not None else (party_cue.start if party_cue else 0)
             best = min(options, key=lambda c: (abs(c.start - anchor), c.payload == ONT + "Claimed"))
@@ -771,7 +829,7 @@ class _Reader:
                 continue  # a bare number (an age, a count with nothing counted) is left to the reader
             start_char, end_char = base + doc[first].idx, base + doc[last - 1].idx + len(doc[last - 1].text)
             fake = _Cue("figure", None, start, end, doc[start:end].text)
-            attribution = self._attribution(cues, mentions, positions, fake)
+            attribution = self._attribution(sent, cues, mentions, positions, fake)
             party, party_cue = attribution if attribution else (None, None)
             status, status_cue = self._status([c for c in cues if c.kind == "status"
                                                 and c.payload != ONT + "Offered"], fake, party_cue)
