@@ -167,15 +167,28 @@ def _fold_norms(doc: Doc) -> Doc:
     return doc
 
 
+def _opening_quotes(doc: Doc) -> Doc:
+    """A straight quote after a sentence's end, with a space before it and none after, opens the next
+    sentence (the sentencizer gives it to the one before: 'Sylvania. "It is ...')."""
+    for token in doc[1:-1]:
+        if (token.text in ('"', "'") and not token.is_sent_start and doc[token.i - 1].whitespace_
+                and not token.whitespace_ and doc[token.i - 1].text in (".", "!", "?")):
+            token.is_sent_start = True
+            doc[token.i + 1].is_sent_start = False
+    return doc
+
+
 def _nlp() -> Language:
     import spacy
     from spacy.language import Language
 
     if "actorgraph_fold_norms" not in Language.factories:
         Language.component("actorgraph_fold_norms", func=_fold_norms)
+        Language.component("actorgraph_opening_quotes", func=_opening_quotes)
     nlp = spacy.blank("en")
     nlp.add_pipe("actorgraph_fold_norms")
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("actorgraph_opening_quotes")
     return nlp
 
 
@@ -257,6 +270,14 @@ class Drafter:
         self.patterns.add("date_m", [[month]])
         self.patterns.add("date_wd", [[weekday]])
         self.patterns.add("number", [[{"LIKE_NUM": True, "IS_ALPHA": False}]])
+
+        # The last word of each person's name, for a surname used alone ("Mott" for Carl Mott).
+        self.surnames: dict[str, set[str]] = {}
+        for entry, folded in zip(kg.names.entries, kg.names.folded, strict=True):
+            words = folded.split()
+            if (entry.kind == "label" and len(words) > 1 and words[-1] not in self.name_iris
+                    and any(self.vocabulary.is_a(t, ONT + "Person") for t in self.types.get(entry.iri, []))):
+                self.surnames.setdefault(words[-1], set()).add(entry.iri)
 
         # Cue words folded once: titles before names ("chief judge"), words inside names ("court").
         self.titles = sorted(((fold(cue.before).split(), cls) for cls, cues in self.cues.class_placed.items()
@@ -549,6 +570,15 @@ class _Reader:
             return None  # overlaps a known name without containing it
         if len(tokens) == 1:
             word = tokens[0]
+            # A surname alone names the person already named in full: "Mott" after "Carl Mott".
+            people = self.d.surnames.get(word.norm_, set())
+            if len(people) == 1:
+                return Mention(start_char, end_char, word.text, number, iri=next(iter(people)))
+            named = [e for e in self.candidates.values()
+                     if e.type == "Person" and len(e.label.split()) > 1 and fold(e.label.split()[-1]) == word.norm_]
+            if len(named) == 1:
+                named[0].mentions.append((start_char, end_char))
+                return Mention(start_char, end_char, word.text, number, key=named[0].key)
             after = doc[word.i + 1] if word.i + 1 < len(doc) else None
             first_word = next((t for t in sent if t.is_alpha), None)
             if first_word is not None and word.i == first_word.i and word.norm_ not in self.capitalised_inside:
@@ -693,7 +723,7 @@ class _Reader:
         before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start
                   and m is not party]
         after = [m for m in mentions if positions[id(m)][0] >= cue.end and m is not party]
-        subject = self._fit(list(reversed(before)), domain)
+        subject = self._head(sent, self._fit(list(reversed(before)), domain), before, positions, domain)
         object_ = self._fit(after, range_)
         if (object_ is None and len(before) >= 2 and self._aside(sent, positions[id(before[-2])][1])
                 and self._aside(sent, cue.end)):
@@ -706,6 +736,20 @@ class _Reader:
         score = self._fits(subject, domain) + self._fits(object_, range_)
         return {"score": score, "subject": subject, "object": object_, "cue": cue, "party": party,
                 "party_cue": party_cue, "status": status, "status_cue": status_cue, "notes": notes}
+
+    def _head(self, sent: Span, mention: Mention | None, before: list[Mention], positions: dict,
+              wanted: str | None) -> Mention | None:
+        """In "Ana Torres of Freedonia offered", the subject is Ana Torres, not Freedonia."""
+        doc = sent.doc
+        while mention is not None:
+            start = positions[id(mention)][0]
+            if start - 1 <= sent.start or doc[start - 1].norm_ != "of":
+                break
+            head = next((m for m in before if positions[id(m)][1] == start - 1), None)
+            if head is None or not self._fits(head, wanted):
+                break
+            mention = head
+        return mention
 
     def _aside(self, sent: Span, after: int) -> bool:
         """Whether a comma follows the token position ``after`` (an aside or apposition starts there)."""
@@ -790,12 +834,25 @@ class _Reader:
         return labels.get(ONT + "Reported", "reported"), None
 
     def _pick_dates(self, dates: list[DateGuess], sent: Span, base: int, near: _Cue | None) -> dict[str, DateGuess]:
-        """One date per role, the nearest to the cue."""
+        """One date per role: the nearest to the cue in its own clause, else the nearest in the sentence."""
         if not dates:
             return {}
-        anchor = base + (sent.doc[near.start].idx if near is not None else sent.start_char)
+        doc = sent.doc
+        if near is None:
+            start = end = sent.start_char
+        else:
+            start, end = doc[near.start].idx, doc[near.end - 1].idx + len(doc[near.end - 1].text)
+
+        def rank(guess: DateGuess) -> tuple[bool, int]:
+            g_start, g_end = guess.start - base, guess.end - base
+            lo, hi = (g_end, start) if g_end <= start else (end, g_start)
+            between = doc.char_span(lo, hi, alignment_mode="expand") if hi > lo else None
+            apart = between is not None and any(t.text in (",", ";", ":") or t.norm_ in ("and", "but")
+                                                 for t in between)
+            return apart, max(hi - lo, 0)
+
         picked: dict[str, DateGuess] = {}
-        for guess in sorted(dates, key=lambda g: abs(g.start - anchor)):
+        for guess in sorted(dates, key=rank):
             if guess.value is not None:
                 picked.setdefault(guess.role, guess)
         return picked
