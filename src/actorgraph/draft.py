@@ -712,13 +712,12 @@ class _Reader:
         speech = party_cue is not None and party_cue.start < cue.end and cue.start < party_cue.end
         if speech:
             # The words that name the speaker cue the relationship itself ("X said ... about Y"): the
-            # speaker is its subject, and the article reports the speech.
-            subject = party
+            # speaker is its subject, and the speech is the speaker's claim.
             object_ = self._fit([m for m in mentions if positions[id(m)][0] >= cue.end and m is not party], range_)
-            status = self.d.cues.status_labels.get(ONT + "Reported", "reported")
-            return {"score": self._fits(subject, domain) + self._fits(object_, range_) + 1, "subject": subject,
-                    "object": object_, "cue": cue, "party": None, "party_cue": party_cue, "status": status,
-                    "status_cue": None, "notes": [] if object_ else ["the draft found no name for the object"]}
+            status, status_cue = self._status(cues, cue, party_cue)
+            return {"score": self._fits(party, domain) + self._fits(object_, range_) + 1, "subject": party,
+                    "object": object_, "cue": cue, "party": party, "party_cue": party_cue, "status": status,
+                    "status_cue": status_cue, "notes": [] if object_ else ["the draft found no name for the object"]}
         floor = party_cue.end if party_cue is not None and party_cue.end <= cue.start else -1
         before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start
                   and m is not party]
