@@ -30,7 +30,7 @@ SELECT ?subject ?phrase ?kind ?precision ?offset ?back ?value ?scale ?unit ?labe
 }
 """
 
-_PARTICLES = "SELECT ?word WHERE { ?class ag:nameParticle ?word }"
+_WORDS = "SELECT ?word WHERE { ?subject ?property ?word }"
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class Cues:
     class_words: dict[str, list[str]] = field(default_factory=dict)  # class IRI -> words inside a name
     class_placed: dict[str, list[Placed]] = field(default_factory=dict)  # class IRI -> "Judge X", "in X"
     particles: set[str] = field(default_factory=set)
+    clause_breaks: set[str] = field(default_factory=set)
 
 
 def placed(phrase: str) -> Placed | None:
@@ -127,12 +128,20 @@ def load_cues(store: Store, relationships: Iterable[str]) -> Cues:
             cues.start_time.append(phrase)
         elif subject == ONT + "endTime":
             cues.end_time.append(phrase)
-    cues.particles = {str(to_python(row["word"])).casefold() for row in store.select(_PARTICLES).rows}
+    cues.particles = _words(store, "nameParticle")
+    cues.clause_breaks = _words(store, "clauseBreak")
     for values in (*cues.relationships.values(), *cues.statuses.values(), *cues.approximations.values()):
         values.sort()
     cues.attribution.sort(key=lambda p: p.phrase)
     cues.dates.sort(key=lambda d: d.phrase)
     return cues
+
+
+def _words(store: Store, prop: str) -> set[str]:
+    import pyoxigraph as ox
+
+    rows = store.select(_WORDS, {"property": ox.NamedNode(ONT + prop)}).rows
+    return {str(to_python(row["word"])).casefold() for row in rows}
 
 
 def _add(table: dict[str, list[str]], key: str, phrase: str) -> None:

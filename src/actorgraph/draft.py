@@ -271,6 +271,9 @@ class Drafter:
         self.patterns.add("date_wd", [[weekday]])
         self.patterns.add("number", [[{"LIKE_NUM": True, "IS_ALPHA": False}]])
 
+        # Words that, before a month name, mean the month of the year the text last gave ("that July").
+        self.month_back = {fold(c.phrase) for c in self.cues.dates if c.refers_back and c.precision == "month"}
+
         # The last word of each person's name, for a surname used alone ("Mott" for Carl Mott).
         self.surnames: dict[str, set[str]] = {}
         for entry, folded in zip(kg.names.entries, kg.names.folded, strict=True):
@@ -398,8 +401,8 @@ class _Reader:
         relative = [c for c in cues if c.kind == "reldate" and c.start == span.start and c.end == span.end]
         if relative:
             cue = relative[0].payload
-            if cue.phrase == "that" or cue.phrase.endswith(" that"):
-                return None  # "that" alone is only a date before a month name (handled below)
+            if cue.refers_back and cue.precision == "month":
+                return None  # "that" before a month name: read with the month below
             anchor = self.previous if cue.refers_back else None
             start = _start_of(anchor.value) if anchor and anchor.value else (pub.start if pub else None)
             if start is None:
@@ -427,7 +430,7 @@ class _Reader:
         elif words[0] in d.months and len(words) == 1:
             month = d.months[words[0]]
             before = doc[span.start - 1].norm_ if span.start > 0 else ""
-            if before == "that" and self.previous and self.previous.value:
+            if before in d.month_back and self.previous and self.previous.value:
                 year = int(self.previous.value[:4])
                 value, inferred = f"{year:04d}-{month:02d}", True
                 basis = f"“that {text}” after the text's “{self.previous.text}” ({self.previous.value[:4]})"
@@ -538,10 +541,17 @@ class _Reader:
     def _candidates(self, sent: Span, base: int, number: int, runs: list[Span], known: list[Mention]) -> list[Mention]:
         """Candidate new entities in one sentence, as mentions carrying their proposed keys."""
         out = []
+        first_word = next((t.i for t in sent if t.is_alpha), -1)
+        particles = self.d.cues.particles
         for run in runs:
             tokens = list(run)
+            # "Relatives of Venezuelan men": a sentence's first word, capitalised only there, is not
+            # the start of a name that runs on through a particle.
             # Titles before a name ("President", "Chief Judge") are not part of it.
             title_class, title = self._title(tokens)
+            if (not title and len(tokens) > 2 and tokens[0].i == first_word
+                    and tokens[0].norm_ not in self.capitalised_inside and tokens[1].norm_ in particles):
+                tokens = tokens[1:]
             if title:
                 tokens = tokens[len(title):]
             for index, piece in enumerate(self._split_at_particle(tokens, bool(title))):
@@ -665,14 +675,12 @@ class _Reader:
         positions = {id(m): self._token_index(sent, base, m) for m in mentions}
         # The same words may cue several relationship types ("said"): keep the one whose domain and
         # range fit the names around it best.
-        groups: dict[tuple[int, int], list[_Cue]] = {}
-        for cue in _outermost([c for c in cues if c.kind == "rel"]):
-            groups.setdefault((cue.start, cue.end), []).append(cue)
         claims: list[ClaimGuess] = []
         seen: set[tuple] = set()
-        for group in [groups[key] for key in sorted(groups)] or [[None]]:
+        for group in _overlapping([c for c in cues if c.kind == "rel"]) or [[None]]:
             options = [self._roles(sent, cue, mentions, positions, cues) for cue in group]
-            best = max(options, key=lambda o: o["score"])
+            # The best fit; between equals, the longer phrase ("agreed to" over "agreed").
+            best = max(options, key=lambda o: (o["score"], (o["cue"].end - o["cue"].start) if o["cue"] else 0))
             subject, object_, cue = best["subject"], best["object"], best["cue"]
             relationship = None
             if cue is not None:
@@ -703,7 +711,7 @@ class _Reader:
             ordered = [m for m in mentions if m is not party] or mentions
             subject = ordered[0]
             object_ = next((m for m in ordered[1:] if m.ref != subject.ref), None)
-            status, status_cue = self._status(cues, None, party_cue)
+            status, status_cue = self._status(sent, cues, None, party_cue)
             return {"score": 0, "subject": subject, "object": object_, "cue": None, "party": party,
                     "party_cue": party_cue, "status": status, "status_cue": status_cue,
                     "notes": ["no cue phrase for a relationship: choose one"]}
@@ -714,7 +722,7 @@ class _Reader:
             # The words that name the speaker cue the relationship itself ("X said ... about Y"): the
             # speaker is its subject, and the speech is the speaker's claim.
             object_ = self._fit([m for m in mentions if positions[id(m)][0] >= cue.end and m is not party], range_)
-            status, status_cue = self._status(cues, cue, party_cue)
+            status, status_cue = self._status(sent, cues, cue, party_cue)
             return {"score": self._fits(party, domain) + self._fits(object_, range_) + 1, "subject": party,
                     "object": object_, "cue": cue, "party": party, "party_cue": party_cue, "status": status,
                     "status_cue": status_cue, "notes": [] if object_ else ["the draft found no name for the object"]}
@@ -722,16 +730,16 @@ class _Reader:
         before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start
                   and m is not party]
         after = [m for m in mentions if positions[id(m)][0] >= cue.end and m is not party]
-        subject = self._head(sent, self._fit(list(reversed(before)), domain), before, positions, domain)
-        object_ = self._fit(after, range_)
-        if (object_ is None and len(before) >= 2 and self._aside(sent, positions[id(before[-2])][1])
-                and self._aside(sent, cue.end)):
-            subject, object_ = before[-2], before[-1]  # "X, the Y press secretary": X and Y before the cue
+        if len(before) >= 2 and self._aside(sent, positions[id(before[-2])][1]) and self._aside(sent, cue.end):
+            subject, object_ = before[-2], before[-1]  # "X, the Y press secretary, ...": both before the cue
+        else:
+            subject = self._head(sent, self._fit(list(reversed(before)), domain), before, positions, domain)
+            object_ = self._fit(after, range_)
         if subject is None or object_ is None:
             which = "subject" if subject is None and object_ is not None else (
                 "object" if subject is not None else "subject or the object")
             notes.append(f"the draft found no name for the {which} around the cue")
-        status, status_cue = self._status(cues, cue, party_cue)
+        status, status_cue = self._status(sent, cues, cue, party_cue)
         score = self._fits(subject, domain) + self._fits(object_, range_)
         return {"score": score, "subject": subject, "object": object_, "cue": cue, "party": party,
                 "party_cue": party_cue, "status": status, "status_cue": status_cue, "notes": notes}
@@ -742,7 +750,7 @@ class _Reader:
         doc = sent.doc
         while mention is not None:
             start = positions[id(mention)][0]
-            if start - 1 <= sent.start or doc[start - 1].norm_ != "of":
+            if start - 1 <= sent.start or doc[start - 1].norm_ not in self.d.cues.particles:
                 break
             head = next((m for m in before if positions[id(m)][1] == start - 1), None)
             if head is None or not self._fits(head, wanted):
@@ -795,9 +803,10 @@ class _Reader:
             if cue.kind != "attr":
                 continue
             placed: Placed = cue.payload
-            if placed.before:  # "according to X": the first actor after the phrase
+            if placed.before:  # "according to X", "said X": the actor right after the phrase ("the" allowed)
                 party = next((m for m in mentions if positions[id(m)][0] >= cue.end and self._is_actor(m)), None)
-                if party is not None and positions[id(party)][0] - cue.end <= 3:
+                if party is not None and all(t.norm_ in self.d.cues.particles
+                                             for t in doc[cue.end:positions[id(party)][0]]):
                     found.append((party, cue))
                 continue
             # "X said", "X, the White House press secretary, said": the actor before the verb, or before
@@ -818,19 +827,35 @@ class _Reader:
         anchor = near.start if near is not None else 0
         return min(found, key=lambda pc: abs(pc[1].start - anchor))
 
-    def _status(self, cues: list[_Cue], near: _Cue | None, party_cue: _Cue | None) -> tuple[str, _Cue | None]:
-        """The status whose cue is nearest the relationship's cue; "claimed" when a party is quoted
-        and no other status is cued; else "reported"."""
+    def _status(self, sent: Span, cues: list[_Cue], near: _Cue | None,
+                party_cue: _Cue | None) -> tuple[str, _Cue | None]:
+        """The status whose cue is nearest the relationship's cue in its clause (or is the asserting
+        party's own verb, "accused"); "claimed" when a party is quoted and no other status is cued;
+        else "reported"."""
         labels = self.d.cues.status_labels
-        # "said", "according to" make a claim one party's only when that party is the one asserting it.
-        options = [c for c in cues if c.kind == "status" and (party_cue is not None or c.payload != ONT + "Claimed")]
+
+        def counts(cue: _Cue) -> bool:
+            if cue.kind != "status":
+                return False
+            if party_cue is not None and cue.start < party_cue.end and party_cue.start < cue.end:
+                return True
+            if cue.payload == ONT + "Claimed" and party_cue is None:
+                return False  # "said" makes a claim one party's only when that party asserts it
+            return near is None or self._same_clause(sent, cue, near)
+
+        options = [c for c in cues if counts(c)]
         if options:
             anchor = near.start if near is not None else (party_cue.start if party_cue else 0)
             best = min(options, key=lambda c: (abs(c.start - anchor), c.payload == ONT + "Claimed"))
             return labels.get(best.payload, best.payload.removeprefix(ONT)), best
         if party_cue is not None:
-            return labels.get(ONT + "Claimed", "claimed"), None
-        return labels.get(ONT + "Reported", "reported"), None
+            return labels.get(ONT + "Claimed", _local(ONT + "Claimed")), None
+        return labels.get(ONT + "Reported", _local(ONT + "Reported")), None
+
+    def _same_clause(self, sent: Span, a: _Cue, b: _Cue) -> bool:
+        """No punctuation and no clause break ("and", "but") between the two cues."""
+        lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+        return not any(t.is_punct or t.norm_ in self.d.cues.clause_breaks for t in sent.doc[lo:hi])
 
     def _pick_dates(self, dates: list[DateGuess], sent: Span, base: int, near: _Cue | None) -> dict[str, DateGuess]:
         """One date per role: the nearest to the cue in its own clause, else the nearest in the sentence."""
@@ -846,8 +871,7 @@ class _Reader:
             g_start, g_end = guess.start - base, guess.end - base
             lo, hi = (g_end, start) if g_end <= start else (end, g_start)
             between = doc.char_span(lo, hi, alignment_mode="expand") if hi > lo else None
-            apart = between is not None and any(t.text in (",", ";", ":") or t.norm_ in ("and", "but")
-                                                 for t in between)
+            apart = between is not None and any(t.is_punct or t.norm_ in self.d.cues.clause_breaks for t in between)
             return apart, max(hi - lo, 0)
 
         picked: dict[str, DateGuess] = {}
@@ -887,8 +911,8 @@ class _Reader:
             fake = _Cue("figure", None, start, end, doc[start:end].text)
             attribution = self._attribution(sent, cues, mentions, positions, fake)
             party, party_cue = attribution if attribution else (None, None)
-            status, status_cue = self._status([c for c in cues if c.kind == "status"
-                                                and c.payload != ONT + "Offered"], fake, party_cue)
+            status, status_cue = self._status(sent, [c for c in cues if c.kind == "status"
+                                                      and c.payload != ONT + "Offered"], fake, party_cue)
             figures.append(FigureGuess(
                 id=f"f{done + len(figures) + 1}", sentence=number, quote=self.text[start_char:end_char],
                 span=(start_char, end_char), value=value, unit=unit, approximation=approximation,
@@ -900,7 +924,7 @@ class _Reader:
     def _unit_after(self, doc: Doc, end: int, limit: int) -> tuple[str | None, int]:
         """The words a number counts: "238 Venezuelan men" -> "Venezuelan men", "23 of the deportees"."""
         i = end
-        if i < limit and doc[i].norm_ == "of":
+        if i < limit and doc[i].norm_ in self.d.cues.particles:
             i += 1
             if i < limit and doc[i].is_stop:
                 i += 1
@@ -944,10 +968,15 @@ def closest_names(index: NameIndex, label: str, limit: int = 3) -> list[dict[str
     return sorted(best.values(), key=lambda c: (-c["score"], c["label"]))[:limit]
 
 
-def _outermost(cues: list[_Cue]) -> list[_Cue]:
-    """Drop a cue that lies inside a longer one ("agreed" inside "agreed to")."""
-    return [c for c in cues if not any(o is not c and o.start <= c.start and c.end <= o.end
-                                       and (o.end - o.start) > (c.end - c.start) for o in cues)]
+def _overlapping(cues: list[_Cue]) -> list[list[_Cue]]:
+    """Cues grouped where their words overlap ("offered" inside "offered to"), in text order."""
+    groups: list[list[_Cue]] = []
+    for cue in sorted(cues, key=lambda c: (c.start, -c.end)):
+        if groups and any(cue.start < other.end for other in groups[-1]):
+            groups[-1].append(cue)
+        else:
+            groups.append([cue])
+    return groups
 
 
 def _local(iri: str) -> str:
@@ -1050,154 +1079,3 @@ def draft_source(kg: KnowledgeGraph, source: str | SourceText, graph_dir: str | 
 def sheet_name(text_file: str) -> str:
     """The default file name of a source's sheet: ``sources/article.txt`` -> ``article.sheet.yaml``."""
     return f"{Path(text_file).stem or 'source'}.sheet.yaml"
-
-
-# ----------------------------------------------------------------------------------------------
-# The sheet (docs/review-sheet.md), with comments for the reviewer
-# ----------------------------------------------------------------------------------------------
-
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/-]*$")
-_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "nan", "inf"}
-
-
-def _scalar(value: Any) -> str:
-    """One YAML scalar: plain where YAML reads it back as the same text, else double-quoted."""
-    import json
-
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    text = str(value)
-    if re.fullmatch(r"\d{4}(-\d{2}){0,2}", text):
-        return text  # a date, read back as written
-    if _PLAIN.match(text) and text.casefold() not in _RESERVED and not text.endswith((" ", ".")):
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _flow(mapping: dict[str, Any]) -> str:
-    parts = []
-    for key, value in mapping.items():
-        if isinstance(value, tuple | list):
-            parts.append(f"{key}: [{', '.join(_scalar(v) for v in value)}]")
-        else:
-            parts.append(f"{key}: {_scalar(value)}")
-    return "{" + ", ".join(parts) + "}"
-
-
-def _comment(text: str, indent: str = "  ") -> list[str]:
-    """A reviewer's note as YAML comment lines (control characters and line breaks flattened)."""
-    flat = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
-    return [f"{indent}# {flat}"]
-
-
-def _dates_lines(dates: dict[str, DateGuess], indent: str) -> list[str]:
-    if not dates:
-        return [f"{indent}dates: {{}}"]
-    lines = [f"{indent}dates:"]
-    for role in ("point_in_time", "start_time", "end_time"):
-        guess = dates.get(role)
-        if guess is None:
-            continue
-        fields: dict[str, Any] = {"value": guess.value, "inferred": guess.inferred}
-        if guess.inferred:
-            fields["basis"] = guess.basis
-        lines.append(f"{indent}  {role}: {_flow(fields)}  # read from “{guess.text}”")
-    return lines
-
-
-def render_sheet(draft: Draft, title: str | None = None) -> str:
-    """The review sheet for ``draft`` as YAML text: every proposal unaccepted, with notes as comments."""
-    out = [
-        f"# Review sheet drafted by `actorgraph draft` for {_scalar(title or draft.source_id)}"
-        f" ({draft.text_file or 'no stored file'}).",
-        "# Nothing in it is in the graph. Set accept: true on what the text says, fix what the draft got",
-        "# wrong, leave the rest; then `actorgraph add` this file. Quotes must stay exact spans of the text.",
-        f"# Proposed: {len(draft.entities)} new entities, {len(draft.claims)} claims, {len(draft.figures)} figures"
-        f" from {len(draft.sentences)} sentences.",
-        f"format: {FORMAT}",
-        "source:",
-        f"  id: {_scalar(draft.source_id)}",
-        f"  text_file: {_scalar(draft.text_file or None)}",
-        f"  sha256: {draft.sha256}",
-        f"  published: {_scalar(draft.published.text if draft.published else None)}",
-        "",
-    ]
-    out.append("entities:" if draft.entities else "entities: []")
-    for entity in draft.entities:
-        out += _comment(f"{entity.label}: proposed as {entity.type} ({entity.type_reason}). Is it one of the "
-                        f"closest names below? Then set same_as to its id instead of creating it.")
-        out += [
-            f"  - key: {_scalar(entity.key)}",
-            "    accept: false",
-            f"    label: {_scalar(entity.label)}",
-            f"    type: {_scalar(entity.type)}",
-            "    aliases: []",
-            "    comment: null",
-            f"    mentions: [{', '.join(f'[{s}, {e}]' for s, e in entity.mentions)}]",
-        ]
-        if entity.closest:
-            out.append("    closest:")
-            out += [f"      - {_flow(close)}" for close in entity.closest]
-        else:
-            out.append("    closest: []")
-        out += ["    same_as: null", "    distinct_from: []"]
-    out.append("")
-    out.append("claims:" if draft.claims else "claims: []")
-    for claim in draft.claims:
-        for note in claim.notes:
-            out += _comment(f"{claim.id}: {note}.")
-        out += [
-            f"  - id: {claim.id}",
-            "    accept: false",
-            f"    sentence: {claim.sentence}",
-            f"    quote: {_scalar(claim.quote)}",
-            f"    span: [{claim.span[0]}, {claim.span[1]}]",
-            f"    subject: {_scalar(claim.subject)}",
-            f"    relationship: {_scalar(claim.relationship)}",
-            f"    object: {_scalar(claim.object)}",
-            f"    status: {_scalar(claim.status)}",
-            f"    asserted_by: {_scalar(claim.asserted_by)}",
-            *_dates_lines(claim.dates, "    "),
-            "    role: null",
-            "    reason: null",
-            "    in_event: null",
-            "    note: null",
-        ]
-        if claim.mentions:
-            out.append("    mentions:")
-            for mention in claim.mentions:
-                fields = {"text": mention.text, "span": [mention.start, mention.end], "id": mention.ref or None}
-                line = f"      - {_flow(fields)}"
-                if mention.candidates:
-                    line += "  # several entities have this name: " + ", ".join(
-                        c.removeprefix(ID) for c in mention.candidates)
-                out.append(line)
-        else:
-            out.append("    mentions: []")
-        out.append(f"    cues: [{', '.join(_scalar(c) for c in claim.cues)}]")
-    out.append("")
-    out.append("figures:" if draft.figures else "figures: []")
-    for figure in draft.figures:
-        out += _comment(f"{figure.id}: choose the measure and what the figure describes.")
-        out += [
-            f"  - id: {figure.id}",
-            "    accept: false",
-            f"    sentence: {figure.sentence}",
-            f"    quote: {_scalar(figure.quote)}",
-            f"    span: [{figure.span[0]}, {figure.span[1]}]",
-            f"    value: {figure.value}",
-            f"    unit: {_scalar(figure.unit)}",
-            f"    approximation: {_scalar(figure.approximation)}",
-            "    measure: null",
-            "    describes: null",
-            f"    asserted_by: {_scalar(figure.asserted_by)}",
-            f"    status: {_scalar(figure.status)}",
-            *_dates_lines(figure.dates, "    "),
-            "    note: null",
-            f"    cues: [{', '.join(_scalar(c) for c in figure.cues)}]",
-        ]
-    return "\n".join(out) + "\n"
