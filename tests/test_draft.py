@@ -82,6 +82,17 @@ def test_a_surname_alone_names_the_person_named_in_full(world):
     assert [(m.text, m.ref) for m in draft.mentions][0] == ("Mott", "carl-mott")
 
 
+@pytest.mark.parametrize("path", [GRAPH / "sources" / "el-salvador-offers-to-jail-us-deportees.txt",
+                                  SECOND / "article.txt", WORLD / "sources" / "world-report.txt"])
+def test_sentences_are_the_ones_coverage_counts(kg, path):
+    """Sentence numbers in a sheet are those of the project's coverage count (opening quotes included)."""
+    from actorgraph.coverage import split_sentences
+
+    text = path.read_text(encoding="utf-8")
+    expected = [(s.start, s.end) for s in split_sentences(text)[0]]
+    assert draft_text(kg, text).sentences == expected
+
+
 # -- relationships, statuses, asserting parties -------------------------------------------------------
 
 

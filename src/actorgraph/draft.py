@@ -168,10 +168,10 @@ def _fold_norms(doc: Doc) -> Doc:
 
 
 def _opening_quotes(doc: Doc) -> Doc:
-    """A straight quote after a sentence's end, with a space before it and none after, opens the next
-    sentence (the sentencizer gives it to the one before: 'Sylvania. "It is ...')."""
+    """An opening quote or bracket after a sentence's end, with a space before it and none after, opens
+    the next sentence (the sentencizer gives it to the one before: 'Sylvania. "It is ...')."""
     for token in doc[1:-1]:
-        if (token.text in ('"', "'") and not token.is_sent_start and doc[token.i - 1].whitespace_
+        if ((token.is_left_punct or token.is_quote) and not token.is_sent_start and doc[token.i - 1].whitespace_
                 and not token.whitespace_ and doc[token.i - 1].text in (".", "!", "?")):
             token.is_sent_start = True
             doc[token.i + 1].is_sent_start = False
