@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from . import paths
 from .cues import Cues, Placed, load_cues
 from .dates import PartialDate
-from .errors import DataFileError, UsageError
+from .errors import UsageError
 from .names import fold
 from .store import ID, ONT, to_python
 
@@ -1050,6 +1050,7 @@ def source_text(kg: KnowledgeGraph, source: str, graph_dir: str | Path | None = 
     """The document named ``source`` (by id, title or file name) and its stored text."""
     import pyoxigraph as ox
 
+    from .coverage import read_source
     from .dates import parse_date
 
     iri = kg.resolve_document(source)
@@ -1059,13 +1060,7 @@ def source_text(kg: KnowledgeGraph, source: str, graph_dir: str | Path | None = 
     row = rows[0]
     text_file = str(to_python(row["file"]))
     published = to_python(row.get("published"))
-    path = paths.graph_dir(graph_dir or kg.graph_dir) / text_file
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise DataFileError(f"{path}: cannot read the source text: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise DataFileError(f"{path}: the source text is not UTF-8") from None
+    text = read_source(paths.graph_dir(graph_dir or kg.graph_dir) / text_file, iri)
     title = str(to_python(row.get("title")) or to_python(row.get("label")) or iri.removeprefix(ID))
     return SourceText(iri, title, text_file, text, parse_date(str(published)) if published is not None else None)
 

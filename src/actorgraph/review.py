@@ -50,19 +50,41 @@ def _comment(text: str, indent: str = "  ") -> list[str]:
     return [f"{indent}# {flat}"]
 
 
-def _dates_lines(dates: dict[str, DateGuess], indent: str) -> list[str]:
-    if not dates:
-        return [f"{indent}dates: {{}}"]
-    lines = [f"{indent}dates:"]
+def _dates(dates: dict[str, DateGuess]) -> list[str]:
+    """A claim's or figure's dates, each with the words it was read from as a comment."""
+    lines = []
     for role in ("point_in_time", "start_time", "end_time"):
         guess = dates.get(role)
-        if guess is None:
-            continue
-        fields: dict[str, Any] = {"value": guess.value, "inferred": guess.inferred}
-        if guess.inferred:
-            fields["basis"] = guess.basis
-        lines.append(f"{indent}  {role}: {_flow(fields)}  # read from “{guess.text}”")
+        if guess is not None:
+            fields: dict[str, Any] = {"value": guess.value, "inferred": guess.inferred}
+            if guess.inferred:
+                fields["basis"] = guess.basis
+            lines.append(f"{role}: {_flow(fields)}  # read from “{guess.text}”")
     return lines
+
+
+def _item(fields: dict[str, Any]) -> list[str]:
+    """One proposal as YAML lines, its keys in order: scalars, flow lists of scalars, and ``_Block``s of
+    lines written under their key."""
+    out = []
+    for n, (key, value) in enumerate(fields.items()):
+        lead = "  - " if n == 0 else "    "
+        if isinstance(value, _Block):
+            out.append(f"{lead}{key}:" if value else f"{lead}{key}: {value.empty}")
+            out += [f"      {line}" for line in value]
+        elif isinstance(value, list):
+            out.append(f"{lead}{key}: [{', '.join(_scalar(v) for v in value)}]")
+        else:
+            out.append(f"{lead}{key}: {_scalar(value)}")
+    return out
+
+
+class _Block(list):
+    """Lines written under a key; ``empty`` is what the key says when there are none ([] or {})."""
+
+    def __init__(self, lines, empty: str = "[]"):
+        super().__init__(lines)
+        self.empty = empty
 
 
 def render_sheet(draft: Draft, title: str | None = None) -> str:
@@ -81,79 +103,42 @@ def render_sheet(draft: Draft, title: str | None = None) -> str:
         f"  sha256: {draft.sha256}",
         f"  published: {_scalar(draft.published.text if draft.published else None)}",
         "",
+        "entities:" if draft.entities else "entities: []",
     ]
-    out.append("entities:" if draft.entities else "entities: []")
     for entity in draft.entities:
-        out += _comment(f"{entity.label}: proposed as {entity.type} ({entity.type_reason}). Is it one of the "
-                        f"closest names below? Then set same_as to its id instead of creating it.")
-        out += [
-            f"  - key: {_scalar(entity.key)}",
-            "    accept: false",
-            f"    label: {_scalar(entity.label)}",
-            f"    type: {_scalar(entity.type)}",
-            "    aliases: []",
-            "    comment: null",
-            f"    mentions: [{', '.join(f'[{s}, {e}]' for s, e in entity.mentions)}]",
-        ]
-        if entity.closest:
-            out.append("    closest:")
-            out += [f"      - {_flow(close)}" for close in entity.closest]
-        else:
-            out.append("    closest: []")
-        out += ["    same_as: null", "    distinct_from: []"]
-    out.append("")
-    out.append("claims:" if draft.claims else "claims: []")
+        check = (" Is it one of the closest names below? Then set same_as to its id instead of creating it."
+                 if entity.closest else "")
+        out += _comment(f"{entity.label}: proposed as {entity.type} ({entity.type_reason}).{check}")
+        out += _item({
+            "key": entity.key, "accept": False, "label": entity.label, "type": entity.type, "aliases": [],
+            "comment": None, "mentions": _Block([f"- [{s}, {e}]" for s, e in entity.mentions]),
+            "closest": _Block([f"- {_flow(close)}" for close in entity.closest]),
+            "same_as": None, "distinct_from": []})
+    out += ["", "claims:" if draft.claims else "claims: []"]
     for claim in draft.claims:
         for note in claim.notes:
             out += _comment(f"{claim.id}: {note}.")
-        out += [
-            f"  - id: {claim.id}",
-            "    accept: false",
-            f"    sentence: {claim.sentence}",
-            f"    quote: {_scalar(claim.quote)}",
-            f"    span: [{claim.span[0]}, {claim.span[1]}]",
-            f"    subject: {_scalar(claim.subject)}",
-            f"    relationship: {_scalar(claim.relationship)}",
-            f"    object: {_scalar(claim.object)}",
-            f"    status: {_scalar(claim.status)}",
-            f"    asserted_by: {_scalar(claim.asserted_by)}",
-            *_dates_lines(claim.dates, "    "),
-            "    role: null",
-            "    reason: null",
-            "    in_event: null",
-            "    note: null",
-        ]
-        if claim.mentions:
-            out.append("    mentions:")
-            for mention in claim.mentions:
-                fields = {"text": mention.text, "span": [mention.start, mention.end], "id": mention.ref or None}
-                line = f"      - {_flow(fields)}"
-                if mention.candidates:
-                    line += "  # several entities have this name: " + ", ".join(
-                        c.removeprefix(ID) for c in mention.candidates)
-                out.append(line)
-        else:
-            out.append("    mentions: []")
-        out.append(f"    cues: [{', '.join(_scalar(c) for c in claim.cues)}]")
-    out.append("")
-    out.append("figures:" if draft.figures else "figures: []")
+        mentions = []
+        for mention in claim.mentions:
+            fields = {"text": mention.text, "span": [mention.start, mention.end], "id": mention.ref or None}
+            line = f"- {_flow(fields)}"
+            if mention.candidates:
+                line += "  # several entities have this name: " + ", ".join(
+                    c.removeprefix(ID) for c in mention.candidates)
+            mentions.append(line)
+        out += _item({
+            "id": claim.id, "accept": False, "sentence": claim.sentence, "quote": claim.quote,
+            "span": list(claim.span), "subject": claim.subject, "relationship": claim.relationship,
+            "object": claim.object, "status": claim.status, "asserted_by": claim.asserted_by,
+            "dates": _Block(_dates(claim.dates), "{}"), "role": None, "reason": None, "in_event": None,
+            "note": None, "mentions": _Block(mentions), "cues": claim.cues})
+    out += ["", "figures:" if draft.figures else "figures: []"]
     for figure in draft.figures:
         out += _comment(f"{figure.id}: choose the measure and what the figure describes.")
-        out += [
-            f"  - id: {figure.id}",
-            "    accept: false",
-            f"    sentence: {figure.sentence}",
-            f"    quote: {_scalar(figure.quote)}",
-            f"    span: [{figure.span[0]}, {figure.span[1]}]",
-            f"    value: {figure.value}",
-            f"    unit: {_scalar(figure.unit)}",
-            f"    approximation: {_scalar(figure.approximation)}",
-            "    measure: null",
-            "    describes: null",
-            f"    asserted_by: {_scalar(figure.asserted_by)}",
-            f"    status: {_scalar(figure.status)}",
-            *_dates_lines(figure.dates, "    "),
-            "    note: null",
-            f"    cues: [{', '.join(_scalar(c) for c in figure.cues)}]",
-        ]
+        out += _item({
+            "id": figure.id, "accept": False, "sentence": figure.sentence, "quote": figure.quote,
+            "span": list(figure.span), "value": figure.value, "unit": figure.unit,
+            "approximation": figure.approximation, "measure": None, "describes": None,
+            "asserted_by": figure.asserted_by, "status": figure.status,
+            "dates": _Block(_dates(figure.dates), "{}"), "note": None, "cues": figure.cues})
     return "\n".join(out) + "\n"
