@@ -297,11 +297,11 @@ def test_draft_command_writes_the_sheet_and_leaves_the_graph_unchanged(invoke, w
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert result.stderr == (
-        "wrote world-report.sheet.yaml: 0 new entities, 8 claims and 1 figure proposed from 8 sentences, "
+        "wrote world-report.sheet.yaml: 0 new entities, 7 claims and 1 figure proposed from 8 sentences, "
         "none accepted; nothing is in the graph until you accept them and run: "
         "actorgraph add world-report.sheet.yaml\n")
     sheet = yaml.safe_load((tmp_path / "world-report.sheet.yaml").read_text(encoding="utf-8"))
-    assert sheet["source"]["id"] == "doc-world-report" and len(sheet["claims"]) == 8
+    assert sheet["source"]["id"] == "doc-world-report" and len(sheet["claims"]) == 7
     assert tree_digest(world_copy) == before
 
 

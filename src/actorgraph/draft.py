@@ -677,10 +677,19 @@ class _Reader:
         # range fit the names around it best.
         claims: list[ClaimGuess] = []
         seen: set[tuple] = set()
-        for group in _overlapping([c for c in cues if c.kind == "rel"]) or [[None]]:
+        groups = _overlapping([c for c in cues if c.kind == "rel"])
+        chosen = []
+        for group in groups or [[None]]:
             options = [self._roles(sent, cue, mentions, positions, cues) for cue in group]
             # The best fit; between equals, the longer phrase ("agreed to" over "agreed").
-            best = max(options, key=lambda o: (o["score"], (o["cue"].end - o["cue"].start) if o["cue"] else 0))
+            chosen.append(max(options, key=lambda o: (o["score"], (o["cue"].end - o["cue"].start) if o["cue"] else 0)))
+        # Speech that carries a relationship of its own ("X said that Y paid Z") is that relationship,
+        # asserted by X; "said about" is for speech that carries none.
+        others = [o["cue"] for o in chosen if o["cue"] is not None and not o.get("speech")]
+        chosen = [o for o in chosen if not (o.get("speech") and any(c.start >= o["cue"].end for c in others))]
+        # A cue with no name on either side proposes nothing, unless it is all the sentence has.
+        useful = [o for o in chosen if o["subject"] is not None or o["object"] is not None]
+        for best in useful or chosen[:1]:
             subject, object_, cue = best["subject"], best["object"], best["cue"]
             relationship = None
             if cue is not None:
@@ -725,6 +734,7 @@ class _Reader:
             status, status_cue = self._status(sent, cues, cue, party_cue)
             return {"score": self._fits(party, domain) + self._fits(object_, range_) + 1, "subject": party,
                     "object": object_, "cue": cue, "party": party, "party_cue": party_cue, "status": status,
+                    "speech": True,
                     "status_cue": status_cue, "notes": [] if object_ else ["the draft found no name for the object"]}
         floor = party_cue.end if party_cue is not None and party_cue.end <= cue.start else -1
         before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start
@@ -750,9 +760,11 @@ class _Reader:
         doc = sent.doc
         while mention is not None:
             start = positions[id(mention)][0]
-            if start - 1 <= sent.start or doc[start - 1].norm_ not in self.d.cues.particles:
+            while start - 1 > sent.start and doc[start - 1].norm_ in self.d.cues.particles:
+                start -= 1  # "of the"
+            if start == positions[id(mention)][0]:
                 break
-            head = next((m for m in before if positions[id(m)][1] == start - 1), None)
+            head = next((m for m in before if positions[id(m)][1] == start), None)
             if head is None or not self._fits(head, wanted):
                 break
             mention = head
@@ -777,13 +789,14 @@ class _Reader:
         return (span.start, span.end) if span is not None else (sent.start, sent.start)
 
     def _fit(self, mentions, wanted: str | None) -> Mention | None:
-        """The first mention whose class fits ``wanted`` (a domain or range); else the first at all."""
+        """The first mention whose class fits ``wanted`` (a domain or range), else the first whose class
+        is unknown; None when every name there is of a class that cannot fit."""
         mentions = list(mentions)
-        if wanted:
+        for score in (2, 1):
             for m in mentions:
-                if self._classes(m) and any(self.d.vocabulary.is_a(c, wanted) for c in self._classes(m)):
+                if self._fits(m, wanted) == score:
                     return m
-        return mentions[0] if mentions else None
+        return None
 
     def _classes(self, mention: Mention) -> list[str]:
         if mention.iri:
