@@ -77,6 +77,18 @@ def test_capitalised_words_that_are_not_names_are_not_candidates(kg):
     assert [e.label for e in draft.entities] == []
 
 
+def test_counted_people_are_proposed_as_groups(kg):
+    text = "El Salvador jailed 238 Venezuelan men. Rubio said more than 250 members of Tren de Aragua were sent."
+    draft = draft_text(kg, text)
+    groups = {e.label: [text[s:e_] for s, e_ in e.mentions] for e in draft.entities if e.type == "Group"}
+    assert groups == {"Venezuelan men": ["238 Venezuelan men"],
+                      "members of Tren de Aragua": ["more than 250 members of Tren de Aragua"]}
+    # The name inside the group's description is still a mention of its entity.
+    assert ("Tren de Aragua", "tren-de-aragua") in {(m.text, m.ref) for m in draft.mentions}
+    # Counted things that are not people are figures only.
+    assert not [e for e in draft_text(kg, "The order lasts 14 days and cost $6 million.").entities]
+
+
 def test_a_surname_alone_names_the_person_named_in_full(world):
     draft = draft_text(world, "Mott negotiated with the Freedonian government.")
     assert [(m.text, m.ref) for m in draft.mentions][0] == ("Mott", "carl-mott")
@@ -249,8 +261,9 @@ def test_the_sheet_is_yaml_with_exact_quotes_and_nothing_accepted(kg):
         for mention in item.get("mentions") or []:
             assert text[mention["span"][0]:mention["span"][1]] == mention["text"]
     for entity in sheet["entities"]:
-        for start, end in entity["mentions"]:
-            assert text[start:end] == entity["label"]
+        for start, end in entity["mentions"]:  # a name as written; a group within its description
+            written = text[start:end]
+            assert written == entity["label"] or entity["type"] == "Group" and entity["label"] in written
     for claim in sheet["claims"]:
         for date in (claim["dates"] or {}).values():
             assert bool(date["inferred"]) == ("basis" in date)
@@ -297,11 +310,11 @@ def test_draft_command_writes_the_sheet_and_leaves_the_graph_unchanged(invoke, w
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert result.stderr == (
-        "wrote world-report.sheet.yaml: 0 new entities, 7 claims and 1 figure proposed from 8 sentences, "
+        "wrote world-report.sheet.yaml: 1 new entity, 8 claims and 1 figure proposed from 8 sentences, "
         "none accepted; nothing is in the graph until you accept them and run: "
         "actorgraph add world-report.sheet.yaml\n")
     sheet = yaml.safe_load((tmp_path / "world-report.sheet.yaml").read_text(encoding="utf-8"))
-    assert sheet["source"]["id"] == "doc-world-report" and len(sheet["claims"]) == 7
+    assert sheet["source"]["id"] == "doc-world-report" and len(sheet["claims"]) == 8
     assert tree_digest(world_copy) == before
 
 

@@ -73,6 +73,7 @@ class Cues:
     class_placed: dict[str, list[Placed]] = field(default_factory=dict)  # class IRI -> "Judge X", "in X"
     particles: set[str] = field(default_factory=set)
     clause_breaks: set[str] = field(default_factory=set)
+    group_nouns: set[str] = field(default_factory=set)
 
 
 def placed(phrase: str) -> Placed | None:
@@ -130,6 +131,7 @@ def load_cues(store: Store, relationships: Iterable[str]) -> Cues:
             cues.end_time.append(phrase)
     cues.particles = _words(store, "nameParticle")
     cues.clause_breaks = _words(store, "clauseBreak")
+    cues.group_nouns = _words(store, "groupNoun")
     for values in (*cues.relationships.values(), *cues.statuses.values(), *cues.approximations.values()):
         values.sort()
     cues.attribution.sort(key=lambda p: p.phrase)

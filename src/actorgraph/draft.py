@@ -525,9 +525,11 @@ class _Reader:
         figures: list[FigureGuess] = []
         for number, sent, base, known, cues, dates, (runs, numbers) in self.pending:
             new = self._candidates(sent, base, number, runs, known)
-            known_spans = {(m.start, m.end) for m in new}
+            groups = self._groups(sent, base, number, numbers, cues, known + new)
+            # A name inside a longer new name is part of it; a name inside a group's description stays.
+            named_spans = {(m.start, m.end) for m in new}
             mentions = sorted([m for m in known if not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end)
-                                                            for s, e in known_spans)] + new,
+                                                            for s, e in named_spans)] + new + groups,
                               key=lambda m: m.start)
             self.mentions.extend(mentions)
             claims.extend(self._claims(number, sent, base, mentions, cues, dates, len(claims)))
@@ -559,6 +561,36 @@ class _Reader:
                                           title_class if index == 0 else None, title if index == 0 else [])
                 if mention is not None:
                     out.append(mention)
+        return out
+
+    def _groups(self, sent: Span, base: int, number: int, numbers: list, cues: list[_Cue],
+                named: list[Mention]) -> list[Mention]:
+        """Counted people ("238 Venezuelan men", "23 of the deportees") as candidate groups of people."""
+        doc = sent.doc
+        out = []
+        for start, end, _value in numbers:
+            if any(c.kind == "unit" and (c.end == start or c.start == end) for c in cues):
+                continue
+            unit, last = self._unit_after(doc, end, sent.end)
+            if unit is None or not any(" ".join(t.norm_ for t in doc[i:last]) in self.d.cues.group_nouns
+                                       for i in range(end, last)):
+                continue
+            first = next((c.start for c in cues if c.kind == "approx" and c.end == start), start)
+            label = unit
+            after = [m for m in named if m.start - base >= doc[last - 1].idx + len(doc[last - 1].text)]
+            if last < sent.end and doc[last].norm_ in self.d.cues.particles and after:
+                tail = doc.char_span(after[0].start - base, after[0].end - base, alignment_mode="expand")
+                if tail is not None and all(t.norm_ in self.d.cues.particles for t in doc[last:tail.start]):
+                    label, last = f"{unit} {doc[last:tail.end].text}", tail.end  # "members of Tren de Aragua"
+            start_char, end_char = base + doc[first].idx, base + doc[last - 1].idx + len(doc[last - 1].text)
+            if any(m.start < end_char and start_char < m.end for m in named if not (m.start >= base + doc[end].idx)):
+                continue
+            entity = self.candidates.get(fold(label))
+            if entity is None:
+                entity = self.candidates[fold(label)] = EntityGuess(
+                    self._key(label), label, "Group", f"a count of people: “{doc[first:last].text}”")
+            entity.mentions.append((start_char, end_char))
+            out.append(Mention(start_char, end_char, self.text[start_char:end_char], number, key=entity.key))
         return out
 
     def _candidate(self, sent: Span, base: int, number: int, tokens: list, known: list[Mention],
@@ -817,6 +849,8 @@ class _Reader:
                 continue
             placed: Placed = cue.payload
             if placed.before:  # "according to X", "said X": the actor right after the phrase ("the" allowed)
+                if cue.start > sent.start and not doc[cue.start - 1].is_punct:
+                    continue  # "..., said Rubio", "According to Bukele, ...": not "said more than 250 members"
                 party = next((m for m in mentions if positions[id(m)][0] >= cue.end and self._is_actor(m)), None)
                 if party is not None and all(t.norm_ in self.d.cues.particles
                                              for t in doc[cue.end:positions[id(party)][0]]):
