@@ -119,6 +119,7 @@ class ClaimGuess:
     mentions: list[Mention]
     cues: list[str]
     notes: list[str] = field(default_factory=list)
+    content: str | None = None  # reported speech: what was said
 
 
 @dataclass
@@ -739,8 +740,21 @@ class _Reader:
                 object=object_.ref if object_ else None, status=best["status"],
                 asserted_by=party.ref if party else "reporting",
                 dates=self._pick_dates(dates, sent, base, cue), mentions=mentions,
-                cues=list(dict.fromkeys(used)), notes=best["notes"]))
+                cues=list(dict.fromkeys(used)), notes=best["notes"], content=best.get("content")))
         return claims
+
+    def _said(self, sent: Span, verb: _Cue) -> str | None:
+        """What was said: the quotation in the sentence, else the words after the verb."""
+        doc = sent.doc
+        opening = next((t for t in sent if t.is_left_punct and t.is_quote), None)
+        if opening is not None:
+            closing = next((t for t in doc[opening.i + 1:sent.end] if t.is_right_punct and t.is_quote), None)
+            if closing is not None and closing.i > opening.i + 1:
+                words = doc[opening.i + 1:closing.i].text.rstrip(" ,.;:")
+                return words or None
+        tail = doc[verb.end:sent.end]
+        words = tail.text.rstrip(" .;:!?”\"’'")
+        return words or None
 
     def _roles(self, sent: Span, cue: _Cue | None, mentions: list[Mention], positions: dict,
                cues: list[_Cue]) -> dict[str, Any]:
@@ -766,7 +780,7 @@ class _Reader:
             status, status_cue = self._status(sent, cues, cue, party_cue)
             return {"score": self._fits(party, domain) + self._fits(object_, range_) + 1, "subject": party,
                     "object": object_, "cue": cue, "party": party, "party_cue": party_cue, "status": status,
-                    "speech": True,
+                    "speech": True, "content": self._said(sent, cue),
                     "status_cue": status_cue, "notes": [] if object_ else ["the draft found no name for the object"]}
         floor = party_cue.end if party_cue is not None and party_cue.end <= cue.start else -1
         before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start

@@ -118,6 +118,9 @@ def render_sheet(draft: Draft, title: str | None = None) -> str:
     for claim in draft.claims:
         for note in claim.notes:
             out += _comment(f"{claim.id}: {note}.")
+        if claim.content:
+            out += _comment(f"{claim.id}: content is what was said, as the draft read it: keep the speaker's "
+                            "words only.")
         mentions = []
         for mention in claim.mentions:
             fields = {"text": mention.text, "span": [mention.start, mention.end], "id": mention.ref or None}
@@ -131,7 +134,8 @@ def render_sheet(draft: Draft, title: str | None = None) -> str:
             "span": list(claim.span), "subject": claim.subject, "relationship": claim.relationship,
             "object": claim.object, "status": claim.status, "asserted_by": claim.asserted_by,
             "dates": _Block(_dates(claim.dates), "{}"), "role": None, "reason": None, "in_event": None,
-            "note": None, "mentions": _Block(mentions), "cues": claim.cues})
+            "issued_by": None, "content": claim.content, "scope": None, "scope_count": None, "denies": None,
+            "inferred": False, "basis": None, "note": None, "mentions": _Block(mentions), "cues": claim.cues})
     out += ["", "figures:" if draft.figures else "figures: []"]
     for figure in draft.figures:
         out += _comment(f"{figure.id}: choose the measure and what the figure describes.")
