@@ -219,6 +219,12 @@ def test_without_a_publication_date_relative_dates_stay_unresolved(kg):
     assert all(not c.dates for c in draft.claims)
 
 
+def test_a_four_digit_count_is_a_figure_not_a_year(kg):
+    draft = draft_text(kg, "In 2023 the government held 1500 people in CECOT.")
+    assert [g.value for g in draft.dates] == ["2023"]
+    assert [(f.value, f.unit) for f in draft.figures] == [(1500, "people")]
+
+
 def test_since_gives_a_start_time(kg):
     draft = draft_text(kg, "Socorro Jurídico Humanitario has documented deaths in Salvadoran prisons since March 2022.")
     (claim,) = claims_by(draft, "documented")

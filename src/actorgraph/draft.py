@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
+from .coverage import is_heading
 from .cues import Cues, Placed, load_cues
 from .dates import PartialDate
 from .errors import UsageError
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 FORMAT = "actorgraph-sheet/1"
 CLOSEST_CUTOFF = 70.0  # rapidfuzz score (0-100) below which an existing name is not shown as close
-SENTENCE_END = re.compile(r"[.!?:…][”’\"')\]]*$")  # a line that does not end so is a heading
 
 _TYPES = """
 SELECT ?entity ?type WHERE {
@@ -301,7 +301,7 @@ class Drafter:
         offset = 0
         for raw in text.splitlines(keepends=True):
             line = raw.rstrip("\r\n")
-            if line.strip() and SENTENCE_END.search(line.strip()):
+            if line.strip() and not is_heading(line):
                 lines.append((offset, line))
             offset += len(raw)
         reader = _Reader(self, text, published)
@@ -353,7 +353,8 @@ class _Reader:
             kind, payload = d._phrase_kinds[d.nlp.vocab.strings[match_id]]
             cues.append(_Cue(kind, payload, start, end, doc[start:end].text))
         patterns = [(d.nlp.vocab.strings[m], s, e) for m, s, e in d.patterns(doc)]
-        date_spans = filter_spans([doc[s:e] for label, s, e in patterns if label.startswith("date_")]
+        date_spans = filter_spans([doc[s:e] for label, s, e in patterns if label.startswith("date_")
+                                   and not (label == "date_y" and self._counts(doc, e))]
                                   + [doc[c.start:c.end] for c in cues if c.kind == "reldate"])
         for sent in doc.sents:
             first = next((t.i for t in sent if t.is_alpha), -1)
@@ -372,6 +373,14 @@ class _Reader:
             runs = self._capitalised_runs(doc, sent, in_sent, date_spans)
             numbers = self._numbers(doc, sent, patterns, sent_cues, date_spans, in_sent)
             self.pending.append((number, sent, base, known, sent_cues, dates, [runs, numbers]))
+
+    def _counts(self, doc: Doc, after: int) -> bool:
+        """Whether a four-digit number counts something ("1500 people"), so is not a year ("in 2023 he")."""
+        if after >= len(doc):
+            return False
+        word = doc[after]
+        return (word.is_alpha and word.text.islower() and not word.is_stop
+                and word.norm_ not in self.d.cues.particles and word.norm_ not in self.d.cues.clause_breaks)
 
     def _keep_name(self, doc: Doc, match_id: int, start: int, end: int) -> bool:
         """A one-word name written all in lower case ("crook", "luna") is a common word, not the name."""
