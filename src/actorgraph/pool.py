@@ -11,8 +11,10 @@ loop. The scheduler decides who gets the next free worker, so that clients share
 - each client (a source address) waits in its own queue; a free worker goes to the client with the
   fewest queries running, then the least worker time used recently (decaying with a 30 s half-life),
   then the one waiting longest. A client sending many or slow queries yields to the others.
-- no client can hold every worker with slow queries: when every worker is busy with a query that has
-  run longer than ``grace`` (1 s) and a client with nothing running is waiting, the query of the
+- clients sending slow queries (one ran past ``grace``, 1 s, in the last 30 s) share at most all the
+  workers but one: the last one is kept for the others, even if it stays idle.
+- a client cannot hold every worker before it is known to be slow either: when every worker is busy
+  with a query older than ``grace`` and a client with nothing running is waiting, the query of the
   client that has used the most recent worker time is stopped (``503``, "to give other clients their
   share"), and its worker goes to the waiting client once replaced.
 
@@ -37,6 +39,7 @@ from .errors import ActorgraphError
 
 FAIR_SHARE_GRACE = 1.0  # seconds a query always gets before the fair share may stop it
 USAGE_HALF_LIFE = 30.0  # seconds over which a client's recent worker time halves
+HEAVY_FOR = 30.0  # seconds a client counts as sending slow queries after its last one
 
 
 @dataclass
@@ -363,6 +366,7 @@ class Scheduler:
     running: dict[Slot, Running] = field(default_factory=dict)
     usage: dict[str, tuple[float, float]] = field(default_factory=dict)  # client -> (seconds, as of)
     restarting: set[Slot] = field(default_factory=set)  # killed workers not yet replaced
+    slow_at: dict[str, float] = field(default_factory=dict)  # client -> when its last slow query ended
     _timer: asyncio.TimerHandle | None = None
 
     # -- bookkeeping
@@ -376,6 +380,17 @@ class Scheduler:
     def holding(self, client: str) -> int:
         return sum(1 for r in self.running.values() if r.client == client)
 
+    def slow(self, client: str, now: float) -> bool:
+        """Whether the client sends slow queries: one is running past ``grace``, or one ended lately."""
+        return now - self.slow_at.get(client, -HEAVY_FOR) < HEAVY_FOR or any(
+            r.client == client and now - r.started >= self.grace for r in self.running.values())
+
+    def _slow_may_start(self, now: float) -> bool:
+        """Slow clients may hold every worker but one (all of them when there is only one)."""
+        size = len(self.idle) + len(self.running) + len(self.restarting)
+        held = sum(1 for r in self.running.values() if self.slow(r.client, now))
+        return held < max(1, size - 1)
+
     def _charge(self, client: str, seconds: float, now: float) -> None:
         previous, at = self.usage.get(client, (0.0, now))
         self.usage[client] = (previous * 0.5 ** ((now - at) / self.half_life) + seconds, now)
@@ -383,15 +398,20 @@ class Scheduler:
             for name, (value, when) in list(self.usage.items()):
                 if value * 0.5 ** ((now - when) / self.half_life) < 0.001:
                     del self.usage[name]
+            for name, when in list(self.slow_at.items()):
+                if now - when >= HEAVY_FOR:
+                    del self.slow_at[name]
 
     # -- the queue
 
-    def _next_client(self, now: float) -> str | None:
+    def _next_client(self, now: float, starting: bool = True) -> str | None:
+        """The client whose query should start next (with ``starting``, one allowed to start now)."""
         best, best_key = None, None
+        slow_may_start = not starting or self._slow_may_start(now)
         for client, line in self.waiting.items():
             while line and line[0].future.done():  # given up (timed out, disconnected)
                 line.popleft()
-            if not line:
+            if not line or (not slow_may_start and self.slow(client, now)):
                 continue
             key = (self.holding(client), self.used(client, now), line[0].since)
             if best_key is None or key < best_key:
@@ -439,6 +459,8 @@ class Scheduler:
     def release(self, slot: Slot, client: str, started: float, alive: bool) -> None:
         now = time.monotonic()
         self._charge(client, now - started, now)
+        if not alive or now - started >= self.grace:
+            self.slow_at[client] = now
         self.running.pop(slot, None)
         if alive:
             self.idle.append(slot)
@@ -464,7 +486,7 @@ class Scheduler:
         the query of the heaviest client that has used more worker time than the one waiting."""
         self._timer = None
         now = time.monotonic()
-        client = self._next_client(now)
+        client = self._next_client(now, starting=False)
         if client is None or self.idle or self.restarting or self.holding(client):
             return  # a worker is free or on its way, or the waiting client already has one
         if any(now - r.started < self.grace for r in self.running.values()):
