@@ -339,3 +339,41 @@ def test_sparql_refuses_bad_timeouts(value):
                            "sparql", "ASK {}", "--timeout", value], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr == f"actorgraph: error: --timeout must be a finite number of seconds above 0, not '{value}'\n"
+
+
+# -- the CLI's sparql: time, Ctrl-C, memory ---------------------------------------------------------------
+
+
+def sparql_cmd(*args: str) -> list[str]:
+    return [*actorgraph_cmd(), "--graph-dir", str(WORLD), "--ontology-dir", str(ONTOLOGY), "sparql", *args]
+
+
+def test_sparql_stops_at_its_time_limit():
+    started = time.monotonic()
+    done = subprocess.run(sparql_cmd(EXPENSIVE, "--timeout", "1.5"), capture_output=True, text=True, timeout=60)
+    assert time.monotonic() - started < 15
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == "actorgraph: error: query stopped: it ran past the time limit of 1.5 s " \
+                          "(actorgraph sparql --timeout)\n"
+
+
+def test_sparql_stops_on_ctrl_c_and_leaves_no_process():
+    import signal
+
+    process = subprocess.Popen(sparql_cmd(EXPENSIVE), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    assert len(children) == 1  # the query runs in a child
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 130 and err.strip() == "actorgraph: aborted"
+    assert not Path(f"/proc/{children[0]}").exists()
+
+
+def test_sparql_stops_at_its_memory_limit():
+    done = subprocess.run(sparql_cmd(MEMORY_BOMB, "--max-memory", "300M"), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("actorgraph: error: query stopped: it needed more than 300 MiB of memory "
+                                  "(actorgraph sparql --max-memory)")
+    assert done.stderr.count("\n") == 1
