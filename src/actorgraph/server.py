@@ -214,7 +214,8 @@ class Endpoint:
         body = b"" if scope["method"] == "HEAD" else reply.body
         response = Response(body, status_code=reply.status, headers=headers, media_type=None)
         response.headers["Content-Type"] = reply.content_type
-        response.headers["Content-Length"] = str(len(reply.body))
+        if reply.status != 204:  # a 204 carries no length (RFC 9110 8.6)
+            response.headers["Content-Length"] = str(len(reply.body))
         await response(scope, receive, send)
 
     async def respond(self, request, receive) -> Reply | None:
