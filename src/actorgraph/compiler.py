@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import paths, turtle
+from . import files, paths, turtle
 from .errors import DataFileError, SheetError
 from .names import fold
 from .sheet import ClaimProposal, EntityProposal, Evidence, FigureProposal, Sheet, load_sheet
@@ -96,15 +96,7 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
                                             (source_file, source_text, old_source)) if new != old]
     if check or not result.changed:
         return result
-    if actors_file in result.changed:
-        turtle.write_file(actors_file, new_actors)
-    if source_file in result.changed:
-        try:
-            turtle.write_file(source_file, source_text)
-        except BaseException:
-            if actors_file in result.changed and actors_file.exists():
-                turtle.write_file(actors_file, actors_text)  # put the entities back as they were
-            raise
+    files.write_files({path: new_actors if path == actors_file else source_text for path in result.changed})
     result.written = True
     return result
 
@@ -114,9 +106,8 @@ _ACTORS_HEAD = "# Entities: actors, groups, places, agreements, offers, sanction
 
 def _check_ours(source_file: Path) -> None:
     """``add`` replaces only a file it wrote itself: never one written by hand."""
-    if not source_file.exists() and not source_file.is_symlink():
+    if files.check_target(source_file) is None:
         return
-    turtle.check_writable(source_file)
     with source_file.open(encoding="utf-8", errors="replace") as handle:
         first = handle.readline()
     if not first.startswith(SOURCE_MARK):
@@ -370,11 +361,15 @@ class _Builder:
                                                  "another key")
                 continue
             cls = self._entity_class(proposal)
-            distinct = [d for d in (self._existing_entity(name, proposal.at("distinct_from"), "distinct_from")
-                                    for name in proposal.distinct_from) if d]
             if cls:
-                self.new[proposal.key] = _New(proposal, iri, cls, distinct)
+                self.new[proposal.key] = _New(proposal, iri, cls, [])
                 self.keys[proposal.key] = iri
+        for new in self.new.values():  # a new entity may be declared distinct from another new one
+            for name in new.proposal.distinct_from:
+                other = self.keys.get(name) if name in self.new else \
+                    self._existing_entity(name, new.proposal.at("distinct_from"), "distinct_from")
+                if other:
+                    new.distinct.append(other)
         named = [Named(e.iri, tuple(e.names), frozenset(e.types)) for e in self.existing.values()]
         named += [Named(n.iri, (n.proposal.label, *n.proposal.aliases), frozenset({n.cls}))
                   for n in self.new.values()]
@@ -428,9 +423,13 @@ class _Builder:
         for entity in self.existing.values():
             for name in (*entity.names, entity.iri.removeprefix(ID)):
                 choices.setdefault(name, entity.iri)
+        for new in self.new.values():
+            for name in (new.proposal.label, *new.proposal.aliases):
+                choices.setdefault(name, new.iri)
         for key, iri in self.keys.items():
             choices.setdefault(key, iri)
-        match = process.extractOne(text, sorted(choices), scorer=fuzz.WRatio, score_cutoff=70)
+        match = process.extractOne(fold(text), sorted(choices), scorer=fuzz.WRatio, processor=fold,
+                                   score_cutoff=70)
         hint = ""
         if match:
             iri = choices[match[0]]

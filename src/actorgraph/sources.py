@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import paths, turtle
+from . import files, paths, turtle
 from .dates import parse_date
 from .errors import DataFileError, UsageError
 from .store import ID, ONT, PREFIXES, graph_name, parse_error, turtle_files
@@ -254,21 +254,15 @@ def add_source(
     distinct = _reporting_distinct(graph, entities, reporting, reporting_label, new_entities)
     block = _document_block(name, title, digest, date, published_basis, language, url, links, unknown,
                             reporting_label, new_entities, distinct)
+    files.check_target(sources_file)
     old = sources_file.read_text(encoding="utf-8") if sources_file.exists() else _SOURCES_HEAD
-    if sources_file.exists():
-        turtle.check_writable(sources_file)
     needed = turtle.used_prefixes(block)
     head = turtle.prefix_lines(needed, turtle.declared_prefixes(old))
     new_text = old.rstrip("\n") + "\n\n" + head + block
     _check_parses(new_text, sources_file)
 
     text_dir.mkdir(exist_ok=True)
-    turtle.write_file(stored, data, new=True)
-    try:
-        turtle.write_file(sources_file, new_text)
-    except BaseException:
-        stored.unlink(missing_ok=True)
-        raise
+    files.write_files({stored: data, sources_file: new_text})
     return SourceAdded(name, doc, reporting, stored, sources_file, digest, len(text),
                        [iri for iri, *_ in new_entities], unknown)
 

@@ -1,14 +1,11 @@
-"""Writing the graph's Turtle by hand, the way its files are written by people: one subject per
-paragraph, prefixed names, readable literals. Used by ``add-source`` and ``add``; and the one place where
-a file of the graph is written (atomically, never through a symlink or over a special file).
+"""Writing the graph's Turtle the way its files are written by people: one subject per paragraph,
+prefixed names, readable literals. Used by ``add-source`` and ``add``.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from .dates import PartialDate
 from .errors import DataFileError
@@ -71,49 +68,3 @@ def prefix_lines(names: list[str], already: dict[str, str] | None = None) -> str
 def used_prefixes(text: str) -> list[str]:
     """The known prefixes a piece of Turtle uses, in the order of ``PREFIXES``."""
     return [name for name in PREFIXES if re.search(rf"(?<![\w:/#-]){name}:", text)]
-
-
-def check_writable(path: Path) -> None:
-    """Refuse to write over anything but a regular file: a symlink, a directory, a device, a pipe."""
-    if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
-        kind = "a symbolic link" if path.is_symlink() else "not a regular file"
-        raise DataFileError(f"{path}: is {kind}; refusing to write over it")
-
-
-def write_file(path: Path, data: str | bytes, *, new: bool = False) -> None:
-    """Write ``data`` (text is written as UTF-8) to ``path`` atomically: readers see the old file or the
-    new one, never half of either. It never replaces a symlink or a special file; with ``new``, nor
-    anything at all. A replaced file keeps its permissions; a new one gets the usual ones."""
-    import tempfile
-
-    check_writable(path)
-    if new and os.path.lexists(path):
-        raise DataFileError(f"{path}: already exists; refusing to replace it")
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as err:
-        raise DataFileError(f"{path}: cannot write ({err.strerror})") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        if new:
-            os.link(temporary, path)  # fails if the name was taken meanwhile: never replaces
-        else:
-            check_writable(path)
-            os.replace(temporary, path)
-    except FileExistsError:
-        raise DataFileError(f"{path}: already exists; refusing to replace it") from None
-    except OSError as err:
-        raise DataFileError(f"{path}: cannot write ({err.strerror})") from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)

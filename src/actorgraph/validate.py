@@ -588,11 +588,15 @@ def _known_vocabularies() -> dict[str, Any]:
 
 
 def did_you_mean(iri: str, known: Iterable[str]) -> str:
-    """``; did you mean agid:nayib-bukele?`` for the known IRI nearest to ``iri``, or nothing."""
+    """``; did you mean agid:nayib-bukele?`` for the known IRI whose local name is nearest, or nothing."""
     from rapidfuzz import fuzz, process
 
-    match = process.extractOne(iri, sorted(known), scorer=fuzz.ratio, score_cutoff=75)
-    return f"; did you mean {compact(match[0])}?" if match else ""
+    def local(name: str) -> str:
+        return re.split(r"[#/]", name)[-1]
+
+    choices = {local(k): k for k in sorted(known)}
+    match = process.extractOne(local(iri), sorted(choices), scorer=fuzz.ratio, score_cutoff=75)
+    return f"; did you mean {compact(choices[match[0]])}?" if match else ""
 
 
 def _references(loaded: _Loaded, index: _Index, locator: _Locator) -> Iterator[Violation]:

@@ -84,9 +84,16 @@ def add_command(ctx: Context, sheet: Path, check: bool):
       actorgraph add flights.sheet.yaml
     """
     from ..compiler import compile_sheet
+    from ..errors import SheetError
     from ..output import Document
 
-    done = compile_sheet(sheet, ctx.graph_dir, ctx.ontology_dir, check=check)
+    try:
+        done = compile_sheet(sheet, ctx.graph_dir, ctx.ontology_dir, check=check)
+    except SheetError as err:
+        if len(err.problems) > 1:  # one line each, then the count as the error
+            for problem in err.problems:
+                click.echo(problem, err=True)
+        raise
     if check:
         title = f"{sheet} checks: nothing written"
     elif done.written:
