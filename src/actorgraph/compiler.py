@@ -192,6 +192,7 @@ class _Builder:
         self.text = ""
         self.keys: dict[str, str] = {}  # sheet key -> IRI (new, or existing through same_as)
         self.rejected_keys: set[str] = set()
+        self.broken_keys: set[str] = set()  # accepted, but wrong: its own problem is reported once
         self.new: dict[str, _New] = {}
         self.claims: list[tuple[ClaimProposal, dict]] = []
         self.figures: list[tuple[FigureProposal, dict]] = []
@@ -352,6 +353,8 @@ class _Builder:
                 target = self._existing_entity(proposal.same_as, proposal.at("same_as"), "same_as")
                 if target:
                     self.keys[proposal.key] = target
+                else:
+                    self.broken_keys.add(proposal.key)
                 continue
             iri = ID + proposal.key
             if iri in self.existing or iri in self.used:
@@ -359,11 +362,14 @@ class _Builder:
                 self.problem(proposal.at("key"), f"agid:{proposal.key} is already in the graph ({label}); to mean "
                                                  f"it, write same_as: {proposal.key}; for a new entity, choose "
                                                  "another key")
+                self.broken_keys.add(proposal.key)
                 continue
             cls = self._entity_class(proposal)
             if cls:
                 self.new[proposal.key] = _New(proposal, iri, cls, [])
                 self.keys[proposal.key] = iri
+            else:
+                self.broken_keys.add(proposal.key)
         for new in self.new.values():  # a new entity may be declared distinct from another new one
             for name in new.proposal.distinct_from:
                 other = self.keys.get(name) if name in self.new else \
@@ -448,6 +454,8 @@ class _Builder:
             return self.doc.reporting
         if text in self.keys:
             return self.keys[text]
+        if text in self.broken_keys:
+            return None  # the entity's own problem is reported where it is proposed
         if text in self.rejected_keys:
             self.problem(line, f"{what}: the sheet's entity {text!r} is not accepted (set accept: true)")
             return None
@@ -485,7 +493,7 @@ class _Builder:
                 return
             if found:
                 places = ", ".join(f"[{s}, {s + len(quote)}]" for s in found[:3])
-                self.problem(item.at("quote"), f"quote is in {shown} at {places}, not at its span [{start}, {end}]")
+                self.problem(item.at("span"), f"quote is in {shown} at {places}, not at its span [{start}, {end}]")
                 return
             where = f" at [{start}, {end}]"
         elif found:
