@@ -17,7 +17,7 @@ import pytest
 from actorgraph.errors import DataFileError, SheetError
 from actorgraph.sheet import load_sheet
 from actorgraph.validate import validate
-from conftest import GRAPH, ONTOLOGY
+from conftest import ONTOLOGY, SHIPPED
 
 FOLLOWUP = (
     "Sylvania deported 40 men to Freedonian prisons on Friday, according to Minister Bo Lind.\n"
@@ -160,7 +160,7 @@ def test_add_source_stores_the_text_and_its_document(invoke, world_copy, tmp_pat
     data = json.loads(result.output)
     digest = hashlib.sha256(text.read_bytes()).hexdigest()
     assert (data["document"], data["sha256"], data["reporting"]) == (
-        "agid:doc-followup-report", digest, "agid:followup-report-reporting")
+        "agid:doc-followup-report", digest, "agid:doc-followup-report-reporting")
     assert data["unknown"] == ["outlet", "author"]
     assert (world_copy / "sources" / "followup-report.txt").read_bytes() == text.read_bytes()
 
@@ -286,7 +286,7 @@ def test_add_compiles_the_accepted_claims(invoke, grown):
     assert [(r["st"].rsplit("/", 1)[1], r["label"], r["by"].rsplit("/", 1)[1], r["status"].rsplit("#")[1])
             for r in rows] == [
         ("st-followup-c1", "Rosa Vey holds office in Freedonian government (reported, per the article)",
-         "followup-reporting", "Reported"),
+         "doc-followup-reporting", "Reported"),
         ("st-followup-c2", "Men deported from Sylvania to Freedonia located in Freedonian prisons "
                            "(reported, per Bo Lind)", "bo-lind", "Reported"),
         ("st-followup-f1", "About 6,000,000 US dollars (payment for detention, per Ana Torres) describes "
@@ -534,7 +534,7 @@ def test_a_second_nayib_bukele_is_reported_and_refused(tmp_path, invoke):
     """On a copy of the shipped graph: validate reports a second "Nayib Bukele" and a "Nayib Bukele
     Ortez" as probable duplicates, and add refuses to create them."""
     graph = tmp_path / "graph"
-    shutil.copytree(GRAPH, graph)
+    shutil.copytree(SHIPPED, graph)
     actors = graph / "actors.ttl"
     original = actors.read_text(encoding="utf-8")
     actors.write_text(original + '\nagid:nayib-bukele-2 a ag:Person ; rdfs:label "Nayib Bukele" .\n'

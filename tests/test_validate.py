@@ -14,11 +14,7 @@ import pytest
 
 from actorgraph.errors import DataFileError, ParseError
 from actorgraph.validate import validate
-
-ROOT = Path(__file__).resolve().parent.parent
-GRAPH = ROOT / "graph"
-ONTOLOGY = ROOT / "ontology"
-WORLD = Path(__file__).resolve().parent / "fixtures" / "world"
+from conftest import GRAPH, ONTOLOGY, WORLD
 
 REPORT = "world-report.ttl"
 WORLD_SUMMARY = "valid: 9 statements, 13 entities, 2 figures, 1 source document; 154 triples"

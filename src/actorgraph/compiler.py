@@ -449,7 +449,7 @@ class _Builder:
         if reporting and text == "reporting":
             if not self.doc.reporting:
                 self.problem(line, f"{what}: the document has no reporting party "
-                                   f"agid:{self.doc.name}-reporting; name who asserts it")
+                                   f"agid:doc-{self.doc.name}-reporting; name who asserts it")
                 return None
             return self.doc.reporting
         if text in self.keys:
@@ -726,8 +726,8 @@ class _Builder:
             parts[-1] = parts[-1][:-2] + " ."
             lines += parts + [""]
         for iri, label in self.new_measure_labels.items():
-            lines.append(f"{self._ref(iri)} a ag:Measure ; skos:inScheme ag:measures-scheme ; "
-                         f"skos:prefLabel {lit(label, 'en')} .")
+            lines.append(f"{self._ref(iri)} a ag:Measure ; skos:inScheme ag:measures-scheme ;\n"
+                         f"    rdfs:label {lit(label)} ; skos:prefLabel {lit(label, 'en')} .")
             lines.append("")
         lines.append(_END.format(doc=self.doc_local))
         return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ A source named ``NAME`` is, everywhere:
 * its text, byte for byte, in ``graph/sources/NAME.txt``;
 * its document node ``agid:doc-NAME`` in ``graph/sources.ttl``, with the text's SHA-256, its title, its
   publication date with its precision, and what is not known about it (``ag:unknown``);
-* its own reporting party ``agid:NAME-reporting`` (what a review sheet calls ``reporting``): the
+* its own reporting party ``agid:doc-NAME-reporting`` (what a review sheet calls ``reporting``): the
   unnamed voice of the document, to which its plain statements of fact are attributed;
 * its statements, written by ``actorgraph add``, in ``graph/NAME.ttl`` (the file the store loads into
   the named graph ``agid:doc-NAME``).
@@ -48,7 +48,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def reporting_iri(name: str) -> str:
-    return f"{ID}{name}-reporting"
+    return f"{ID}doc-{name}-reporting"
 
 
 def document_iri(name: str) -> str:
@@ -369,6 +369,7 @@ def _reporting_distinct(graph: WorkingGraph, entities: dict, reporting: str, lab
 def _document_block(name, title, digest, date, basis, language, url, links, unknown, reporting_label,
                     new_entities, distinct) -> str:
     lit = turtle.literal
+    note = f"Stands for the author and outlet of agid:doc-{name}, as far as the text speaks for itself."
     lines = [
         f"# -- {title} (graph/{TEXT_DIR}/{name}.txt) " + "-" * max(3, 60 - len(title) - len(name)),
         "",
@@ -390,10 +391,9 @@ def _document_block(name, title, digest, date, basis, language, url, links, unkn
     lines += [
         "",
         "# The party behind the document's own reporting; what a review sheet calls `reporting`.",
-        f"agid:{name}-reporting a ag:Actor ;",
+        f"agid:doc-{name}-reporting a ag:Actor ;",
         f"    rdfs:label {lit(reporting_label)} ;",
-        f"    ag:note {lit(f'Stands for the author and outlet of agid:doc-{name}, as far as the text speaks for itself.')}"
-        + (" ;" if distinct else " ."),
+        f"    ag:note {lit(note)}" + (" ;" if distinct else " ."),
     ]
     if distinct:
         lines.append("    owl:differentFrom " + ", ".join(f"agid:{d.removeprefix(ID)}" for d in distinct) + " .")

@@ -11,8 +11,9 @@ from .dates import PartialDate
 from .errors import DataFileError
 from .store import PREFIXES
 
-_PREFIX_RE = re.compile(r"^\s*(?:@prefix\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>\s*\.|PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>)",
-                        re.IGNORECASE | re.MULTILINE)
+_PREFIX_RE = re.compile(
+    r"^\s*(?:@prefix\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>\s*\.|PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>)",
+    re.IGNORECASE | re.MULTILINE)
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 PRECISION_UNITS = {"day": "time:unitDay", "month": "time:unitMonth", "year": "time:unitYear"}
 _DATATYPES = {"day": "xsd:date", "month": "xsd:gYearMonth", "year": "xsd:gYear"}

@@ -54,7 +54,7 @@ def add_source_command(ctx: Context, text_file: Path, title: str, published: str
         "text": str(added.text_file),
         "sha256": added.sha256,
         "characters": added.characters,
-        "reporting": f"agid:{added.name}-reporting",
+        "reporting": f"agid:doc-{added.name}-reporting",
         "unknown": added.unknown,
         "written": str(added.sources_file),
     }
