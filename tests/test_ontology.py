@@ -16,7 +16,7 @@ ONTOLOGY = ONTOLOGY_DIR / "actorgraph.ttl"
 SHAPES = ONTOLOGY_DIR / "shapes.ttl"
 AG = rdflib.Namespace("https://w3id.org/actorgraph/ont#")
 
-PROPERTY_KINDS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, AG.RelationshipType}
+PROPERTY_KINDS = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def ag_terms(graph: rdflib.Graph) -> set[URIRef]:
 
 
 def relationship_types(ont: rdflib.Graph) -> list[URIRef]:
-    return sorted(ont.subjects(RDF.type, AG.RelationshipType))
+    return sorted(ont.subjects(RDFS.subPropertyOf, AG.relatedTo))
 
 
 def test_ontology_and_shapes_parse_with_both_parsers():
@@ -98,8 +98,7 @@ def test_classes_and_properties_are_disjoint_and_typed(ont):
         kinds = set(ont.objects(term, RDF.type))
         property_kinds = kinds & PROPERTY_KINDS
         assert not (term in classes and property_kinds), f"{term} is both a class and a property"
-        if property_kinds - {AG.RelationshipType}:
-            assert len(property_kinds - {AG.RelationshipType}) == 1, f"{term} has kinds {property_kinds}"
+        assert len(property_kinds) <= 1, f"{term} has kinds {property_kinds}"
 
 
 def test_class_hierarchy_has_no_cycles_and_ends_in_declared_classes(ont):
@@ -156,8 +155,17 @@ def test_statement_is_an_rdf_statement(ont):
     assert (AG.SanctionListing, RDFS.subClassOf, AG.Statement) in ont
 
 
-def test_relationship_type_is_an_object_property(ont):
-    assert (AG.RelationshipType, RDFS.subClassOf, OWL.ObjectProperty) in ont
+def test_every_relationship_type_is_declared_an_object_property(ont):
+    """Directly, not through a metaclass (which owlready2 refuses)."""
+    assert (AG.relatedTo, RDF.type, OWL.ObjectProperty) in ont
+    assert [p for p in relationship_types(ont) if (p, RDF.type, OWL.ObjectProperty) not in ont] == []
+    assert list(ont.subjects(RDFS.subClassOf, OWL.ObjectProperty)) == []
+    assert (None, RDF.type, AG.RelationshipType) not in ont
+
+
+def test_every_edge_styled_property_is_a_relationship_type(ont):
+    styled = set(ont.subjects(AG.edgeLabel, None))
+    assert styled == set(relationship_types(ont))
 
 
 def test_styled_classes_have_valid_colours(ont):
