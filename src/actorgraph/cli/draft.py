@@ -1,0 +1,67 @@
+"""Command: ``actorgraph draft SOURCE``, which writes a review sheet of proposed claims for a source.
+
+The proposals come from ``actorgraph.draft``; this module only chooses where the sheet goes and writes it
+(atomically, never through a link, never into the graph directory, never over a sheet without --force).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import paths
+from ..errors import UsageError
+from . import Context, cli, pass_ctx
+
+
+def _inside(path: Path, directory: Path) -> bool:
+    try:
+        path.resolve().relative_to(directory.resolve())
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+@cli.command()
+@click.argument("source")
+@click.option("-o", "--output", metavar="FILE",
+              help="Where to write the sheet (default: NAME.sheet.yaml in the current directory, NAME being "
+                   "the source's file name; - for standard output).")
+@click.option("--force", is_flag=True, help="Replace an existing sheet (a reviewer's edits in it are lost).")
+@pass_ctx
+def draft(ctx: Context, source: str, output: str | None, force: bool):
+    """Propose claims for a source document: write a review sheet to check, then `add`.
+
+    SOURCE names a document added with `add-source`, by id, title or file name. The sheet proposes
+    entities, claims, statuses, dates and figures, all unaccepted; nothing enters the graph until a
+    person accepts them and runs `actorgraph add SHEET`.
+
+    Example:
+
+        actorgraph draft el-salvador-offers-to-jail-us-deportees -o review.sheet.yaml
+    """
+    from ..draft import draft_source, render_sheet, sheet_name, source_text
+    from ..files import check_target, write_file
+
+    graph_dir = paths.graph_dir(ctx.graph_dir)
+    document = source_text(ctx.kg, source, graph_dir)
+    target = None if output == "-" else Path(output or sheet_name(document.text_file))
+    if target is not None:
+        if _inside(target.parent, graph_dir):
+            raise UsageError(f"{target}: a draft is never written into the graph directory ({graph_dir}); "
+                             "choose another place with -o")
+        if check_target(target) is not None and not force:
+            raise UsageError(f"{target} exists (a sheet under review?): give --force to replace it, "
+                             "or -o another file")
+    result = draft_source(ctx.kg, document)
+    text = render_sheet(result, title=document.title)
+    if target is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_file(target, text)
+    click.echo(f"wrote {target}: {len(result.entities)} new entities, {len(result.claims)} claims and "
+               f"{len(result.figures)} figures proposed from {len(result.sentences)} sentences, none accepted; "
+               f"nothing is in the graph until you accept them and run: actorgraph add {target}", err=True)
