@@ -534,11 +534,33 @@ class _Builder:
             self.problem(claim.at("in_event"), f"in_event: {self.label_of(event)} is not an event")
         if issuer and not self.fits(issuer, self.range_of(ONT + "issuedBy")):
             self.problem(claim.at("issued_by"), f"issued_by: {self.label_of(issuer)} is not an actor")
+        denied = self._denied(claim) if claim.denies else None
         if None in (rel, subject, obj) or None in evidence.values() or (claim.in_event and not event) \
-                or (claim.issued_by and not issuer):
+                or (claim.issued_by and not issuer) or (claim.denies and not denied):
             return
         self.claims.append((claim, {**evidence, "rel": rel, "subject": subject, "object": obj, "event": event,
-                                    "issuer": issuer}))
+                                    "issuer": issuer, "denies": denied}))
+
+    def _denied(self, claim: ClaimProposal) -> str | None:
+        """The statement a denial contradicts: a claim of this sheet by id, or a statement of the graph."""
+        target = claim.denies or ""
+        if target == claim.id:
+            self.problem(claim.at("denies"), "denies: a claim cannot deny itself")
+            return None
+        ids = {c.id for c in self.sheet.claims} | {f.id for f in self.sheet.figures}
+        if target in ids:
+            accepted = {c.id for c in self.sheet.accepted_claims} | {f.id for f in self.sheet.accepted_figures}
+            if target not in accepted:
+                self.problem(claim.at("denies"), f"denies: claim {target!r} is not accepted (set accept: true)")
+                return None
+            return f"{ID}st-{self.name}-{target}"
+        local = target.removeprefix("agid:").removeprefix(ID)
+        rows = self.base.rows("SELECT ?c WHERE { ?s a ?c . ?c rdfs:subClassOf* ag:Statement }", s=ID + local)
+        if rows:
+            return ID + local
+        self.problem(claim.at("denies"), f"denies: {target!r} is neither a claim of this sheet nor a statement "
+                                         "of the graph")
+        return None
 
     def _class_label(self, cls: str | None) -> str:
         if not cls:
@@ -655,6 +677,16 @@ class _Builder:
                 extra.append(f"ag:inEvent {self._ref(info['event'])}")
             if info["issuer"]:
                 extra.append(f"ag:issuedBy {self._ref(info['issuer'])}")
+            if claim.content:
+                extra.append(f"ag:content {lit(claim.content)}")
+            if claim.scope:
+                extra.append(f"ag:scope {lit(claim.scope)}")
+            if claim.scope_count is not None:
+                extra.append(f"ag:scopeCount {claim.scope_count}")
+            if info["denies"]:
+                extra.append(f"ag:denies {self._ref(info['denies'])}")
+            if claim.inferred:
+                extra.append(f"ag:inferred true ; ag:inferenceBasis {lit(claim.basis or '')}")
             body.append(f"# claim {claim.id}")
             if triple not in written:
                 written.add(triple)

@@ -29,7 +29,8 @@ _ENTITY_KEYS = {"key", "accept", "label", "type", "aliases", "comment", "mention
                 "distinct_from"}
 _EVIDENCE_KEYS = {"id", "accept", "sentence", "quote", "span", "asserted_by", "status", "dates", "note",
                   "mentions", "cues"}
-_CLAIM_KEYS = _EVIDENCE_KEYS | {"subject", "relationship", "object", "role", "reason", "in_event", "issued_by"}
+_CLAIM_KEYS = _EVIDENCE_KEYS | {"subject", "relationship", "object", "role", "reason", "in_event", "issued_by",
+                                "content", "scope", "scope_count", "denies", "inferred", "basis"}
 _FIGURE_KEYS = _EVIDENCE_KEYS | {"value", "unit", "approximation", "measure", "describes", "basis"}
 _DATE_FIELDS = {"value", "inferred", "basis"}
 
@@ -91,6 +92,12 @@ class ClaimProposal(Evidence):
     reason: str | None = None
     in_event: str | None = None
     issued_by: str | None = None
+    content: str | None = None  # reported speech: what was said, in the source's words
+    scope: str | None = None  # which part of a group, in the source's words ("several of the men")
+    scope_count: int | None = None
+    denies: str | None = None  # the claim (id in this sheet) or statement this one denies
+    inferred: bool = False  # the text implies the claim rather than states it
+    basis: str | None = None  # how, when inferred
 
 
 @dataclass
@@ -407,8 +414,19 @@ def _claim(reader: _Reader, node) -> ClaimProposal:
     _evidence(reader, fields, claim, what)
     for key in ("subject", "relationship", "object"):
         setattr(claim, key, _required(reader, fields, key, what, claim.line) or "")
-    for key in ("role", "reason", "in_event", "issued_by"):
+    for key in ("role", "reason", "in_event", "issued_by", "content", "scope", "denies", "basis"):
         setattr(claim, key, reader.text(fields.get(key), key))
+    if fields.get("scope_count") is not None and reader.text(fields["scope_count"], "scope_count") is not None:
+        claim.scope_count = reader.integer(fields["scope_count"], "scope_count")
+        if claim.scope_count is not None and claim.scope_count < 0:
+            reader.problem(claim.at("scope_count"), "scope_count must not be negative")
+        if claim.scope is None:
+            reader.problem(claim.at("scope_count"), "scope_count needs scope: the source's words for that part")
+    claim.inferred = reader.boolean(fields.get("inferred"), "inferred")
+    if claim.inferred and not claim.basis:
+        reader.problem(claim.at("inferred"), f"{what} is inferred, so it needs a basis: what in the text implies it")
+    if claim.basis and not claim.inferred:
+        reader.problem(claim.at("basis"), f"{what} has a basis but is not marked inferred: true")
     return claim
 
 
