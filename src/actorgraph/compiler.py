@@ -84,6 +84,7 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
     source_text = builder.source_turtle()
     block = builder.entity_block()
     builder.check_dropped(old_block)
+    builder.check_dropped_triples(source_file)
     builder.raise_problems()
     new_actors = join_block(before, block, after)
     builder.validate(source_file, source_text, actors_file, new_actors)
@@ -609,6 +610,29 @@ class _Builder:
 
     # -- removing what an earlier run added --------------------------------------------------------------
 
+    def check_dropped_triples(self, old_source: Path) -> None:
+        """A direct triple this source wrote before, and now drops, may be the one another source's
+        statement stands on (``add`` writes a triple only once in the graph)."""
+        import pyoxigraph as ox
+
+        if not old_source.exists():
+            return
+        try:
+            old = {tuple(term.value for term in quad.triple) for quad in ox.parse(path=str(old_source),
+                                                                                 format=ox.RdfFormat.TURTLE)}
+        except (SyntaxError, OSError):
+            return  # a broken earlier file is simply replaced
+        relationships = set(self.vocabulary.relationships)
+        kept = {(info["subject"], info["rel"], info["object"]) for _, info in self.claims}
+        for s, p, o in sorted(old):
+            if p not in relationships or (s, p, o) in kept or self.base.has_triple(s, p, o):
+                continue
+            rows = self.base.rows("SELECT ?st WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }",
+                                  s=s, p=p, o=o)
+            if rows:
+                self.problem(1, f"the triple {self._ref(s)} {self._ref(p)} {self._ref(o)}, which this source stated "
+                                f"before, is what {self._ref(rows[0]['st'])} stands on; keep its claim accepted")
+
     def check_dropped(self, old_block: str) -> None:
         """An entity this source added before, and now drops, must not be in use elsewhere."""
         kept = set(self.new_iris) | set(self.new_measure_iris)
@@ -690,7 +714,10 @@ class _Builder:
             body.append(f"# claim {claim.id}")
             if triple not in written:
                 written.add(triple)
-                body.append(" ".join(self._ref(t) for t in triple) + " .")
+                direct = " ".join(self._ref(t) for t in triple) + " ."
+                # Once in the graph is enough: the store's union of files would give a triple stated in
+                # two files twice, in every query that matches it.
+                body.append(f"# {direct}  (stated in another file)" if self.base.has_triple(*triple) else direct)
             cls = listing_class if info["issuer"] else statement_class
             body += self._statement(claim, f"{ID}st-{self.name}-{claim.id}", cls, label, *triple, extra, info)
             body.append("")

@@ -138,6 +138,11 @@ class WorkingGraph:
         rows = self.rows("SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } FILTER(isIRI(?x)) }")
         return {r["x"] for r in rows}
 
+    def has_triple(self, subject: str, predicate: str, obj: str) -> bool:
+        """Whether some file of the graph states the triple (of IRIs)."""
+        pattern = (ox.NamedNode(subject), ox.NamedNode(predicate), ox.NamedNode(obj), None)
+        return next(iter(self.store.quads_for_pattern(*pattern)), None) is not None
+
     def lineage(self, cls: str) -> set[str]:
         """The class and its superclasses."""
         return set(self.kg.vocabulary.ancestors(cls)) | {cls}
