@@ -564,3 +564,49 @@ entities:
     assert f"{sheet}:4: new entity 'nayib-bukele-2' is probably agid:nayib-bukele (Nayib Bukele)" in result.output
     assert f"{sheet}:5: new entity 'nayib-bukele-ortez' is probably agid:nayib-bukele (Nayib Bukele)" in result.output
     assert snapshot(graph) == before
+
+
+def test_a_sheet_with_nothing_accepted_writes_nothing(invoke, grown):
+    world, sheet = grown
+    text = sheet.read_text(encoding="utf-8").replace("accept: true", "accept: false")
+    sheet.write_text(text, encoding="utf-8")
+    before = snapshot(world)
+    result = invoke("add", str(sheet), graph=world)
+    assert result.exit_code == 1
+    assert result.output == (f"actorgraph: error: {sheet}: nothing in it is accepted: set accept: true on what "
+                             "the text says, then run add again; nothing was written\n")
+    assert snapshot(world) == before
+
+
+def test_a_triple_already_in_the_graph_is_not_stated_twice(invoke, grown):
+    world, sheet = grown
+    edit_sheet(sheet, "subject: deported-men\n    relationship: locatedIn\n    object: agid:freedonian-prisons",
+               "subject: Carl Mott\n    relationship: negotiated with\n    object: Freedonian government")
+    assert invoke("add", str(sheet), graph=world).exit_code == 0
+    written = (world / "followup.ttl").read_text(encoding="utf-8")
+    assert "# agid:carl-mott ag:negotiatedWith agid:freedonian-government .  (stated in another file)" in written
+    import actorgraph
+
+    kg = actorgraph.load(world, ONTOLOGY)
+    rows = kg.rows("SELECT ?o WHERE { agid:carl-mott ag:negotiatedWith ?o }")
+    assert rows == [{"o": "https://w3id.org/actorgraph/id/freedonian-government"}]  # once, not once per file
+    assert len(kg.rows("SELECT ?st WHERE { ?st rdf:subject agid:carl-mott ; rdf:predicate ag:negotiatedWith }")) == 2
+    assert validate(world, ONTOLOGY).conforms
+
+
+def test_a_triple_another_source_stands_on_cannot_be_dropped(invoke, grown):
+    world, sheet = grown
+    assert invoke("add", str(sheet), graph=world).exit_code == 0
+    with (world / "world-report.ttl").open("a", encoding="utf-8") as out:  # leans on followup's direct triple
+        out.write("\nagid:st-y a ag:Statement ; rdf:subject agid:rosa-vey ; rdf:predicate ag:holdsOfficeIn ;\n"
+                  '  rdf:object agid:freedonian-government ; ag:quote "Torres heads" ;\n'
+                  "  ag:source agid:doc-world-report ;\n"
+                  "  ag:assertedBy agid:world-reporting ; ag:status ag:Reported .\n")
+    assert validate(world, ONTOLOGY).conforms
+    edit_sheet(sheet, "  - id: c1\n    accept: true", "  - id: c1\n    accept: false")
+    before = snapshot(world)
+    result = invoke("add", str(sheet), graph=world)
+    assert result.exit_code == 1
+    assert ("the triple agid:rosa-vey ag:holdsOfficeIn agid:freedonian-government, which this source stated before, "
+            "is what agid:st-y stands on; keep its claim accepted") in result.output
+    assert snapshot(world) == before

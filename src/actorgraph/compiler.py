@@ -77,6 +77,10 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
     _check_ours(source_file)
     actors_text = actors_file.read_text(encoding="utf-8") if actors_file.exists() else _ACTORS_HEAD
     before, old_block, after = split_block(actors_text, doc_local, actors_file)
+    if not (sheet.accepted_entities or sheet.accepted_claims or sheet.accepted_figures) \
+            and not source_file.exists() and not old_block:
+        raise SheetError(str(sheet.path), [f"{sheet.path}: nothing in it is accepted: set accept: true on what the "
+                                           "text says, then run add again; nothing was written"])
     base = WorkingGraph(gdir, odir, replace={source_file: None, actors_file: before + after})
 
     builder = _Builder(sheet, base, doc_local)
