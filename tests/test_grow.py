@@ -269,7 +269,9 @@ def test_add_compiles_the_accepted_claims(invoke, grown):
     assert result.exit_code == 0, result.output
     done = json.loads(result.output)
     assert (done["statements"], done["figures"]) == (3, 1)
-    assert done["new entities"] == ["agid:rosa-vey", "agid:deported-men"]
+    assert [(e["id"], e["label"], e["type"]) for e in done["new entities"]] == [
+        ("agid:rosa-vey", "Rosa Vey", "person"), ("agid:deported-men", "Men deported from Sylvania to Freedonia",
+                                                  "group of people")]
     assert done["new measures"] == ["agid:measure-payment-for-detention"]
     assert (world / "world-report.ttl").read_bytes() == other  # another source's file is untouched
     report = validate(world, ONTOLOGY)

@@ -54,7 +54,7 @@ class Compiled:
     actors_file: Path
     statements: int
     figures: int
-    new_entities: list[str] = field(default_factory=list)
+    new_entities: list[dict[str, str]] = field(default_factory=list)  # iri, label, type (the class's label)
     new_measures: list[str] = field(default_factory=list)
     changed: list[Path] = field(default_factory=list)
     written: bool = False
@@ -94,8 +94,10 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
     builder.validate(source_file, source_text, actors_file, new_actors)
     builder.raise_problems()
 
+    entities = [{"iri": n.iri, "label": n.proposal.label, "type": builder._class_label(n.cls)}
+                for n in builder.new.values()]
     result = Compiled(builder.doc.iri, source_file, actors_file, len(builder.claims) + len(builder.figures),
-                      len(builder.figures), [e for e in builder.new_iris], builder.new_measure_iris)
+                      len(builder.figures), entities, builder.new_measure_iris)
     old_source = source_file.read_text(encoding="utf-8") if source_file.exists() else None
     result.changed = [p for p, new, old in ((actors_file, new_actors, actors_text if actors_file.exists() else None),
                                             (source_file, source_text, old_source)) if new != old]

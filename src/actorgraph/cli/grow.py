@@ -9,6 +9,14 @@ import click
 from . import Context, cli, output_options, pass_ctx
 
 
+def _shown(path: Path) -> str:
+    """A path as people should see it: relative to the working directory when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 @cli.command("add-source")
 @click.argument("text_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--title", required=True, help="The document's title (the headline, or a description of it).")
@@ -51,12 +59,12 @@ def add_source_command(ctx: Context, text_file: Path, title: str, published: str
                        graph_dir=ctx.graph_dir, ontology_dir=ctx.ontology_dir)
     fields = {
         "document": f"agid:doc-{added.name}",
-        "text": str(added.text_file),
+        "text": _shown(added.text_file),
         "sha256": added.sha256,
         "characters": added.characters,
         "reporting": f"agid:doc-{added.name}-reporting",
         "unknown": added.unknown,
-        "written": str(added.sources_file),
+        "written": _shown(added.sources_file),
     }
     if added.new_entities:
         fields["new entities"] = [f"agid:{iri.rsplit('/', 1)[-1]}" for iri in added.new_entities]
@@ -85,7 +93,7 @@ def add_command(ctx: Context, sheet: Path, check: bool):
     """
     from ..compiler import compile_sheet
     from ..errors import SheetError
-    from ..output import Document
+    from ..output import Document, Table
 
     try:
         done = compile_sheet(sheet, ctx.graph_dir, ctx.ontology_dir, check=check)
@@ -100,14 +108,19 @@ def add_command(ctx: Context, sheet: Path, check: bool):
         title = f"added {done.document.rsplit('/', 1)[-1]}"
     else:
         title = f"{sheet}: the graph already holds it; nothing written"
+    def short(iri: str) -> str:
+        return f"agid:{iri.rsplit('/', 1)[-1]}"
+
     fields = {
-        "document": f"agid:{done.document.rsplit('/', 1)[-1]}",
+        "document": short(done.document),
         "statements": done.statements,
         "figures": done.figures,
-        "new entities": [f"agid:{i.rsplit('/', 1)[-1]}" for i in done.new_entities],
     }
     if done.new_measures:
-        fields["new measures"] = [f"agid:{i.rsplit('/', 1)[-1]}" for i in done.new_measures]
-    fields["written" if done.written else "would write" if check else "unchanged"] = \
-        [str(p) for p in done.changed] if (done.written or check) else [str(done.source_file), str(done.actors_file)]
-    return Document(title=title, fields=fields, sections={})
+        fields["new measures"] = [short(i) for i in done.new_measures]
+    if done.written or check:
+        fields["written" if done.written else "would write"] = [_shown(p) for p in done.changed]
+    rows = [{"id": short(e["iri"]), "label": e["label"], "type": e["type"], "iri": e["iri"]}
+            for e in done.new_entities]
+    new = Table(["id", "label", "type"], rows, title=f"new entities ({len(rows)})")
+    return Document(title=title, fields=fields, sections={"new entities": new} if rows else {})
