@@ -8,17 +8,17 @@ the page says, and each output must be the one the page shows. graph/ itself is 
 from __future__ import annotations
 
 import os
-import re
-import shlex
 import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from readme_tour import blocks, run  # noqa: E402  (the README's runner: same blocks, same terminal width)
+
 DOC = ROOT / "docs" / "adding-sources.md"
 SECOND = ROOT / "tests" / "fixtures" / "second-source"
-BLOCK_RE = re.compile(r"```console\n(.*?)```", re.DOTALL)
-WIDTH = "110"
 
 
 def answer_key() -> str:
@@ -45,32 +45,6 @@ def scratch(directory: Path) -> Path:
     shutil.copytree(ROOT / "ontology", project / "ontology")
     shutil.copy(SECOND / "article.txt", project / "article.txt")
     return project
-
-
-def run(command: str) -> str:
-    """One `actorgraph ...` line as a person sees it (stdout then stderr), in the current directory."""
-    from click.testing import CliRunner
-
-    from actorgraph.cli import cli
-
-    args = shlex.split(command)
-    assert args[0] == "actorgraph", command
-    env = {"COLUMNS": WIDTH, "ACTORGRAPH_GRAPH_DIR": None, "ACTORGRAPH_ONTOLOGY_DIR": None}
-    return CliRunner(env=env).invoke(cli, args[1:], catch_exceptions=False).output
-
-
-def blocks(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each console block of the page: its raw text and its (command, recorded output) pairs."""
-    found = []
-    for match in BLOCK_RE.finditer(text):
-        pairs: list[tuple[str, list[str]]] = []
-        for line in match.group(1).splitlines():
-            if line.startswith("$ "):
-                pairs.append((line[2:], []))
-            elif pairs:
-                pairs[-1][1].append(line)
-        found.append((match.group(0), [(cmd, "\n".join(out).rstrip("\n")) for cmd, out in pairs]))
-    return found
 
 
 def walk(project: Path, text: str) -> list[list[tuple[str, str]]]:
@@ -117,6 +91,5 @@ def rewrite() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT / "tests"))
     rewrite()
     print(f"rewrote the console blocks of {DOC}")

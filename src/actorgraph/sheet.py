@@ -402,16 +402,25 @@ def _evidence(reader: _Reader, fields: dict, item: Evidence, what: str) -> None:
     item.dates = _dates(reader, fields.get("dates"))
 
 
+def _accepted(reader: _Reader, node, item: Evidence, allowed: set[str], kind: str) -> dict | None:
+    """A claim's or figure's fields, read as far as its acceptance says: its keys and id always, its
+    evidence (quote, span, asserting party, status, dates, note) only when it is accepted."""
+    fields = _start(reader, node, allowed, f"a {kind}", item)
+    if fields is None:
+        return None
+    _item_id(reader, fields, item, f"a {kind}")
+    if not item.accept:
+        return None
+    _evidence(reader, fields, item, f"{kind} {item.id!r}")
+    return fields
+
+
 def _claim(reader: _Reader, node) -> ClaimProposal:
     claim = ClaimProposal(line=reader.line(node))
-    fields = _start(reader, node, _CLAIM_KEYS, "a claim", claim)
+    fields = _accepted(reader, node, claim, _CLAIM_KEYS, "claim")
     if fields is None:
         return claim
-    _item_id(reader, fields, claim, "a claim")
-    if not claim.accept:
-        return claim
     what = f"claim {claim.id!r}"
-    _evidence(reader, fields, claim, what)
     for key in ("subject", "relationship", "object"):
         setattr(claim, key, _required(reader, fields, key, what, claim.line) or "")
     for key in ("role", "reason", "in_event", "issued_by", "content", "scope", "denies", "basis"):
@@ -432,14 +441,10 @@ def _claim(reader: _Reader, node) -> ClaimProposal:
 
 def _figure(reader: _Reader, node) -> FigureProposal:
     figure = FigureProposal(line=reader.line(node))
-    fields = _start(reader, node, _FIGURE_KEYS, "a figure", figure)
+    fields = _accepted(reader, node, figure, _FIGURE_KEYS, "figure")
     if fields is None:
         return figure
-    _item_id(reader, fields, figure, "a figure")
-    if not figure.accept:
-        return figure
     what = f"figure {figure.id!r}"
-    _evidence(reader, fields, figure, what)
     if "value" in fields:
         figure.value = reader.number(fields["value"], "value")  # type: ignore[assignment]
     else:

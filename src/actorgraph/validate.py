@@ -273,35 +273,30 @@ class _Index:
         self.graph = graph
         self.URIRef = URIRef
         self.subclasses: dict[str, set[str]] = defaultdict(set)
+        self.superclasses: dict[str, set[str]] = defaultdict(set)
         for sub, _, sup in graph.triples((None, URIRef(SUBCLASS), None)):
             self.subclasses[str(sup)].add(str(sub))
+            self.superclasses[str(sub)].add(str(sup))
+        self._above: dict[str, set[str]] = {}
+
+    @staticmethod
+    def _closure(cls: str, links: dict[str, set[str]]) -> set[str]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for other in links.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
 
     def below(self, cls: str) -> set[str]:
         """The class and all its subclasses (rdfs:subClassOf*)."""
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sub in self.subclasses.get(todo.pop(), ()):
-                if sub not in seen:
-                    seen.add(sub)
-                    todo.append(sub)
-        return seen
+        return self._closure(cls, self.subclasses)
 
     def above(self, cls: str) -> set[str]:
-        """The class and all its superclasses (rdfs:subClassOf*)."""
-        if not hasattr(self, "_above"):
-            self._above: dict[str, set[str]] = {}
-            self._parents: dict[str, set[str]] = defaultdict(set)
-            for sup, subs in self.subclasses.items():
-                for sub in subs:
-                    self._parents[sub].add(sup)
+        """The class and all its superclasses (rdfs:subClassOf*), remembered: asked once per entity pair."""
         if cls not in self._above:
-            seen, todo = {cls}, [cls]
-            while todo:
-                for sup in self._parents.get(todo.pop(), ()):
-                    if sup not in seen:
-                        seen.add(sup)
-                        todo.append(sup)
-            self._above[cls] = seen
+            self._above[cls] = self._closure(cls, self.superclasses)
         return self._above[cls]
 
     def instances(self, cls: str) -> set:
