@@ -33,10 +33,11 @@ def run(command: str, graph: Path | None = None) -> str:
     return result.output
 
 
-def blocks(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each console block: its raw text and its (command, recorded output) pairs."""
+def blocks(text: str, fence: str = "console") -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each ```console block (or another ``fence``): its raw text and its (command, recorded output) pairs."""
     found = []
-    for match in BLOCK_RE.finditer(text):
+    pattern = BLOCK_RE if fence == "console" else re.compile(rf"```{re.escape(fence)}\n(.*?)```", re.DOTALL)
+    for match in pattern.finditer(text):
         pairs: list[tuple[str, list[str]]] = []
         for line in match.group(1).splitlines():
             if line.startswith("$ "):

@@ -2,6 +2,9 @@
 ontology/ copied, the second test article saved as article.txt), with the sheet edited between them as
 the page says, and each output must be the one the page shows. graph/ itself is never touched.
 
+Its sessions are fenced ```shell-session (rendered like ```console), because they change the graph they
+run on: they must never be run where the other pages' ```console examples are, on graph/ itself.
+
     python tests/test_adding_sources_doc.py      # rewrite the page's outputs after the commands changed
 """
 
@@ -19,6 +22,7 @@ from readme_tour import blocks, run  # noqa: E402  (the README's runner: same bl
 
 DOC = ROOT / "docs" / "adding-sources.md"
 SECOND = ROOT / "tests" / "fixtures" / "second-source"
+FENCE = "shell-session"
 
 
 def answer_key() -> str:
@@ -51,7 +55,7 @@ def walk(project: Path, text: str) -> list[list[tuple[str, str]]]:
     """Run the page's blocks in order inside ``project``: for each block, (command, output) pairs."""
     sheet = project / "article.sheet.yaml"
     results = []
-    for index, (_, pairs) in enumerate(blocks(text)):
+    for index, (_, pairs) in enumerate(blocks(text, FENCE)):
         if index in EDITS:
             sheet.write_text(EDITS[index](), encoding="utf-8")
         results.append([(command, run(command).rstrip()) for command, _ in pairs])
@@ -63,7 +67,7 @@ def test_every_command_of_the_walkthrough_prints_what_the_page_shows(tmp_path, m
     shipped = {p: p.read_bytes() for p in (ROOT / "graph").rglob("*") if p.is_file()}
     monkeypatch.chdir(project)
     text = DOC.read_text(encoding="utf-8")
-    recorded = [pairs for _, pairs in blocks(text)]
+    recorded = [pairs for _, pairs in blocks(text, FENCE)]
     assert len(recorded) == 5 and sum(len(pairs) for pairs in recorded) == 7
     for got, expected in zip(walk(project, text), recorded, strict=True):
         for (command, output), (_, shown) in zip(got, expected, strict=True):
@@ -84,9 +88,9 @@ def rewrite() -> None:
             results = walk(project, text)
         finally:
             os.chdir(here)
-    for (raw, _), pairs in zip(blocks(text), results, strict=True):
+    for (raw, _), pairs in zip(blocks(text, FENCE), results, strict=True):
         body = "".join(f"$ {command}\n{output}\n" if output else f"$ {command}\n" for command, output in pairs)
-        text = text.replace(raw, f"```console\n{body}```", 1)
+        text = text.replace(raw, f"```{FENCE}\n{body}```", 1)
     DOC.write_text(text, encoding="utf-8")
 
 
