@@ -425,6 +425,8 @@ BAD = [
      "sha256 is not that of sources/followup.txt"),
     ("a number with separators", "value: 6000000", "value: 6,000,000", 1, "6,000,000",
      "value must be a number written with digits"),
+    ("a control character in a label", "label: Rosa Vey", 'label: "Rosa \\e[31mVey"', 1, "Rosa \\e",
+     "label must be plain text, without control characters"),
 ]
 
 

@@ -22,6 +22,7 @@ FORMAT = "actorgraph-sheet/1"
 DATE_KEYS = ("point_in_time", "start_time", "end_time")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CLAIM_ID = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # incl. bidirectional overrides
 
 _TOP_KEYS = {"format", "source", "entities", "claims", "figures"}
 _SOURCE_KEYS = {"id", "text_file", "sha256", "published"}
@@ -388,6 +389,9 @@ def _entity(reader: _Reader, node) -> EntityProposal:
         entity.type = reader.text(fields.get("type"), "type") or ""
     entity.aliases = reader.strings(fields.get("aliases"), "aliases")
     entity.comment = reader.text(fields.get("comment"), "comment")
+    for key, names in (("label", [entity.label]), ("aliases", entity.aliases)):
+        if any(_CONTROL.search(name) for name in names):
+            reader.problem(entity.at(key), f"{key} must be plain text, without control characters")
     return entity
 
 
