@@ -425,6 +425,9 @@ BAD = [
      "sha256 is not that of sources/followup.txt"),
     ("a number with separators", "value: 6000000", "value: 6,000,000", 1, "6,000,000",
      "value must be a number written with digits"),
+    ("a rule only the whole graph checks", "relationship: holds office in", "relationship: said about", 1,
+     "  - id: c1", "the graph would not validate: agid:st-followup-c1  -  an ag:saidAbout statement needs "
+                   "ag:content: what was said, in the source's words"),
     ("a control character in a label", "label: Rosa Vey", 'label: "Rosa \\e[31mVey"', 1, "Rosa \\e",
      "label must be plain text, without control characters"),
 ]

@@ -27,7 +27,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import files, paths, turtle
@@ -823,7 +823,9 @@ class _Builder:
                 continue
             owner = items.get(focus) or entities.get(focus)
             line = owner.line if owner is not None else 1
-            self.problem(line, f"the graph would not validate: {violation.line().replace(str(copy), str(gdir))}")
+            # The file:line would point into files not written yet: the sheet's line says where instead.
+            unwritten = replace(violation, location=None) if owner is not None else violation
+            self.problem(line, f"the graph would not validate: {unwritten.line().replace(str(copy), str(gdir))}")
 
 
 def _key(text: str) -> str:
