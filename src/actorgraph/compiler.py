@@ -34,7 +34,7 @@ from . import files, paths, turtle
 from .errors import DataFileError, SheetError
 from .names import fold
 from .sheet import ClaimProposal, EntityProposal, Evidence, FigureProposal, Sheet, load_sheet
-from .sources import ACTORS_FILE, Document, Entity, WorkingGraph, find_document, sha256_of
+from .sources import ACTORS_FILE, Document, Entity, WorkingGraph, find_document, read_graph_file, sha256_of
 from .store import ID, ONT, PREFIXES
 
 SOURCE_MARK = "# Written by `actorgraph add`"
@@ -42,7 +42,6 @@ _BEGIN = "# >>> entities from agid:{doc}, written by `actorgraph add`: edit the 
 _END = "# <<< end of entities from agid:{doc}"
 _BLOCK_LINE = re.compile(r"^# (>>>|<<<) .*?agid:(doc-[\w-]+)")
 _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[\w.-]*[\w-])?$")
-SKOS = PREFIXES["skos"]
 
 
 @dataclass
@@ -75,7 +74,7 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
     source_file = gdir / f"{name}.ttl"
     actors_file = gdir / ACTORS_FILE
     _check_ours(source_file)
-    actors_text = actors_file.read_text(encoding="utf-8") if actors_file.exists() else _ACTORS_HEAD
+    actors_text = read_graph_file(actors_file) if actors_file.exists() else _ACTORS_HEAD
     before, old_block, after = split_block(actors_text, doc_local, actors_file)
     if not (sheet.accepted_entities or sheet.accepted_claims or sheet.accepted_figures) \
             and not source_file.exists() and not old_block:
@@ -98,7 +97,7 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
                 for n in builder.new.values()]
     result = Compiled(builder.doc.iri, source_file, actors_file, len(builder.claims) + len(builder.figures),
                       len(builder.figures), entities, builder.new_measure_iris)
-    old_source = source_file.read_text(encoding="utf-8") if source_file.exists() else None
+    old_source = read_graph_file(source_file) if source_file.exists() else None
     result.changed = [p for p, new, old in ((actors_file, new_actors, actors_text if actors_file.exists() else None),
                                             (source_file, source_text, old_source)) if new != old]
     if check or not result.changed:

@@ -260,7 +260,7 @@ def add_source(
     block = _document_block(name, title, digest, date, published_basis, language, url, links, unknown,
                             reporting_label, new_entities, distinct)
     files.check_target(sources_file)
-    old = sources_file.read_text(encoding="utf-8") if sources_file.exists() else _SOURCES_HEAD
+    old = read_graph_file(sources_file) if sources_file.exists() else _SOURCES_HEAD
     needed = turtle.used_prefixes(block)
     head = turtle.prefix_lines(needed, turtle.declared_prefixes(old))
     new_text = old.rstrip("\n") + "\n\n" + head + block
@@ -273,6 +273,16 @@ def add_source(
 
 
 _SOURCES_HEAD = "# Source documents: what we know about each stored text, and what we do not.\n"
+
+
+def read_graph_file(path: Path) -> str:
+    """A Turtle file of the graph, exactly as written (its line ends kept), for rewriting a part of it."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DataFileError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise DataFileError(f"{path}: cannot read ({err.strerror})") from None
 
 
 def _read_text(path: Path) -> tuple[bytes, str]:
