@@ -191,3 +191,26 @@ def test_a_country_link_must_reach_a_country(world_copy):
     wrong = claim("st-gov-of", "freedonian-government", "governmentOf", "sylvania", "the Freedonian government")
     report = validate(write(world_copy, wrong.replace("agid:sylvania", "agid:freedonian-prisons")), ONTOLOGY)
     assert "agid:freedonian-government" in [w.focus for w in report.warnings]
+
+
+def test_the_shipped_graph_links_every_institution_to_its_country_and_every_indictment_to_its_issuer(kg):
+    report = validate(ONTOLOGY.parent / "graph", ONTOLOGY)
+    assert report.warnings == []
+    # The links the first article implies rather than states are marked so, each with its basis.
+    rows = kg.rows("""
+        SELECT ?s ?p ?o ?basis WHERE {
+          ?st ag:inferred true ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+              ag:source agid:doc-el-salvador-offers-to-jail-us-deportees .
+          OPTIONAL { ?st ag:inferenceBasis ?basis }
+        }""")
+    inferred = {(r["s"].rsplit("/", 1)[1], r["p"].rsplit("#", 1)[1], r["o"].rsplit("/", 1)[1]) for r in rows}
+    assert {
+        ("cecot", "locatedIn", "el-salvador"),
+        ("fiscalia-general", "governmentOf", "el-salvador"),
+        ("us-prosecutors", "issued", "ms13-federal-indictments"),
+    } <= inferred
+    assert all(r.get("basis") for r in rows)
+    assert kg.ask("""
+        ASK { ?st rdf:subject agid:us-justice-department ; rdf:predicate ag:issued ;
+                  rdf:object agid:doj-pursuit-ranfla .
+              FILTER NOT EXISTS { ?st ag:inferred true } }""")
