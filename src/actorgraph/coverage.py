@@ -200,6 +200,16 @@ def measure(
     return sentences, headings, cited
 
 
+def read_source(path: Path, iri: str) -> str:
+    """The stored text of the source document ``iri``; a one-line DataFileError when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DataFileError(f"{path}: cannot read the source text of {iri}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise DataFileError(f"{path}: the source text of {iri} is not UTF-8") from None
+
+
 def sentence_coverage(
     source: KnowledgeGraph | Store | str | Path | None = None,
     ontology_dir: str | Path | None = None,
@@ -240,12 +250,7 @@ def sentence_coverage(
     for iri in sorted(docs):
         info = docs[iri]
         path = gdir / info["file"]
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as err:
-            raise DataFileError(f"{path}: cannot read the source text of {iri}: {err.strerror}") from None
-        except UnicodeDecodeError:
-            raise DataFileError(f"{path}: the source text of {iri} is not UTF-8") from None
+        text = read_source(path, iri)
         quotes = sorted(info["quotes"])
         sentences, headings, cited = measure(text, quotes, min_overlap)
         documents.append(

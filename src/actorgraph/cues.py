@@ -6,6 +6,7 @@ Nothing here lists phrases: each comes from an ``ag:cuePhrase`` (or ``ag:namePar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .store import ONT, Store, to_python
@@ -17,8 +18,8 @@ PLACEHOLDER = "X"
 _CUES = """
 SELECT ?subject ?phrase ?kind ?precision ?offset ?back ?value ?scale ?unit ?label WHERE {
   ?subject ag:cuePhrase ?phrase .
-  OPTIONAL { ?subject a ?kind . FILTER(?kind IN (ag:RelationshipType, ag:Status, ag:Approximation,
-                                                 ag:DateCue, ag:NumberWord, ag:UnitCue, owl:Class)) }
+  OPTIONAL { ?subject a ?kind . FILTER(?kind IN (ag:Status, ag:Approximation, ag:DateCue, ag:NumberWord,
+                                                 ag:UnitCue, owl:Class)) }
   OPTIONAL { ?subject ag:cuePrecision ?precision }
   OPTIONAL { ?subject ag:cueOffset ?offset }
   OPTIONAL { ?subject ag:refersBack ?back }
@@ -29,7 +30,7 @@ SELECT ?subject ?phrase ?kind ?precision ?offset ?back ?value ?scale ?unit ?labe
 }
 """
 
-_PARTICLES = "SELECT ?word WHERE { ?class ag:nameParticle ?word }"
+_WORDS = "SELECT ?word WHERE { ?subject ?property ?word }"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class Cues:
     class_words: dict[str, list[str]] = field(default_factory=dict)  # class IRI -> words inside a name
     class_placed: dict[str, list[Placed]] = field(default_factory=dict)  # class IRI -> "Judge X", "in X"
     particles: set[str] = field(default_factory=set)
+    clause_breaks: set[str] = field(default_factory=set)
+    group_nouns: set[str] = field(default_factory=set)
 
 
 def placed(phrase: str) -> Placed | None:
@@ -86,16 +89,18 @@ def _unit_name(iri: str | None) -> str:
     return (iri or "").removeprefix(TIME + "unit").lower() or "day"
 
 
-def load_cues(store: Store) -> Cues:
-    """Read every cue phrase from the ontology in ``store``."""
+def load_cues(store: Store, relationships: Iterable[str]) -> Cues:
+    """Read every cue phrase from the ontology in ``store``; ``relationships`` are the IRIs of the
+    relationship types (as the vocabulary finds them)."""
     cues = Cues()
+    relationship_types = set(relationships)
     for row in store.select(_CUES).rows:
         subject = row["subject"].value
         phrase = str(to_python(row["phrase"])).strip()
         kind = row["kind"].value.removeprefix(ONT).removeprefix(OWL) if row.get("kind") else ""
         if not phrase:
             continue
-        if kind == "RelationshipType":
+        if subject in relationship_types:
             _add(cues.relationships, subject, phrase)
         elif kind == "Status":
             _add(cues.statuses, subject, phrase)
@@ -124,12 +129,21 @@ def load_cues(store: Store) -> Cues:
             cues.start_time.append(phrase)
         elif subject == ONT + "endTime":
             cues.end_time.append(phrase)
-    cues.particles = {str(to_python(row["word"])).casefold() for row in store.select(_PARTICLES).rows}
+    cues.particles = _words(store, "nameParticle")
+    cues.clause_breaks = _words(store, "clauseBreak")
+    cues.group_nouns = _words(store, "groupNoun")
     for values in (*cues.relationships.values(), *cues.statuses.values(), *cues.approximations.values()):
         values.sort()
     cues.attribution.sort(key=lambda p: p.phrase)
     cues.dates.sort(key=lambda d: d.phrase)
     return cues
+
+
+def _words(store: Store, prop: str) -> set[str]:
+    import pyoxigraph as ox
+
+    rows = store.select(_WORDS, {"property": ox.NamedNode(ONT + prop)}).rows
+    return {str(to_python(row["word"])).casefold() for row in rows}
 
 
 def _add(table: dict[str, list[str]], key: str, phrase: str) -> None:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from . import paths
 from .cues import Cues, Placed, load_cues
 from .dates import PartialDate
-from .errors import DataFileError, UsageError
+from .errors import UsageError
 from .names import fold
 from .store import ID, ONT, to_python
 
@@ -119,6 +119,7 @@ class ClaimGuess:
     mentions: list[Mention]
     cues: list[str]
     notes: list[str] = field(default_factory=list)
+    content: str | None = None  # reported speech: what was said
 
 
 @dataclass
@@ -167,15 +168,28 @@ def _fold_norms(doc: Doc) -> Doc:
     return doc
 
 
+def _opening_quotes(doc: Doc) -> Doc:
+    """An opening quote or bracket after a sentence's end, with a space before it and none after, opens
+    the next sentence (the sentencizer gives it to the one before: 'Sylvania. "It is ...')."""
+    for token in doc[1:-1]:
+        if ((token.is_left_punct or token.is_quote) and not token.is_sent_start and doc[token.i - 1].whitespace_
+                and not token.whitespace_ and doc[token.i - 1].text in (".", "!", "?")):
+            token.is_sent_start = True
+            doc[token.i + 1].is_sent_start = False
+    return doc
+
+
 def _nlp() -> Language:
     import spacy
     from spacy.language import Language
 
     if "actorgraph_fold_norms" not in Language.factories:
         Language.component("actorgraph_fold_norms", func=_fold_norms)
+        Language.component("actorgraph_opening_quotes", func=_opening_quotes)
     nlp = spacy.blank("en")
     nlp.add_pipe("actorgraph_fold_norms")
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("actorgraph_opening_quotes")
     return nlp
 
 
@@ -187,7 +201,7 @@ class Drafter:
 
         self.kg = kg
         self.vocabulary = kg.vocabulary
-        self.cues: Cues = load_cues(kg.store)
+        self.cues: Cues = load_cues(kg.store, self.vocabulary.relationships)
         self.nlp = _nlp()
         nlp = self.nlp
         self.types: dict[str, list[str]] = {}
@@ -197,14 +211,16 @@ class Drafter:
         # Names of entities in the graph, keyed by their folded form.
         self.name_iris: dict[str, set[str]] = {}
         self.name_has_capitals: dict[str, bool] = {}
+        written: dict[str, set[str]] = {}  # folded name -> the names as written (tokenised as written)
         for entry, folded in zip(kg.names.entries, kg.names.folded, strict=True):
             if entry.iri.startswith(ID) and folded:
                 self.name_iris.setdefault(folded, set()).add(entry.iri)
+                written.setdefault(folded, set()).add(entry.name)
                 self.name_has_capitals[folded] = self.name_has_capitals.get(folded, False) or (
                     entry.name != entry.name.lower())
         self.names = PhraseMatcher(nlp.vocab, attr="NORM")
-        for text in sorted(self.name_iris):
-            self.names.add(text, [self.make_doc(text)])
+        for folded in sorted(written):
+            self.names.add(folded, [self.make_doc(name) for name in sorted(written[folded])])
 
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         self._phrase_kinds: dict[str, tuple[str, Any]] = {}
@@ -255,6 +271,17 @@ class Drafter:
         self.patterns.add("date_m", [[month]])
         self.patterns.add("date_wd", [[weekday]])
         self.patterns.add("number", [[{"LIKE_NUM": True, "IS_ALPHA": False}]])
+
+        # Words that, before a month name, mean the month of the year the text last gave ("that July").
+        self.month_back = {fold(c.phrase) for c in self.cues.dates if c.refers_back and c.precision == "month"}
+
+        # The last word of each person's name, for a surname used alone ("Mott" for Carl Mott).
+        self.surnames: dict[str, set[str]] = {}
+        for entry, folded in zip(kg.names.entries, kg.names.folded, strict=True):
+            words = folded.split()
+            if (entry.kind == "label" and len(words) > 1 and words[-1] not in self.name_iris
+                    and any(self.vocabulary.is_a(t, ONT + "Person") for t in self.types.get(entry.iri, []))):
+                self.surnames.setdefault(words[-1], set()).add(entry.iri)
 
         # Cue words folded once: titles before names ("chief judge"), words inside names ("court").
         self.titles = sorted(((fold(cue.before).split(), cls) for cls, cues in self.cues.class_placed.items()
@@ -375,8 +402,8 @@ class _Reader:
         relative = [c for c in cues if c.kind == "reldate" and c.start == span.start and c.end == span.end]
         if relative:
             cue = relative[0].payload
-            if cue.phrase == "that" or cue.phrase.endswith(" that"):
-                return None  # "that" alone is only a date before a month name (handled below)
+            if cue.refers_back and cue.precision == "month":
+                return None  # "that" before a month name: read with the month below
             anchor = self.previous if cue.refers_back else None
             start = _start_of(anchor.value) if anchor and anchor.value else (pub.start if pub else None)
             if start is None:
@@ -404,7 +431,7 @@ class _Reader:
         elif words[0] in d.months and len(words) == 1:
             month = d.months[words[0]]
             before = doc[span.start - 1].norm_ if span.start > 0 else ""
-            if before == "that" and self.previous and self.previous.value:
+            if before in d.month_back and self.previous and self.previous.value:
                 year = int(self.previous.value[:4])
                 value, inferred = f"{year:04d}-{month:02d}", True
                 basis = f"“that {text}” after the text's “{self.previous.text}” ({self.previous.value[:4]})"
@@ -499,9 +526,11 @@ class _Reader:
         figures: list[FigureGuess] = []
         for number, sent, base, known, cues, dates, (runs, numbers) in self.pending:
             new = self._candidates(sent, base, number, runs, known)
-            known_spans = {(m.start, m.end) for m in new}
+            groups = self._groups(sent, base, number, numbers, cues, known + new)
+            # A name inside a longer new name is part of it; a name inside a group's description stays.
+            named_spans = {(m.start, m.end) for m in new}
             mentions = sorted([m for m in known if not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end)
-                                                            for s, e in known_spans)] + new,
+                                                            for s, e in named_spans)] + new + groups,
                               key=lambda m: m.start)
             self.mentions.extend(mentions)
             claims.extend(self._claims(number, sent, base, mentions, cues, dates, len(claims)))
@@ -515,10 +544,17 @@ class _Reader:
     def _candidates(self, sent: Span, base: int, number: int, runs: list[Span], known: list[Mention]) -> list[Mention]:
         """Candidate new entities in one sentence, as mentions carrying their proposed keys."""
         out = []
+        first_word = next((t.i for t in sent if t.is_alpha), -1)
+        particles = self.d.cues.particles
         for run in runs:
             tokens = list(run)
+            # "Relatives of Venezuelan men": a sentence's first word, capitalised only there, is not
+            # the start of a name that runs on through a particle.
             # Titles before a name ("President", "Chief Judge") are not part of it.
             title_class, title = self._title(tokens)
+            if (not title and len(tokens) > 2 and tokens[0].i == first_word
+                    and tokens[0].norm_ not in self.capitalised_inside and tokens[1].norm_ in particles):
+                tokens = tokens[1:]
             if title:
                 tokens = tokens[len(title):]
             for index, piece in enumerate(self._split_at_particle(tokens, bool(title))):
@@ -526,6 +562,36 @@ class _Reader:
                                           title_class if index == 0 else None, title if index == 0 else [])
                 if mention is not None:
                     out.append(mention)
+        return out
+
+    def _groups(self, sent: Span, base: int, number: int, numbers: list, cues: list[_Cue],
+                named: list[Mention]) -> list[Mention]:
+        """Counted people ("238 Venezuelan men", "23 of the deportees") as candidate groups of people."""
+        doc = sent.doc
+        out = []
+        for start, end, _value in numbers:
+            if any(c.kind == "unit" and (c.end == start or c.start == end) for c in cues):
+                continue
+            unit, last = self._unit_after(doc, end, sent.end)
+            if unit is None or not any(" ".join(t.norm_ for t in doc[i:last]) in self.d.cues.group_nouns
+                                       for i in range(end, last)):
+                continue
+            first = next((c.start for c in cues if c.kind == "approx" and c.end == start), start)
+            label = unit
+            after = [m for m in named if m.start - base >= doc[last - 1].idx + len(doc[last - 1].text)]
+            if last < sent.end and doc[last].norm_ in self.d.cues.particles and after:
+                tail = doc.char_span(after[0].start - base, after[0].end - base, alignment_mode="expand")
+                if tail is not None and all(t.norm_ in self.d.cues.particles for t in doc[last:tail.start]):
+                    label, last = f"{unit} {doc[last:tail.end].text}", tail.end  # "members of Tren de Aragua"
+            start_char, end_char = base + doc[first].idx, base + doc[last - 1].idx + len(doc[last - 1].text)
+            if any(m.start < end_char and start_char < m.end for m in named if not (m.start >= base + doc[end].idx)):
+                continue
+            entity = self.candidates.get(fold(label))
+            if entity is None:
+                entity = self.candidates[fold(label)] = EntityGuess(
+                    self._key(label), label, "Group", f"a count of people: “{doc[first:last].text}”")
+            entity.mentions.append((start_char, end_char))
+            out.append(Mention(start_char, end_char, self.text[start_char:end_char], number, key=entity.key))
         return out
 
     def _candidate(self, sent: Span, base: int, number: int, tokens: list, known: list[Mention],
@@ -547,6 +613,15 @@ class _Reader:
             return None  # overlaps a known name without containing it
         if len(tokens) == 1:
             word = tokens[0]
+            # A surname alone names the person already named in full: "Mott" after "Carl Mott".
+            people = self.d.surnames.get(word.norm_, set())
+            if len(people) == 1:
+                return Mention(start_char, end_char, word.text, number, iri=next(iter(people)))
+            named = [e for e in self.candidates.values()
+                     if e.type == "Person" and len(e.label.split()) > 1 and fold(e.label.split()[-1]) == word.norm_]
+            if len(named) == 1:
+                named[0].mentions.append((start_char, end_char))
+                return Mention(start_char, end_char, word.text, number, key=named[0].key)
             after = doc[word.i + 1] if word.i + 1 < len(doc) else None
             first_word = next((t for t in sent if t.is_alpha), None)
             if first_word is not None and word.i == first_word.i and word.norm_ not in self.capitalised_inside:
@@ -626,53 +701,133 @@ class _Reader:
 
     def _claims(self, number: int, sent: Span, base: int, mentions: list[Mention], cues: list[_Cue],
                 dates: list[DateGuess], done: int) -> list[ClaimGuess]:
-        distinct = {m.ref or m.text for m in mentions}
-        if len(distinct) < 2:
+        if len({m.ref or m.text for m in mentions}) < 2:
             return []
-        span = (self.sentences[number - 1][0], self.sentences[number - 1][1])
+        span = self.sentences[number - 1]
         quote = self.text[span[0]:span[1]]
         positions = {id(m): self._token_index(sent, base, m) for m in mentions}
-        rel_cues = [c for c in cues if c.kind == "rel"]
-        rel_cues = _outermost(rel_cues)
+        # The same words may cue several relationship types ("said"): keep the one whose domain and
+        # range fit the names around it best.
         claims: list[ClaimGuess] = []
         seen: set[tuple] = set()
-        for cue in rel_cues or [None]:
-            subject = object_ = None
-            notes: list[str] = []
-            attribution = self._attribution(cues, mentions, positions, cue)
-            party, party_cue = attribution if attribution else (None, None)
+        groups = _overlapping([c for c in cues if c.kind == "rel"])
+        chosen = []
+        for group in groups or [[None]]:
+            options = [self._roles(sent, cue, mentions, positions, cues) for cue in group]
+            # The best fit; between equals, the longer phrase ("agreed to" over "agreed").
+            chosen.append(max(options, key=lambda o: (o["score"], (o["cue"].end - o["cue"].start) if o["cue"] else 0)))
+        # Speech that carries a relationship of its own ("X said that Y paid Z") is that relationship,
+        # asserted by X; "said about" is for speech that carries none.
+        others = [o["cue"] for o in chosen if o["cue"] is not None and not o.get("speech")]
+        chosen = [o for o in chosen if not (o.get("speech") and any(c.start >= o["cue"].end for c in others))]
+        # A cue with no name on either side proposes nothing, unless it is all the sentence has.
+        useful = [o for o in chosen if o["subject"] is not None or o["object"] is not None]
+        for best in useful or chosen[:1]:
+            subject, object_, cue = best["subject"], best["object"], best["cue"]
+            relationship = None
             if cue is not None:
                 rel = self.d.vocabulary.relationships.get(cue.payload)
-                floor = party_cue.end if party_cue is not None and party_cue.end <= cue.start else -1
-                before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start
-                          and m is not party]
-                after = [m for m in mentions if positions[id(m)][0] >= cue.end and m is not party]
-                subject = self._fit(reversed(before), rel.domain if rel else None)
-                object_ = self._fit(after, rel.range if rel else None)
-                if subject is None or object_ is None:
-                    notes.append("the draft found no name for the " + (
-                        "subject" if subject is None and object_ is not None else
-                        "object" if subject is not None else "subject or the object") + " around the cue")
                 relationship = rel.label if rel else None
-            else:
-                ordered = [m for m in mentions if m is not party] or mentions
-                subject, object_ = ordered[0], next((m for m in ordered[1:] if m.ref != ordered[0].ref), None)
-                relationship = None
-                notes.append("no cue phrase for a relationship: choose one")
-            status, status_cue = self._status(cues, cue, party_cue)
             key = (subject.ref if subject else None, relationship, object_.ref if object_ else None)
             if key in seen:
                 continue
             seen.add(key)
-            used = [c.text for c in (cue, status_cue, party_cue) if c is not None]
+            used = [c.text for c in (cue, best["status_cue"], best["party_cue"]) if c is not None]
+            party = best["party"]
             claims.append(ClaimGuess(
                 id=f"c{done + len(claims) + 1}", sentence=number, quote=quote, span=span,
                 subject=subject.ref if subject else None, relationship=relationship,
-                object=object_.ref if object_ else None, status=status,
+                object=object_.ref if object_ else None, status=best["status"],
                 asserted_by=party.ref if party else "reporting",
                 dates=self._pick_dates(dates, sent, base, cue), mentions=mentions,
-                cues=list(dict.fromkeys(used)), notes=notes))
+                cues=list(dict.fromkeys(used)), notes=best["notes"], content=best.get("content")))
         return claims
+
+    def _said(self, sent: Span, verb: _Cue) -> str | None:
+        """What was said: the quotation in the sentence, else the words after the verb."""
+        doc = sent.doc
+        opening = next((t for t in sent if t.is_left_punct and t.is_quote), None)
+        if opening is not None:
+            closing = next((t for t in doc[opening.i + 1:sent.end] if t.is_right_punct and t.is_quote), None)
+            if closing is not None and closing.i > opening.i + 1:
+                words = doc[opening.i + 1:closing.i].text.rstrip(" ,.;:")
+                return words or None
+        tail = doc[verb.end:sent.end]
+        words = tail.text.rstrip(" .;:!?”\"’'")
+        return words or None
+
+    def _roles(self, sent: Span, cue: _Cue | None, mentions: list[Mention], positions: dict,
+               cues: list[_Cue]) -> dict[str, Any]:
+        """Subject, object, asserting party and status for one relationship cue, and how well they fit."""
+        attribution = self._attribution(sent, cues, mentions, positions, cue)
+        party, party_cue = attribution if attribution else (None, None)
+        notes: list[str] = []
+        if cue is None:
+            ordered = [m for m in mentions if m is not party] or mentions
+            subject = ordered[0]
+            object_ = next((m for m in ordered[1:] if m.ref != subject.ref), None)
+            status, status_cue = self._status(sent, cues, None, party_cue)
+            return {"score": 0, "subject": subject, "object": object_, "cue": None, "party": party,
+                    "party_cue": party_cue, "status": status, "status_cue": status_cue,
+                    "notes": ["no cue phrase for a relationship: choose one"]}
+        rel = self.d.vocabulary.relationships.get(cue.payload)
+        domain, range_ = (rel.domain, rel.range) if rel else (None, None)
+        speech = party_cue is not None and party_cue.start < cue.end and cue.start < party_cue.end
+        if speech:
+            # The words that name the speaker cue the relationship itself ("X said ... about Y"): the
+            # speaker is its subject, and the speech is the speaker's claim.
+            object_ = self._fit([m for m in mentions if positions[id(m)][0] >= cue.end and m is not party], range_)
+            status, status_cue = self._status(sent, cues, cue, party_cue)
+            return {"score": self._fits(party, domain) + self._fits(object_, range_) + 1, "subject": party,
+                    "object": object_, "cue": cue, "party": party, "party_cue": party_cue, "status": status,
+                    "speech": True, "content": self._said(sent, cue),
+                    "status_cue": status_cue, "notes": [] if object_ else ["the draft found no name for the object"]}
+        floor = party_cue.end if party_cue is not None and party_cue.end <= cue.start else -1
+        before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start
+                  and m is not party]
+        after = [m for m in mentions if positions[id(m)][0] >= cue.end and m is not party]
+        if len(before) >= 2 and self._aside(sent, positions[id(before[-2])][1]) and self._aside(sent, cue.end):
+            subject, object_ = before[-2], before[-1]  # "X, the Y press secretary, ...": both before the cue
+        else:
+            subject = self._head(sent, self._fit(list(reversed(before)), domain), before, positions, domain)
+            object_ = self._fit(after, range_)
+        if subject is None or object_ is None:
+            which = "subject" if subject is None and object_ is not None else (
+                "object" if subject is not None else "subject or the object")
+            notes.append(f"the draft found no name for the {which} around the cue")
+        status, status_cue = self._status(sent, cues, cue, party_cue)
+        score = self._fits(subject, domain) + self._fits(object_, range_)
+        return {"score": score, "subject": subject, "object": object_, "cue": cue, "party": party,
+                "party_cue": party_cue, "status": status, "status_cue": status_cue, "notes": notes}
+
+    def _head(self, sent: Span, mention: Mention | None, before: list[Mention], positions: dict,
+              wanted: str | None) -> Mention | None:
+        """In "Ana Torres of Freedonia offered", the subject is Ana Torres, not Freedonia."""
+        doc = sent.doc
+        while mention is not None:
+            start = positions[id(mention)][0]
+            while start - 1 > sent.start and doc[start - 1].norm_ in self.d.cues.particles:
+                start -= 1  # "of the"
+            if start == positions[id(mention)][0]:
+                break
+            head = next((m for m in before if positions[id(m)][1] == start), None)
+            if head is None or not self._fits(head, wanted):
+                break
+            mention = head
+        return mention
+
+    def _aside(self, sent: Span, after: int) -> bool:
+        """Whether a comma follows the token position ``after`` (an aside or apposition starts there)."""
+        return after < sent.end and sent.doc[after].text == ","
+
+    def _fits(self, mention: Mention | None, wanted: str | None) -> int:
+        """2 when the mention's class fits the domain or range, 1 when the class is unknown, 0 otherwise."""
+        if mention is None:
+            return 0
+        classes = self._classes(mention)
+        if not wanted or not classes:
+            return 1
+        return 2 if any(self.d.vocabulary.is_a(c, wanted) for c in classes) else 0
 
     def _token_index(self, sent: Span, base: int, mention: Mention) -> tuple[int, int]:
         doc = sent.doc
@@ -680,13 +835,14 @@ class _Reader:
         return (span.start, span.end) if span is not None else (sent.start, sent.start)
 
     def _fit(self, mentions, wanted: str | None) -> Mention | None:
-        """The first mention whose class fits ``wanted`` (a domain or range); else the first at all."""
+        """The first mention whose class fits ``wanted`` (a domain or range), else the first whose class
+        is unknown; None when every name there is of a class that cannot fit."""
         mentions = list(mentions)
-        if wanted:
+        for score in (2, 1):
             for m in mentions:
-                if self._classes(m) and any(self.d.vocabulary.is_a(c, wanted) for c in self._classes(m)):
+                if self._fits(m, wanted) == score:
                     return m
-        return mentions[0] if mentions else None
+        return None
 
     def _classes(self, mention: Mention) -> list[str]:
         if mention.iri:
@@ -697,47 +853,90 @@ class _Reader:
     def _is_actor(self, mention: Mention) -> bool:
         return any(self.d.vocabulary.is_a(c, ONT + "Actor") for c in self._classes(mention))
 
-    def _attribution(self, cues: list[_Cue], mentions: list[Mention], positions: dict, near: _Cue | None):
+    def _attribution(self, sent: Span, cues: list[_Cue], mentions: list[Mention], positions: dict,
+                     near: _Cue | None):
         """(asserting party, its cue) from "according to X" or "X said", the nearest to ``near``."""
+        doc = sent.doc
         found = []
         for cue in cues:
             if cue.kind != "attr":
                 continue
             placed: Placed = cue.payload
-            if placed.before:  # "according to X": the first actor after the phrase
+            if placed.before:  # "according to X", "said X": the actor right after the phrase ("the" allowed)
+                if cue.start > sent.start and not doc[cue.start - 1].is_punct:
+                    continue  # "..., said Rubio", "According to Bukele, ...": not "said more than 250 members"
                 party = next((m for m in mentions if positions[id(m)][0] >= cue.end and self._is_actor(m)), None)
-                if party is not None and positions[id(party)][0] - cue.end <= 3:
+                if party is not None and all(t.norm_ in self.d.cues.particles
+                                             for t in doc[cue.end:positions[id(party)][0]]):
                     found.append((party, cue))
-            else:  # "X said": the last actor before the verb, within a few words
-                party = next((m for m in reversed(mentions) if positions[id(m)][1] <= cue.start
-                              and self._is_actor(m)), None)
-                if party is not None and cue.start - positions[id(party)][1] <= 8:
-                    found.append((party, cue))
+                continue
+            # "X said", "X, the White House press secretary, said": the actor before the verb, or before
+            # the aside between commas that precedes it.
+            end = cue.start
+            if end - 1 > sent.start and doc[end - 1].text == ",":
+                opening = next((i for i in range(end - 2, sent.start - 1, -1) if doc[i].text == ","), None)
+                if opening is not None:
+                    end = opening
+            party = next((m for m in reversed(mentions) if positions[id(m)][1] <= end and self._is_actor(m)), None)
+            if party is None or end - positions[id(party)][1] > 8:
+                continue
+            if near is not None and positions[id(party)][1] <= near.start and near.end <= cue.start:
+                continue  # "X, [an aside with the cue], said ...": what X said comes after the verb
+            found.append((party, cue))
         if not found:
             return None
         anchor = near.start if near is not None else 0
         return min(found, key=lambda pc: abs(pc[1].start - anchor))
 
-    def _status(self, cues: list[_Cue], near: _Cue | None, party_cue: _Cue | None) -> tuple[str, _Cue | None]:
-        """The status whose cue is nearest the relationship's cue; "claimed" when a party is quoted
-        and no other status is cued; else "reported"."""
+    def _status(self, sent: Span, cues: list[_Cue], near: _Cue | None,
+                party_cue: _Cue | None) -> tuple[str, _Cue | None]:
+        """The status whose cue is nearest the relationship's cue in its clause (or is the asserting
+        party's own verb, "accused"); "claimed" when a party is quoted and no other status is cued;
+        else "reported"."""
         labels = self.d.cues.status_labels
-        options = [c for c in cues if c.kind == "status"]
+
+        def counts(cue: _Cue) -> bool:
+            if cue.kind != "status":
+                return False
+            if party_cue is not None and cue.start < party_cue.end and party_cue.start < cue.end:
+                return True
+            if cue.payload == ONT + "Claimed" and party_cue is None:
+                return False  # "said" makes a claim one party's only when that party asserts it
+            return near is None or self._same_clause(sent, cue, near)
+
+        options = [c for c in cues if counts(c)]
         if options:
             anchor = near.start if near is not None else (party_cue.start if party_cue else 0)
             best = min(options, key=lambda c: (abs(c.start - anchor), c.payload == ONT + "Claimed"))
             return labels.get(best.payload, best.payload.removeprefix(ONT)), best
         if party_cue is not None:
-            return labels.get(ONT + "Claimed", "claimed"), None
-        return labels.get(ONT + "Reported", "reported"), None
+            return labels.get(ONT + "Claimed", _local(ONT + "Claimed")), None
+        return labels.get(ONT + "Reported", _local(ONT + "Reported")), None
+
+    def _same_clause(self, sent: Span, a: _Cue, b: _Cue) -> bool:
+        """No punctuation and no clause break ("and", "but") between the two cues."""
+        lo, hi = (a.end, b.start) if a.end <= b.start else (b.end, a.start)
+        return not any(t.is_punct or t.norm_ in self.d.cues.clause_breaks for t in sent.doc[lo:hi])
 
     def _pick_dates(self, dates: list[DateGuess], sent: Span, base: int, near: _Cue | None) -> dict[str, DateGuess]:
-        """One date per role, the nearest to the cue."""
+        """One date per role: the nearest to the cue in its own clause, else the nearest in the sentence."""
         if not dates:
             return {}
-        anchor = base + (sent.doc[near.start].idx if near is not None else sent.start_char)
+        doc = sent.doc
+        if near is None:
+            start = end = sent.start_char
+        else:
+            start, end = doc[near.start].idx, doc[near.end - 1].idx + len(doc[near.end - 1].text)
+
+        def rank(guess: DateGuess) -> tuple[bool, int]:
+            g_start, g_end = guess.start - base, guess.end - base
+            lo, hi = (g_end, start) if g_end <= start else (end, g_start)
+            between = doc.char_span(lo, hi, alignment_mode="expand") if hi > lo else None
+            apart = between is not None and any(t.is_punct or t.norm_ in self.d.cues.clause_breaks for t in between)
+            return apart, max(hi - lo, 0)
+
         picked: dict[str, DateGuess] = {}
-        for guess in sorted(dates, key=lambda g: abs(g.start - anchor)):
+        for guess in sorted(dates, key=rank):
             if guess.value is not None:
                 picked.setdefault(guess.role, guess)
         return picked
@@ -771,10 +970,10 @@ class _Reader:
                 continue  # a bare number (an age, a count with nothing counted) is left to the reader
             start_char, end_char = base + doc[first].idx, base + doc[last - 1].idx + len(doc[last - 1].text)
             fake = _Cue("figure", None, start, end, doc[start:end].text)
-            attribution = self._attribution(cues, mentions, positions, fake)
+            attribution = self._attribution(sent, cues, mentions, positions, fake)
             party, party_cue = attribution if attribution else (None, None)
-            status, status_cue = self._status([c for c in cues if c.kind == "status"
-                                                and c.payload != ONT + "Offered"], fake, party_cue)
+            status, status_cue = self._status(sent, [c for c in cues if c.kind == "status"
+                                                      and c.payload != ONT + "Offered"], fake, party_cue)
             figures.append(FigureGuess(
                 id=f"f{done + len(figures) + 1}", sentence=number, quote=self.text[start_char:end_char],
                 span=(start_char, end_char), value=value, unit=unit, approximation=approximation,
@@ -786,7 +985,7 @@ class _Reader:
     def _unit_after(self, doc: Doc, end: int, limit: int) -> tuple[str | None, int]:
         """The words a number counts: "238 Venezuelan men" -> "Venezuelan men", "23 of the deportees"."""
         i = end
-        if i < limit and doc[i].norm_ == "of":
+        if i < limit and doc[i].norm_ in self.d.cues.particles:
             i += 1
             if i < limit and doc[i].is_stop:
                 i += 1
@@ -830,10 +1029,15 @@ def closest_names(index: NameIndex, label: str, limit: int = 3) -> list[dict[str
     return sorted(best.values(), key=lambda c: (-c["score"], c["label"]))[:limit]
 
 
-def _outermost(cues: list[_Cue]) -> list[_Cue]:
-    """Drop a cue that lies inside a longer one ("agreed" inside "agreed to")."""
-    return [c for c in cues if not any(o is not c and o.start <= c.start and c.end <= o.end
-                                       and (o.end - o.start) > (c.end - c.start) for o in cues)]
+def _overlapping(cues: list[_Cue]) -> list[list[_Cue]]:
+    """Cues grouped where their words overlap ("offered" inside "offered to"), in text order."""
+    groups: list[list[_Cue]] = []
+    for cue in sorted(cues, key=lambda c: (c.start, -c.end)):
+        if groups and any(cue.start < other.end for other in groups[-1]):
+            groups[-1].append(cue)
+        else:
+            groups.append([cue])
+    return groups
 
 
 def _local(iri: str) -> str:
@@ -907,6 +1111,7 @@ def source_text(kg: KnowledgeGraph, source: str, graph_dir: str | Path | None = 
     """The document named ``source`` (by id, title or file name) and its stored text."""
     import pyoxigraph as ox
 
+    from .coverage import read_source
     from .dates import parse_date
 
     iri = kg.resolve_document(source)
@@ -916,13 +1121,7 @@ def source_text(kg: KnowledgeGraph, source: str, graph_dir: str | Path | None = 
     row = rows[0]
     text_file = str(to_python(row["file"]))
     published = to_python(row.get("published"))
-    path = paths.graph_dir(graph_dir or kg.graph_dir) / text_file
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise DataFileError(f"{path}: cannot read the source text: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise DataFileError(f"{path}: the source text is not UTF-8") from None
+    text = read_source(paths.graph_dir(graph_dir or kg.graph_dir) / text_file, iri)
     title = str(to_python(row.get("title")) or to_python(row.get("label")) or iri.removeprefix(ID))
     return SourceText(iri, title, text_file, text, parse_date(str(published)) if published is not None else None)
 
@@ -936,154 +1135,3 @@ def draft_source(kg: KnowledgeGraph, source: str | SourceText, graph_dir: str | 
 def sheet_name(text_file: str) -> str:
     """The default file name of a source's sheet: ``sources/article.txt`` -> ``article.sheet.yaml``."""
     return f"{Path(text_file).stem or 'source'}.sheet.yaml"
-
-
-# ----------------------------------------------------------------------------------------------
-# The sheet (docs/review-sheet.md), with comments for the reviewer
-# ----------------------------------------------------------------------------------------------
-
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/-]*$")
-_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "nan", "inf"}
-
-
-def _scalar(value: Any) -> str:
-    """One YAML scalar: plain where YAML reads it back as the same text, else double-quoted."""
-    import json
-
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    text = str(value)
-    if re.fullmatch(r"\d{4}(-\d{2}){0,2}", text):
-        return text  # a date, read back as written
-    if _PLAIN.match(text) and text.casefold() not in _RESERVED and not text.endswith((" ", ".")):
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _flow(mapping: dict[str, Any]) -> str:
-    parts = []
-    for key, value in mapping.items():
-        if isinstance(value, tuple | list):
-            parts.append(f"{key}: [{', '.join(_scalar(v) for v in value)}]")
-        else:
-            parts.append(f"{key}: {_scalar(value)}")
-    return "{" + ", ".join(parts) + "}"
-
-
-def _comment(text: str, indent: str = "  ") -> list[str]:
-    """A reviewer's note as YAML comment lines (control characters and line breaks flattened)."""
-    flat = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
-    return [f"{indent}# {flat}"]
-
-
-def _dates_lines(dates: dict[str, DateGuess], indent: str) -> list[str]:
-    if not dates:
-        return [f"{indent}dates: {{}}"]
-    lines = [f"{indent}dates:"]
-    for role in ("point_in_time", "start_time", "end_time"):
-        guess = dates.get(role)
-        if guess is None:
-            continue
-        fields: dict[str, Any] = {"value": guess.value, "inferred": guess.inferred}
-        if guess.inferred:
-            fields["basis"] = guess.basis
-        lines.append(f"{indent}  {role}: {_flow(fields)}  # read from “{guess.text}”")
-    return lines
-
-
-def render_sheet(draft: Draft, title: str | None = None) -> str:
-    """The review sheet for ``draft`` as YAML text: every proposal unaccepted, with notes as comments."""
-    out = [
-        f"# Review sheet drafted by `actorgraph draft` for {_scalar(title or draft.source_id)}"
-        f" ({draft.text_file or 'no stored file'}).",
-        "# Nothing in it is in the graph. Set accept: true on what the text says, fix what the draft got",
-        "# wrong, leave the rest; then `actorgraph add` this file. Quotes must stay exact spans of the text.",
-        f"# Proposed: {len(draft.entities)} new entities, {len(draft.claims)} claims, {len(draft.figures)} figures"
-        f" from {len(draft.sentences)} sentences.",
-        f"format: {FORMAT}",
-        "source:",
-        f"  id: {_scalar(draft.source_id)}",
-        f"  text_file: {_scalar(draft.text_file or None)}",
-        f"  sha256: {draft.sha256}",
-        f"  published: {_scalar(draft.published.text if draft.published else None)}",
-        "",
-    ]
-    out.append("entities:" if draft.entities else "entities: []")
-    for entity in draft.entities:
-        out += _comment(f"{entity.label}: proposed as {entity.type} ({entity.type_reason}). Is it one of the "
-                        f"closest names below? Then set same_as to its id instead of creating it.")
-        out += [
-            f"  - key: {_scalar(entity.key)}",
-            "    accept: false",
-            f"    label: {_scalar(entity.label)}",
-            f"    type: {_scalar(entity.type)}",
-            "    aliases: []",
-            "    comment: null",
-            f"    mentions: [{', '.join(f'[{s}, {e}]' for s, e in entity.mentions)}]",
-        ]
-        if entity.closest:
-            out.append("    closest:")
-            out += [f"      - {_flow(close)}" for close in entity.closest]
-        else:
-            out.append("    closest: []")
-        out += ["    same_as: null", "    distinct_from: []"]
-    out.append("")
-    out.append("claims:" if draft.claims else "claims: []")
-    for claim in draft.claims:
-        for note in claim.notes:
-            out += _comment(f"{claim.id}: {note}.")
-        out += [
-            f"  - id: {claim.id}",
-            "    accept: false",
-            f"    sentence: {claim.sentence}",
-            f"    quote: {_scalar(claim.quote)}",
-            f"    span: [{claim.span[0]}, {claim.span[1]}]",
-            f"    subject: {_scalar(claim.subject)}",
-            f"    relationship: {_scalar(claim.relationship)}",
-            f"    object: {_scalar(claim.object)}",
-            f"    status: {_scalar(claim.status)}",
-            f"    asserted_by: {_scalar(claim.asserted_by)}",
-            *_dates_lines(claim.dates, "    "),
-            "    role: null",
-            "    reason: null",
-            "    in_event: null",
-            "    note: null",
-        ]
-        if claim.mentions:
-            out.append("    mentions:")
-            for mention in claim.mentions:
-                fields = {"text": mention.text, "span": [mention.start, mention.end], "id": mention.ref or None}
-                line = f"      - {_flow(fields)}"
-                if mention.candidates:
-                    line += "  # several entities have this name: " + ", ".join(
-                        c.removeprefix(ID) for c in mention.candidates)
-                out.append(line)
-        else:
-            out.append("    mentions: []")
-        out.append(f"    cues: [{', '.join(_scalar(c) for c in claim.cues)}]")
-    out.append("")
-    out.append("figures:" if draft.figures else "figures: []")
-    for figure in draft.figures:
-        out += _comment(f"{figure.id}: choose the measure and what the figure describes.")
-        out += [
-            f"  - id: {figure.id}",
-            "    accept: false",
-            f"    sentence: {figure.sentence}",
-            f"    quote: {_scalar(figure.quote)}",
-            f"    span: [{figure.span[0]}, {figure.span[1]}]",
-            f"    value: {figure.value}",
-            f"    unit: {_scalar(figure.unit)}",
-            f"    approximation: {_scalar(figure.approximation)}",
-            "    measure: null",
-            "    describes: null",
-            f"    asserted_by: {_scalar(figure.asserted_by)}",
-            f"    status: {_scalar(figure.status)}",
-            *_dates_lines(figure.dates, "    "),
-            "    note: null",
-            f"    cues: [{', '.join(_scalar(c) for c in figure.cues)}]",
-        ]
-    return "\n".join(out) + "\n"

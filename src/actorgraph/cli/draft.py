@@ -42,8 +42,9 @@ def draft(ctx: Context, source: str, output: str | None, force: bool):
 
         actorgraph draft el-salvador-offers-to-jail-us-deportees -o review.sheet.yaml
     """
-    from ..draft import draft_source, render_sheet, sheet_name, source_text
+    from ..draft import draft_source, sheet_name, source_text
     from ..files import check_target, write_file
+    from ..review import render_sheet
 
     graph_dir = paths.graph_dir(ctx.graph_dir)
     document = source_text(ctx.kg, source, graph_dir)
@@ -62,6 +63,11 @@ def draft(ctx: Context, source: str, output: str | None, force: bool):
         sys.stdout.flush()
         return
     write_file(target, text)
-    click.echo(f"wrote {target}: {len(result.entities)} new entities, {len(result.claims)} claims and "
-               f"{len(result.figures)} figures proposed from {len(result.sentences)} sentences, none accepted; "
-               f"nothing is in the graph until you accept them and run: actorgraph add {target}", err=True)
+    click.echo(f"wrote {target}: {_count(len(result.entities), 'new entity', 'new entities')}, "
+               f"{_count(len(result.claims), 'claim')} and {_count(len(result.figures), 'figure')} proposed from "
+               f"{_count(len(result.sentences), 'sentence')}, none accepted; nothing is in the graph until you "
+               f"accept them and run: actorgraph add {target}", err=True)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
