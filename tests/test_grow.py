@@ -617,3 +617,15 @@ def test_a_triple_another_source_stands_on_cannot_be_dropped(invoke, grown):
     assert ("the triple agid:rosa-vey ag:holdsOfficeIn agid:freedonian-government, which this source stated before, "
             "is what agid:st-y stands on; keep its claim accepted") in result.output
     assert snapshot(world) == before
+
+
+def test_a_reporting_party_is_declared_distinct_from_a_look_alike(invoke, world_copy, tmp_path):
+    for name, title in (("c", "Flights to Freedonia"), ("d", "Flights to Freedonia again")):
+        text = tmp_path / f"{name}.txt"
+        text.write_text(f"Text {name}.\n", encoding="utf-8")
+        assert invoke("add-source", str(text), "--title", title, graph=world_copy).exit_code == 0
+    import actorgraph
+
+    kg = actorgraph.load(world_copy, ONTOLOGY)
+    assert kg.ask("ASK { agid:doc-d-reporting owl:differentFrom agid:doc-c-reporting }")
+    assert validate(world_copy, ONTOLOGY).conforms
