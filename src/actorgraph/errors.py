@@ -63,6 +63,22 @@ class QueryError(ActorgraphError):
     """A SPARQL query is malformed or failed to run. The message carries the parser's position."""
 
 
+class QueryRefused(QueryError):
+    """A query refused before it ran (see ``actorgraph.guard``)."""
+
+
+class ServiceRefused(QueryRefused):
+    """The query calls a SERVICE endpoint that the user did not allow: no outbound request is made."""
+
+
+class QueryTooComplex(QueryRefused):
+    """The query nests too deeply, or chains too many operators, for the SPARQL engine to parse safely."""
+
+
+class QueryStopped(QueryError):
+    """A query ran past its time or memory limit, or crashed the engine, and was stopped."""
+
+
 class ReadOnlyError(ActorgraphError):
     """An update was sent where only queries are allowed."""
 
