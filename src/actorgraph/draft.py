@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from .kg import KnowledgeGraph
     from .names import NameIndex
 
-FORMAT = "actorgraph-sheet/1"
 CLOSEST_CUTOFF = 70.0  # rapidfuzz score (0-100) below which an existing name is not shown as close
 
 _TYPES = """

@@ -45,6 +45,16 @@ class ParseError(ActorgraphError):
         super().__init__(f"{where}: {message}")
 
 
+class SheetError(ActorgraphError):
+    """A review sheet is malformed, or names something the graph does not have. ``problems`` holds one
+    line per problem, each starting with sheet:line; the message is the only problem, or a count."""
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path, self.problems = path, problems
+        message = problems[0] if len(problems) == 1 else f"{path}: {len(problems)} problems; nothing was written"
+        super().__init__(message)
+
+
 class DataFileError(ActorgraphError):
     """A file or directory is missing, unreadable or of the wrong kind."""
 

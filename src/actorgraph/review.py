@@ -9,7 +9,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .draft import FORMAT, DateGuess, Draft
+from .draft import DateGuess, Draft
+from .sheet import FORMAT
 from .store import ID
 
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/-]*$")
