@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from actorgraph.validate import validate
+from test_browser import browser, open_page  # noqa: F401 - the real Chromium, as the browser tests drive it
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPH = ROOT / "graph"
@@ -175,3 +176,40 @@ def test_show_escapes_an_identifier_for_the_terminal(invoke, world_copy):
     result = invoke("show", "Ana Torres", graph=world_copy)
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout
+
+
+# -- the HTML page: the evidence panel links each identifier ---------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_evidence_panel_links_each_identifier(world_copy, open_page, tmp_path):  # noqa: F811
+    """Click an entity: the panel lists its identifiers, each a link to its page in the other dataset and
+    the file it was found in; opening the page asks for nothing, and an id is only ever a link's text and
+    an escaped part of its address."""
+    from actorgraph.export import build
+    from test_browser import AGID, node_id, node_point, write
+
+    write_ids(world_copy, ORIGIN.format(value="Q42", commit=COMMIT, excerpt="Q42,Ana Torres") + (
+        'agid:carl-mott ag:openSanctionsId "javascript-alert-1" .\n'
+        'agid:xid-carl-mott-os a ag:IdentifierOrigin ; ag:identifies agid:carl-mott ;\n'
+        '    ag:identifierScheme ag:openSanctionsId ; ag:identifierValue "javascript-alert-1" ;\n'
+        '    ag:foundIn agid:doc-world-report ; ag:excerpt "javascript-alert-1" .\n'))
+    import actorgraph
+
+    kg = actorgraph.load(world_copy, ONTOLOGY)
+    path = write(tmp_path, "world.html", build(kg, "html"))
+    opened = open_page(path)
+    page = opened.page
+    assert opened.foreign_requests() == []
+    page.mouse.click(*node_point(page, node_id(page, AGID + "ana-torres")))
+    page.wait_for_function("document.querySelector('#evidence-panel .identifiers a') !== null")
+    links = page.evaluate("""() => [...document.querySelectorAll('#evidence-panel .identifiers a')].map(
+        (a) => [a.textContent, a.getAttribute('href'), a.closest('li').innerText])""")
+    assert links == [["Q42", "https://www.wikidata.org/wiki/Q42",
+                      "Wikidata id Q42 (found in example/registry people.csv:3, commit 0123456)"]]
+    page.mouse.click(*node_point(page, node_id(page, AGID + "carl-mott")))
+    page.wait_for_function("document.querySelector('#evidence-panel h2').innerText === 'Carl Mott'")
+    href = page.evaluate("document.querySelector('#evidence-panel .identifiers a').getAttribute('href')")
+    assert href == "https://www.opensanctions.org/entities/javascript-alert-1/"
+    assert opened.foreign_requests() == [] and opened.errors == []
+

@@ -99,12 +99,20 @@ def profile(kg: KnowledgeGraph, name: str) -> Document:
     return Document(title=label, fields=fields, sections=sections)
 
 
-def identifiers(kg: KnowledgeGraph, iri: str) -> Table:
+def identifiers_by_entity(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
+    """Every entity's identifiers in other datasets (scheme, id, link, found in), by the entity's IRI."""
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in identifiers(kg).rows:
+        found[row["entity"]].append({k: row[k] for k in ("scheme", "id", "link")} | {"found_in": row["found in"]})
+    return dict(found)
+
+
+def identifiers(kg: KnowledgeGraph, iri: str | None = None) -> Table:
     """An entity's identifiers in other datasets, each with the address of its page there and where it was
     found (a file of a public repository at a commit, or a source document of the graph)."""
     schemes = kg.vocabulary.identifiers
     rows = []
-    for row in kg.named("identifiers", entity=iri):
+    for row in kg.named("identifiers", entity=iri):  # every entity's when iri is None
         scheme = schemes.get(row["scheme"])
         if row.get("repository"):
             where = f"{row['repository']} {row.get('path') or ''}".strip()
@@ -117,7 +125,7 @@ def identifiers(kg: KnowledgeGraph, iri: str) -> Table:
         rows.append({"scheme": row.get("scheme_label") or (scheme.label if scheme else row["scheme"]),
                      "id": row["value"], "link": scheme.link(str(row["value"])) if scheme else None,
                      "found in": where, "source": row.get("found_in"), "excerpt": row.get("excerpt"),
-                     "scheme_iri": row["scheme"]})
+                     "scheme_iri": row["scheme"], "entity": row["entity"]})
     # Where each was found goes under the table, so that the links keep one line each (a wrapped address
     # cannot be clicked).
     notes = [f"{r['scheme']} {r['id']}: {r['found in']}" for r in rows]

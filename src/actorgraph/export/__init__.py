@@ -83,10 +83,11 @@ def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None)
 
 
 def _html(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
+    from ..questions import identifiers_by_entity
     from .html import render_network
 
     graph, title = network_view(kg, view, notes)
-    return render_network(graph, title, kg.vocabulary)
+    return render_network(graph, title, kg.vocabulary, identifiers=identifiers_by_entity(kg))
 
 
 def _timeline(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
