@@ -159,7 +159,8 @@ def test_show_lists_each_identifier_with_its_link_and_origin(invoke):
         "source": "https://github.com/edu777art/ListLookup/blob/6903d86aeafd59dc3f556d337caa348667fc1c30/"
                   "sdn.csv#L8925",
         "excerpt": '33950,"LUNA MEZA, Osiris",individual,GLOMAG',
-        "scheme_iri": "https://w3id.org/actorgraph/ont#ofacId"}]
+        "scheme_iri": "https://w3id.org/actorgraph/ont#ofacId",
+        "entity": "https://w3id.org/actorgraph/id/osiris-luna-meza"}]
     table = invoke("show", "Osiris Luna Meza", graph=GRAPH).stdout
     assert re.search(r"OFAC SDN entry +33950 +https://sanctionssearch\.ofac\.treas\.gov/Details\.aspx\?id=33950\n",
                      table)
