@@ -561,8 +561,7 @@ def _stored(graph, digest: str) -> dict[str, Any] | None:
 def render_import_sheet(proposed: Proposed, *, source_id: str, text_file: str, sha256: str, published: str | None,
                         file_name: str) -> str:
     """The review sheet (docs/review-sheet.md) of an imported file, with a comment on each proposal."""
-    from .review import _Block, _comment, _flow, _item, _scalar
-    from .sheet import FORMAT
+    from .review import _Block, _comment, _flow, _item, _scalar, sheet_head
 
     out = [
         f"# Review sheet written by `actorgraph import ftm` for {_scalar(file_name)}, stored as {text_file}.",
@@ -570,12 +569,7 @@ def render_import_sheet(proposed: Proposed, *, source_id: str, text_file: str, s
         "# of an entity the property as it is written. Accept what you want in the graph, fix the rest",
         "# (a relationship type, an entity that is one already in the graph: same_as), then `actorgraph add`",
         f"# this file. Proposed: {len(proposed.entities)} entities, {len(proposed.claims)} claims.",
-        f"format: {FORMAT}",
-        "source:",
-        f"  id: {source_id}",
-        f"  text_file: {_scalar(text_file)}",
-        f"  sha256: {sha256}",
-        f"  published: {_scalar(published)}",
+        *sheet_head(source_id, text_file, sha256, published),
         "",
         "entities:" if proposed.entities else "entities: []",
     ]
