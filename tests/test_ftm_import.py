@@ -160,11 +160,14 @@ def test_without_accept_nothing_is_accepted_and_add_refuses(invoke, world_copy, 
 
 
 def test_importing_the_same_file_again_writes_a_fresh_sheet_and_stores_nothing(invoke, world_copy, tmp_path):
+    """Only with --force over a sheet that exists: the reviewer's edits are not lost by accident."""
     data = write_ftm(tmp_path / "people.ftm.json")
     assert invoke("import", "ftm", str(data), graph=world_copy).exit_code == 0
     before = snapshot(world_copy)
-    (tmp_path / "people.sheet.yaml").unlink()
-    again = invoke("import", "ftm", str(data), graph=world_copy)
+    refused = invoke("import", "ftm", str(data), graph=world_copy)  # a sheet under review is never replaced
+    assert refused.exit_code == 2
+    assert "people.sheet.yaml exists (a sheet under review?): give --force" in refused.stderr
+    again = invoke("import", "ftm", str(data), "--force", graph=world_copy)
     assert again.exit_code == 0, again.output
     assert "(already stored)" in again.stdout
     assert snapshot(world_copy) == before
@@ -242,3 +245,12 @@ def test_a_file_that_is_not_utf8_is_refused(invoke, world_copy, tmp_path):
     result = invoke("import", "ftm", str(data), graph=world_copy)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"actorgraph: error: {data}: not UTF-8 text (invalid continuation byte at byte 60)"
+
+
+def test_the_sheet_is_never_written_into_the_graph_directory(invoke, world_copy, tmp_path):
+    data = write_ftm(tmp_path / "people.ftm.json")
+    before = snapshot(world_copy)
+    result = invoke("import", "ftm", str(data), "-o", str(world_copy / "people.sheet.yaml"), graph=world_copy)
+    assert result.exit_code == 2
+    assert "a review sheet is never written into the graph directory" in result.stderr
+    assert snapshot(world_copy) == before

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataFileError
+from .errors import DataFileError, UsageError
 from .names import fold
 from .store import ID, ONT
 
@@ -508,9 +508,10 @@ class Imported:
 
 def import_ftm(path: str | Path, *, title: str | None = None, name: str | None = None, url: str | None = None,
                published: str | None = None, language: str | None = None, opensanctions: bool = False,
-               accept: bool = False, sheet: str | Path | None = None, graph_dir: str | Path | None = None,
-               ontology_dir: str | Path | None = None) -> Imported:
-    """Store the FtM file as a source (unless it already is one) and write its review sheet."""
+               accept: bool = False, sheet: str | Path | None = None, force: bool = False,
+               graph_dir: str | Path | None = None, ontology_dir: str | Path | None = None) -> Imported:
+    """Store the FtM file as a source (unless it already is one) and write its review sheet (never into
+    the graph directory, never over an existing sheet unless ``force``)."""
     from . import files, paths
     from .kg import load
     from .sources import WorkingGraph, add_source, sha256_of, slug
@@ -526,7 +527,11 @@ def import_ftm(path: str | Path, *, title: str | None = None, name: str | None =
         base = base.removesuffix(suffix)
     source_name = stored["document"].removeprefix(ID + "doc-") if stored else (name or slug(base) or "ftm")
     target = Path(sheet) if sheet else path.with_name(f"{source_name}.sheet.yaml")
-    files.check_target(target)
+    if target.parent.resolve().is_relative_to(gdir.resolve()):
+        raise UsageError(f"{target}: a review sheet is never written into the graph directory ({gdir}); "
+                         "choose another place with -o")
+    if files.check_target(target) is not None and not force:
+        raise UsageError(f"{target} exists (a sheet under review?): give --force to replace it, or -o another file")
     kg = load(gdir, odir)
     proposer = _Proposer(kg, read, opensanctions, accept)
     proposer.things()

@@ -36,19 +36,20 @@ def import_group():
                    "(the file says it); review the sheet all the same.")
 @click.option("-o", "--sheet", "sheet", type=click.Path(path_type=Path, dir_okay=False),
               help="Where to write the review sheet [default: NAME.sheet.yaml beside the file].")
+@click.option("--force", is_flag=True, help="Replace an existing sheet (a reviewer's edits in it are lost).")
 @output_options
 @pass_ctx
 def import_ftm_command(ctx: Context, ftm_file: Path, title: str | None, name: str | None, url: str | None,
                        published: str | None, language: str | None, opensanctions: bool, accept: bool,
-                       sheet: Path | None):
+                       sheet: Path | None, force: bool):
     """Store a FollowTheMoney file (one entity a line) as a source and write its review sheet.
 
     The file is stored byte for byte like any source text (add-source). Its entities become proposed
     entities, its links (Membership, Directorship, Occupancy, Sanction...) and some properties (a
     nationality) proposed claims, each quoting the exact line or property of the file it comes from; a
     Wikidata id it gives is proposed with the file as its origin. Edit the sheet, then `actorgraph add` it.
-    A file already stored gets a fresh sheet. A malformed file is refused, naming its line, and nothing is
-    written.
+    A file already stored gets a fresh sheet (--force to replace one under review). A malformed file is
+    refused, naming its line, and nothing is written.
 
     \b
     Example:
@@ -59,7 +60,8 @@ def import_ftm_command(ctx: Context, ftm_file: Path, title: str | None, name: st
     from ..output import Document
 
     done = import_ftm(ftm_file, title=title, name=name, url=url, published=published, language=language,
-                      opensanctions=opensanctions, accept=accept, sheet=sheet, graph_dir=ctx.graph_dir,
+                      opensanctions=opensanctions, accept=accept, sheet=sheet, force=force,
+                      graph_dir=ctx.graph_dir,
                       ontology_dir=ctx.ontology_dir)
     fields = {
         "document": f"agid:{done.source}",
