@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 ID_PREFIX = "actorgraph-"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 FALLBACK_LINK = ("UnknownLink", "subject", "object")
 
 _MAPPING = """
@@ -237,36 +237,17 @@ def build_ftm(kg: KnowledgeGraph, notes: list[str] | None = None) -> str:
     documents = {t for t, classes in types.items() if ONT + "SourceDocument" in classes}
     statements = sorted(kg.rows(_STATEMENTS), key=lambda r: r["statement"])
 
-    # 1. What each entity becomes: the nearest annotated class whose schema it can fill.
+    # 1. What each entity becomes: the nearest annotated class whose schema it can fill; its identifiers.
     fills: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # subject -> (qname, object, statement)
     for row in statements:
         for qname in mapping.properties.get(row["p"], []):
             fills[row["s"]].append((qname, row["o"], row["statement"]))
 
-    codes_by_name = country_codes()
-    codes: dict[str, str] = {}
-    for iri, classes in types.items():
-        if ONT + "Country" in {a for c in classes for a in vocab.ancestors(c)}:
-            names = [labels.get(iri, "")] + [str(o) for p, o, _ in values.get(iri, []) if p in (
-                RDFS_LABEL, "http://www.w3.org/2004/02/skos/core#altLabel")]
-            code = next((codes_by_name[n.casefold()] for n in names if n.casefold() in codes_by_name), None)
-            if code:
-                codes[iri] = code
-
-    schemas: dict[str, Schema] = {}
-    for iri in sorted(types):
-        candidates = _candidate_schemas(types[iri], vocab, mapping)
-        for name in candidates:
-            schema = model.get(name)
-            if schema is None:
-                continue
-            if all(_can_fill(schema, req, fills.get(iri, []), types, vocab, mapping) for req in schema.required
-                   if req not in ("name", "fileName")):
-                schemas[iri] = schema
-                break
+    codes = _country_codes(types, values, labels, vocab)
+    schemas = _schemas(types, fills, vocab, mapping)
     for iri, classes in types.items():
         if iri not in schemas and iri not in documents:
-            kind = min((vocab.classes[c].label for c in classes if c in vocab.classes), default="entity")
+            kind = _class_label(classes, vocab) or "entity"
             build.left_out[f"entities of a class with no FtM schema ({kind})"] += 1
     ids = {iri: entity_id(iri) for iri in schemas}
 
@@ -285,9 +266,9 @@ def build_ftm(kg: KnowledgeGraph, notes: list[str] | None = None) -> str:
                     build.put(entity, prop, scheme.link(str(obj)))
                 else:
                     build.put(entity, prop, _text_of(obj, date, labels, ids, prop, codes))
-        kind = min((vocab.classes[c].label for c in types[iri] if c in vocab.classes), default=None)
+        kind = _class_label(types[iri], vocab)
         if entity.schema.get("keywords") is not None and kind:
-            build.put(entity, entity.schema.get("keywords"), _class_label(types[iri], vocab) or kind)
+            build.put(entity, entity.schema.get("keywords"), kind)  # our class, which FtM's schema may not say
         if iri in codes:
             for name in ("territoryCode", "country"):
                 if entity.schema.get(name) is not None:
@@ -310,7 +291,6 @@ def build_ftm(kg: KnowledgeGraph, notes: list[str] | None = None) -> str:
     qualifiers = _qualifiers(kg, labels)
     figures = {row["f"] for row in kg.rows("SELECT ?f WHERE { ?f a ag:Figure }")}
     relationships = vocab.relationships
-    links = 0
     for row in statements:
         statement, subject, obj, predicate = row["statement"], row["s"], row["o"], row["p"]
         summary = _summary(row, labels, qualifiers.get(statement, {}))
@@ -328,7 +308,6 @@ def build_ftm(kg: KnowledgeGraph, notes: list[str] | None = None) -> str:
             continue
         _evidence(build, link, statement, labels, ids, codes, summary=summary, role=role)
         build.entities[statement] = link
-        links += 1
 
     if figures:
         build.left_out["figures and their statements (FtM cannot say that a number is about, at least or "
@@ -336,6 +315,39 @@ def build_ftm(kg: KnowledgeGraph, notes: list[str] | None = None) -> str:
     for what, count in sorted(build.left_out.items()):
         notes.append(f"left out of the FtM export ({count:,}): {what}")
     return "".join(_line(entity) for entity in sorted(build.entities.values(), key=lambda e: e.id))
+
+
+def _country_codes(types, values, labels, vocab) -> dict[str, str]:
+    """Each country's ISO 3166 code: the code of the FtM country name that is its label or an alias."""
+    by_name = country_codes()
+    codes: dict[str, str] = {}
+    for iri, classes in types.items():
+        if ONT + "Country" not in {a for c in classes for a in vocab.ancestors(c)}:
+            continue
+        names = [labels.get(iri, "")] + [str(o) for p, o, _ in values.get(iri, []) if p in (RDFS_LABEL, SKOS_ALT_LABEL)]
+        code = next((by_name[n.casefold()] for n in names if n.casefold() in by_name), None)
+        if code:
+            codes[iri] = code
+    return codes
+
+
+def _schemas(types, fills, vocab, mapping: Mapping) -> dict[str, Schema]:
+    """What each entity becomes: the schema of its nearest annotated class whose required properties it
+    can fill (a payment without a payee is no Payment, so it is an Event)."""
+    from followthemoney import model
+
+    schemas: dict[str, Schema] = {}
+    for iri in sorted(types):
+        for name in _candidate_schemas(types[iri], vocab, mapping):
+            schema = model.get(name)
+            if schema is None:
+                continue
+            # A name and a file name are what every entity and document has: the others come from links.
+            if all(_can_fill(schema, required, fills.get(iri, []), types, vocab, mapping)
+                   for required in schema.required if required not in ("name", "fileName")):
+                schemas[iri] = schema
+                break
+    return schemas
 
 
 def _class_label(classes: set[str], vocab) -> str | None:
