@@ -108,6 +108,7 @@ def test_each_link_carries_its_evidence(exported):
         SELECT ?st ?quote ?doc ?status_label ?party_label WHERE {
           ?p rdfs:subPropertyOf ag:relatedTo . ?st rdf:predicate ?p ; ag:quote ?quote ; ag:source ?doc ;
               ag:status/skos:prefLabel ?status_label ; ag:assertedBy/rdfs:label ?party_label .
+          FILTER(LANG(?party_label) = "" || LANGMATCHES(LANG(?party_label), "en"))
         }""")
     statements = {r["st"]: r for r in rows}
     documents = {e["id"]: e for e in entities if model[e["schema"]].is_a("Document")}
@@ -133,6 +134,7 @@ def test_claims_offers_and_denials_keep_their_status(kg):
         SELECT ?st ?status ?party WHERE {
           ?st a ag:Statement ; ag:status ?s ; ag:assertedBy ?a . ?s skos:prefLabel ?status . ?a rdfs:label ?party .
           FILTER(?s IN (ag:Claimed, ag:Offered, ag:Alleged, ag:Denied, ag:NotAgreed))
+          FILTER(LANG(?party) = "" || LANGMATCHES(LANG(?party), "en"))
         }""")
     assert rows
     for row in rows:
