@@ -353,15 +353,14 @@ class _Proposer:
 
     # -- claims -----------------------------------------------------------------------------------
 
-    def claim(self, proxy: EntityProxy, span: tuple[int, int], subject: str | None, relationship: str | None,
-              obj: str | None, note: str, **extra: Any) -> None:
-        label = None
-        if relationship is not None:
-            label = self.kg.vocabulary.relationships[relationship].name
+    def claim(self, span: tuple[int, int], subject: str | None, relationship: str | None, obj: str | None,
+              note: str, **extra: Any) -> None:
+        """One proposed claim quoting ``span`` of the file; accepted (with --accept) when it is complete."""
+        name = self.kg.vocabulary.relationships[relationship].name if relationship is not None else None
         self.out.claims.append({
             "note": note, "id": f"c{len(self.out.claims) + 1}",
             "accept": self.accept and None not in (subject, relationship, obj),
-            "quote": self.read.quote(span), "span": list(span), "subject": subject, "relationship": label,
+            "quote": self.read.quote(span), "span": list(span), "subject": subject, "relationship": name,
             "object": obj, "status": "reported", "asserted_by": "reporting", **extra})
 
     def links(self) -> None:
@@ -395,7 +394,7 @@ class _Proposer:
                         self.out.left_out["intervals whose ends are not both imported"] += 1
                         continue
                     note = f"line {line} of the file: FtM {schema.name} {ftm_id}"
-                    self.claim(proxy, span, subject, relationship, obj, note, **extra)
+                    self.claim(span, subject, relationship, obj, note, **extra)
 
     def _object(self, target, value: str, relationship: str | None, extra: dict) -> str | None:
         """The claim's object: the entity the link points at (a position's organisation), or, for a
@@ -460,7 +459,7 @@ class _Proposer:
                 for value in proxy.get(name):
                     obj = self.country(value) if prop.type.name == "country" else self.entity(value)
                     line = self.read.lines[ftm_id][0].number
-                    self.claim(proxy, span, subject, relationship, obj,
+                    self.claim(span, subject, relationship, obj,
                                f"line {line} of the file: {proxy.schema.name}.{name} of {ftm_id}",
                                role=None, reason=None, issued_by=None, dates={})
 
