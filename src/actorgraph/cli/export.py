@@ -30,7 +30,7 @@ def csv_targets(output: str) -> tuple[Path, Path]:
 
 @cli.group("export")
 def export_group():
-    """Write the graph as an interactive page, a timeline, GraphML, GEXF, CSV or RDF.
+    """Write the graph as an interactive page, a timeline, GraphML, GEXF, CSV, RDF or FollowTheMoney.
 
     Example:
 
@@ -47,6 +47,7 @@ _EXAMPLES = {
     "turtle": "actorgraph export turtle -o actorgraph.ttl",
     "ntriples": "actorgraph export ntriples -o actorgraph.nt",
     "jsonld": "actorgraph export jsonld -o actorgraph.jsonld",
+    "ftm": "actorgraph export ftm -o actorgraph.ftm.json",
 }
 
 
@@ -108,7 +109,7 @@ def _make_command(name: str):
     export_group.command(name)(command)
 
 
-for _name in ("html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld"):
+for _name in ("html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld", "ftm"):
     _make_command(_name)
 
 
@@ -119,7 +120,8 @@ for _name in ("html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples"
               help="Write nothing; fail if any file differs from what would be written.")
 @pass_ctx
 def export_all(ctx, output: Path | None, check: bool):
-    """Regenerate every file of exports/: the network page, three ego networks, the timeline, GraphML, GEXF.
+    """Regenerate every file of exports/: the network page, three ego networks, the timeline, GraphML, GEXF,
+    FollowTheMoney.
 
     Example:
 
