@@ -4,9 +4,14 @@ from __future__ import annotations
 
 
 class ActorgraphError(Exception):
-    """Base of every error actorgraph reports to a person. ``str(err)`` is the whole message."""
+    """Base of every error actorgraph reports to a person. ``str(err)`` is the whole message.
+
+    ``partial``, when set, is a result (an ``output.Table``) of what was done before the failure: the
+    CLI prints it, in the format asked for, before the message.
+    """
 
     exit_code = 1
+    partial = None
 
 
 class UsageError(ActorgraphError):
@@ -59,6 +64,17 @@ class ReadOnlyError(ActorgraphError):
 
 class EndpointError(ActorgraphError):
     """A remote SPARQL endpoint or graph store could not be reached or answered with an error."""
+
+
+class PushFailed(EndpointError):
+    """``push`` stopped part-way (an error, or Ctrl-C: exit code 130). ``results`` says, graph by
+    graph, whether it was replaced, not replaced, or is in an unknown state."""
+
+    def __init__(self, message: str, results: list, interrupted: bool = False):
+        self.results = results
+        if interrupted:
+            self.exit_code = 130
+        super().__init__(message)
 
 
 class ValidationFailed(ActorgraphError):

@@ -158,15 +158,30 @@ class Store(ABC):
 
 def turtle_files(graph_dir: Path, ontology_dir: Path) -> list[Path]:
     """The ontology and graph Turtle files, in a stable order. Missing directories are an error."""
+    import stat
+
     files: list[Path] = []
     for directory in (ontology_dir, graph_dir):
-        if not directory.is_dir():
-            reason = "not a directory" if directory.exists() else "no such directory"
-            raise DataFileError(f"{directory}: {reason}")
-        files.extend(sorted(directory.glob("*.ttl")))
+        if not stat.S_ISDIR(_stat(directory, "no such directory").st_mode):
+            raise DataFileError(f"{directory}: not a directory")
+        for path in sorted(directory.glob("*.ttl")):
+            # A link loop or a FIFO named *.ttl would otherwise fail deep in a parser, or block it.
+            if not stat.S_ISREG(_stat(path, "no such file (a dangling link?)").st_mode):
+                raise DataFileError(f"{path}: not a regular file")
+            files.append(path)
     if not any(f.parent == graph_dir for f in files):
         raise DataFileError(f"{graph_dir}: no .ttl files")
     return files
+
+
+def _stat(path: Path, missing: str) -> os.stat_result:
+    """``os.stat`` (following links), its failure as a one-line DataFileError."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: {missing}") from None
+    except OSError as err:
+        raise DataFileError(f"{path}: {err.strerror}") from None
 
 
 def graph_name(path: Path, ontology_dir: Path) -> ox.NamedNode:
@@ -387,6 +402,24 @@ def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
     return f"{query[:match.end()]} {values_block(bindings)}\n{query[match.end():]}"
 
 
+MAX_SECONDS = 86_400.0
+
+
+def seconds(value: str | float, what: str) -> float:
+    """A time limit as a float: positive, finite and at most a day, else a UsageError naming ``what``.
+    (nan compares false with everything, and inf or a huge number overflows the socket's timer.)"""
+    import math
+
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not 0 < number <= MAX_SECONDS:  # also false for nan
+        raise UsageError(f"{what}: {value!r} is not a time limit; give a number of seconds above 0 "
+                         f"and at most {MAX_SECONDS:g}")
+    return number
+
+
 def prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -406,11 +439,7 @@ class RemoteStore(Store):
             raise UsageError(f"the endpoint must be an http(s) URL, not {endpoint!r}")
         self.endpoint = endpoint
         if timeout is None:
-            raw = os.environ.get(ENV_ENDPOINT_TIMEOUT, "60")
-            try:
-                timeout = float(raw)
-            except ValueError:
-                raise UsageError(f"{ENV_ENDPOINT_TIMEOUT} must be a number of seconds, not {raw!r}") from None
+            timeout = seconds(os.environ.get(ENV_ENDPOINT_TIMEOUT, "60"), ENV_ENDPOINT_TIMEOUT)
         self.timeout = timeout
 
     @property

@@ -245,18 +245,18 @@ def sparql(ctx: Context, query_text: str, fmt: str | None):
       echo 'ASK { agid:nayib-bukele ag:offered ?o }' | actorgraph sparql -
     """
     from ..errors import DataFileError
+    from ..files import decode_text
     from ..output import render_sparql
+    from . import echo_result
 
     if query_text == "-":
-        text = sys.stdin.read()
+        text = decode_text(sys.stdin.buffer.read(), "standard input")
     elif _names_a_file(query_text):
         try:
-            text = Path(query_text).read_text(encoding="utf-8")
+            text = decode_text(Path(query_text).read_bytes(), query_text)
         except OSError as err:
             raise DataFileError(f"{query_text}: {err.strerror}") from None
-        except UnicodeDecodeError:
-            raise DataFileError(f"{query_text}: not a UTF-8 text file") from None
     else:
         text = query_text
     result = ctx.kg.store.run(text)
-    click.echo(render_sparql(result, fmt), nl=False)
+    echo_result(render_sparql(result, fmt))

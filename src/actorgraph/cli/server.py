@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from . import cli, output_options, pass_ctx
+from . import Seconds, cli, output_options, pass_ctx
 
 
 @cli.command("serve")
@@ -70,7 +70,7 @@ def serve_command(ctx, host: str, port: int, timeout: float, max_results: int, w
 @cli.command("push")
 @click.option("--store", "store_url", required=True, metavar="GSP_URL",
               help="The graph store's Graph Store Protocol address (Oxigraph: http://HOST:PORT/store).")
-@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds per graph upload.")
+@click.option("--timeout", type=Seconds(), default=300.0, show_default=True, help="Seconds per graph upload.")
 @output_options
 @pass_ctx
 def push_command(ctx, store_url: str, timeout: float):

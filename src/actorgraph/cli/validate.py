@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import ValidationFailed
-from . import Context, cli, pass_ctx
+from . import Context, cli, echo_result, pass_ctx
 
 
 def _coverage(ctx: Context):
@@ -45,11 +45,12 @@ def validate_command(ctx: Context, fmt: str) -> None:
         data = report.as_json()
         if coverage is not None:
             data["sentence_coverage"] = coverage.as_json()
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_result(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif report.conforms:
-        click.echo(report.summary() + (f"; {coverage.summary()}" if coverage is not None else ""))
+        echo_result(report.summary() + (f"; {coverage.summary()}" if coverage is not None else "") + "\n")
     else:
-        for violation in report.violations:
-            click.echo(violation.line())
+        from ..output import printable
+
+        echo_result("".join(printable(violation.line()) + "\n" for violation in report.violations))
     if not report.conforms:
         raise ValidationFailed(report.violations)
