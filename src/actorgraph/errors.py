@@ -66,6 +66,18 @@ class EndpointError(ActorgraphError):
     """A remote SPARQL endpoint or graph store could not be reached or answered with an error."""
 
 
+class HTTPStatusError(EndpointError):
+    """A remote endpoint or store answered with an HTTP error status; ``detail`` is its first line."""
+
+    def __init__(self, where: str, status: int, detail: str, doing: str = ""):
+        self.where, self.status, self.detail = where, status, detail
+        super().__init__(f"{where}: {doing}HTTP {status}: {detail}")
+
+
+class EndpointTimeout(EndpointError):
+    """A remote endpoint or store gave no answer in time: what it does with the request is unknown."""
+
+
 class PushFailed(EndpointError):
     """``push`` stopped part-way (an error, or Ctrl-C: exit code 130). ``results`` says, graph by
     graph, whether it was replaced, not replaced, or is in an unknown state."""

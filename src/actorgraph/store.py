@@ -19,7 +19,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import paths
-from .errors import DataFileError, EndpointError, ParseError, QueryError, ReadOnlyError, UsageError
+from .errors import (
+    DataFileError,
+    EndpointError,
+    EndpointTimeout,
+    HTTPStatusError,
+    ParseError,
+    QueryError,
+    ReadOnlyError,
+    UsageError,
+)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -424,11 +433,48 @@ def prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer: status, headers and (when read) body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = b""
+
+
+def exchange(request, *, timeout: float, where: str, what: str = "", reach: str = "endpoint",
+             timeout_hint: str = "", opener=None, read: bool = True) -> Answer:
+    """Send one HTTP request (``what`` it does, for messages) and return its answer. Every failure is
+    one ``EndpointError`` naming ``where``: ``HTTPStatusError`` for an error status (with the first line
+    of its text), ``EndpointTimeout`` for silence past ``timeout`` (connecting or reading), else "cannot
+    reach {reach}". With ``read=False`` the body is left unread and the connection closed."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    try:
+        with (opener or urllib.request.build_opener()).open(request, timeout=timeout) as response:
+            return Answer(response.status, response.headers, response.read() if read else b"")
+    except urllib.error.HTTPError as err:
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
+        raise HTTPStatusError(where, err.code, (lines[0] if lines else str(err.reason))[:300],
+                              f"{what} failed: " if what else "") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+        reason = getattr(err, "reason", None) or err
+        if isinstance(err, TimeoutError) or isinstance(reason, TimeoutError):
+            doing = f"{what}: " if what else ""
+            raise EndpointTimeout(f"{where}: {doing}no answer within {timeout:g} s{timeout_hint}") from None
+        raise EndpointError(f"{where}: cannot reach {reach}: {reason}") from None
+
+
 class RemoteStore(Store):
-    """A SPARQL 1.1 Protocol endpoint (actorgraph serve, Oxigraph, Fuseki, Virtuoso, QLever, GraphDB...).
+    """A SPARQL 1.1 Protocol endpoint (actorgraph serve, Oxigraph, Virtuoso, Fuseki, QLever, GraphDB...).
 
     The endpoint must answer queries without GRAPH over the union of its named graphs (actorgraph serve
-    does; start Oxigraph with ``--union-default-graph``), as the local store does.
+    and Virtuoso do; start Oxigraph with ``--union-default-graph``), as the local store does. When a
+    question comes back empty, the store is asked whether that is why (``check_union``), so a store set
+    up otherwise is an error with its fix, never an answer of "nobody". An answer the store cut short
+    (Virtuoso's ``ResultSetMaxRows``, or its partial "anytime" results) is an error too.
     """
 
     ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
@@ -441,14 +487,49 @@ class RemoteStore(Store):
         if timeout is None:
             timeout = seconds(os.environ.get(ENV_ENDPOINT_TIMEOUT, "60"), ENV_ENDPOINT_TIMEOUT)
         self.timeout = timeout
+        self._union_checked = False
 
     @property
     def description(self) -> str:
         return self.endpoint
 
+    def select(self, query, bindings=None):
+        result = super().select(query, bindings)
+        if not result.rows:
+            self.check_union()
+        return result
+
+    def ask(self, query, bindings=None):
+        answer = super().ask(query, bindings)
+        if not answer:
+            self.check_union()
+        return answer
+
+    def construct(self, query, bindings=None):
+        triples = super().construct(query, bindings)
+        if not triples:
+            self.check_union()
+        return triples
+
+    def check_union(self) -> None:
+        """Raise an EndpointError when the endpoint's default graph lacks the statements its named
+        graphs hold (its default graph is not their union), or when it holds no statements at all."""
+        if self._union_checked:
+            return
+        self._union_checked = True
+        statement = f"?s a <{ONT}Statement>"
+        if bool(self._run(f"ASK {{ {statement} }}", {})):
+            return
+        if bool(self._run(f"ASK {{ GRAPH ?g {{ {statement} }} }}", {})):
+            raise EndpointError(
+                f"{self.endpoint}: its default graph is not the union of its named graphs, so every "
+                f"question would come back empty; make it so (Oxigraph: oxigraph serve "
+                f"--union-default-graph; Fuseki: tdb2:unionDefaultGraph true; GraphDB and Virtuoso "
+                f"query the union by default)")
+        raise EndpointError(f"{self.endpoint}: holds no actorgraph statements in any graph; load the graph "
+                            f"first (actorgraph push --store ...)")
+
     def _run(self, query, bindings):
-        import http.client
-        import urllib.error
         import urllib.parse
         import urllib.request
 
@@ -460,24 +541,15 @@ class RemoteStore(Store):
             headers={"Accept": self.ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                content_type = response.headers.get_content_type()
-                payload = response.read()
-        except urllib.error.HTTPError as err:
-            detail = err.read().decode("utf-8", "replace").strip().splitlines()
-            message = (detail[0] if detail else str(err.reason))[:300]
-            if err.code == 400:
-                raise QueryError(f"bad SPARQL: {message}") from None
-            raise EndpointError(f"{self.endpoint}: HTTP {err.code}: {message}") from None
-        except TimeoutError:
-            raise EndpointError(f"{self.endpoint}: no answer within {self.timeout:g} s "
-                                f"(set {ENV_ENDPOINT_TIMEOUT} to wait longer)") from None
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
-            reason = getattr(err, "reason", None) or err
-            if isinstance(reason, TimeoutError):
-                raise EndpointError(f"{self.endpoint}: no answer within {self.timeout:g} s "
-                                    f"(set {ENV_ENDPOINT_TIMEOUT} to wait longer)") from None
-            raise EndpointError(f"{self.endpoint}: cannot reach endpoint: {reason}") from None
+            answer = exchange(request, timeout=self.timeout, where=self.endpoint,
+                              timeout_hint=f" (set {ENV_ENDPOINT_TIMEOUT} to wait longer)")
+        except HTTPStatusError as err:
+            if err.status == 400:
+                raise QueryError(f"bad SPARQL: {err.detail}") from None
+            raise
+        _refuse_partial(self.endpoint, answer.headers)
+        content_type = answer.headers.get_content_type()
+        payload = answer.body
         try:
             if content_type in ("application/sparql-results+json", "application/json"):
                 return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
@@ -490,6 +562,18 @@ class RemoteStore(Store):
         except (SyntaxError, ValueError) as err:
             first = str(err).splitlines()[0] if str(err) else type(err).__name__
             raise EndpointError(f"{self.endpoint}: unreadable {content_type} answer: {first}") from None
+
+
+def _refuse_partial(endpoint: str, headers) -> None:
+    """An answer the store says it cut short is refused: a partial answer must not pass for a whole one."""
+    if headers.get("X-SPARQL-MaxRows"):
+        raise EndpointError(f"{endpoint}: the store cut its answer at {headers['X-SPARQL-MaxRows']} rows; "
+                            f"raise its limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of "
+                            f"virtuoso.ini) or ask for less (query NAME --limit N --offset M)")
+    if headers.get("X-SQL-State") == "S1TAT":
+        raise EndpointError(f"{endpoint}: the store stopped the query early and sent partial results "
+                            f"({headers.get('X-SQL-Message', 'a time limit')}); raise its time limit "
+                            f"(Virtuoso: MaxQueryExecutionTime in virtuoso.ini)")
 
 
 def open_store(
