@@ -9,12 +9,20 @@ import pytest
 from readme_tour import README, ROOT, blocks, run
 
 PAIRS = [pair for _, pairs in blocks(README.read_text()) for pair in pairs]
+DOC_PAIRS = [(page.name, command, recorded) for page in sorted((ROOT / "docs").glob("*.md"))
+             for _, pairs in blocks(page.read_text()) for command, recorded in pairs]
 
 
 @pytest.mark.parametrize("command, recorded", PAIRS, ids=[cmd for cmd, _ in PAIRS])
 def test_tour_output_is_current(monkeypatch, command, recorded):
     monkeypatch.chdir(ROOT)
     assert run(command).rstrip() == recorded, f"README is stale for `{command}`: run python tests/readme_tour.py"
+
+
+@pytest.mark.parametrize("page, command, recorded", DOC_PAIRS, ids=[f"{p}: {c}" for p, c, _ in DOC_PAIRS])
+def test_docs_examples_are_current(monkeypatch, page, command, recorded):
+    monkeypatch.chdir(ROOT)
+    assert run(command).rstrip() == recorded, f"docs/{page} is stale for `{command}`"
 
 
 def test_tour_is_not_empty():

@@ -559,7 +559,7 @@ def test_a_default_graph_that_is_not_the_union_is_an_error_with_its_fix(tmp_path
     assert done.stderr == (
         f"actorgraph: error: {base}query: its default graph is not the union of its named graphs, so every "
         f"question would come back empty; make it so (Oxigraph: oxigraph serve --union-default-graph; Fuseki: "
-        f"tdb2:unionDefaultGraph true; GraphDB and Virtuoso query the union by default)\n")
+        f"tdb2:unionDefaultGraph true; Virtuoso does so by default)\n")
 
 
 def test_an_empty_answer_from_a_good_store_is_still_an_answer(pushed):

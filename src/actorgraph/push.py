@@ -233,8 +233,10 @@ def _stage_and_swap(store: GraphStore, prepared: list[Prepared], progress: Progr
             advance(len(body), graph)
     except (EndpointError, KeyboardInterrupt) as err:
         interrupted = isinstance(err, KeyboardInterrupt)
-        # The upload under way too: it may have reached the store (DROP SILENT is harmless if not).
-        sent = [g for g, _, _ in prepared[: len(staged) + 1]]
+        # An upload cut off (Ctrl-C, no answer in time) may still have reached the store: drop its
+        # staging graph too. One the store refused did not.
+        cut_off = interrupted or isinstance(err, EndpointTimeout)
+        sent = [g for g, _, _ in prepared[: len(staged) + cut_off]]
         with _deferred_interrupt():
             left = _drop(store, [staging[g] for g in sent])
         results = [Pushed(g, n, NOT_REPLACED) for g, _, n in prepared]

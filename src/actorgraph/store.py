@@ -524,8 +524,8 @@ class RemoteStore(Store):
             raise EndpointError(
                 f"{self.endpoint}: its default graph is not the union of its named graphs, so every "
                 f"question would come back empty; make it so (Oxigraph: oxigraph serve "
-                f"--union-default-graph; Fuseki: tdb2:unionDefaultGraph true; GraphDB and Virtuoso "
-                f"query the union by default)")
+                f"--union-default-graph; Fuseki: tdb2:unionDefaultGraph true; Virtuoso does so by "
+                f"default)")
         raise EndpointError(f"{self.endpoint}: holds no actorgraph statements in any graph; load the graph "
                             f"first (actorgraph push --store ...)")
 
