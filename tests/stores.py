@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from servers import free_port, wait_until_up
+from servers import free_port, running
 
 VIRTUOSO_INI = """\
 [Database]
@@ -64,29 +63,11 @@ def virtuoso_serve(directory: Path, max_rows: int = 10_000) -> Iterator[str]:
     ini = directory / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port, max_rows=max_rows))
     base = f"http://127.0.0.1:{http_port}/"
-    with _virtuoso(exe, ini, base):
+    command = [exe, "+foreground", "+configfile", str(ini)]
+    with running(command, base + "sparql"):
         pass  # creates the database
-    with _virtuoso(exe, ini, base):
+    with running(command, base + "sparql"):
         yield base
-
-
-@contextlib.contextmanager
-def _virtuoso(exe: str, ini: Path, base: str) -> Iterator[None]:
-    """One run of the server. Its log goes to a file: in the foreground it writes a line now and then for
-    as long as it runs, which would fill an unread pipe."""
-    with (ini.parent / "output.log").open("ab") as log:
-        process = subprocess.Popen([exe, "+foreground", "+configfile", str(ini)], stdout=log,
-                                   stderr=subprocess.STDOUT)
-    try:
-        wait_until_up(base + "sparql", process, seconds=120)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 class FlakyFront:
