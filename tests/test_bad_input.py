@@ -80,6 +80,13 @@ def test_a_full_standard_output_is_one_line(command):
         message == "actorgraph: error: cannot write: No space left on device\n"
 
 
+def test_a_closed_standard_output_is_one_line():
+    done = subprocess.run([*actorgraph_cmd(), "--graph-dir", str(WORLD), "--ontology-dir", str(ONTOLOGY), "actors"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=120,
+                          preexec_fn=lambda: os.close(1))
+    assert one_line_error(done, 1) == "actorgraph: error: cannot write to standard output: it is closed\n"
+
+
 def test_a_closed_pipe_is_not_an_error():
     process = subprocess.Popen([*actorgraph_cmd(), "--graph-dir", str(WORLD), "--ontology-dir", str(ONTOLOGY),
                                 "export", "ntriples"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)

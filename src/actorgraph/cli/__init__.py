@@ -82,6 +82,8 @@ def echo_result(text: str | bytes) -> None:
     A standard output that cannot take it (a full disk) is a one-line error."""
     from ..errors import DataFileError
 
+    if sys.stdout is None:  # started with standard output closed (``>&-``)
+        raise DataFileError("cannot write to standard output: it is closed")
     stream = sys.stdout.buffer
     try:
         if not stream.isatty():
