@@ -583,3 +583,22 @@ def test_an_answer_the_store_cut_short_is_refused(virtuoso):
     assert done.stderr == (f"actorgraph: error: {endpoint}: the store cut its answer at 10000 rows; raise its "
                            f"limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini) or ask for "
                            f"less (query NAME --limit N --offset M)\n")
+
+
+@pytest.mark.parametrize("fmt", ["ntriples", "graphml"])
+def test_exports_through_virtuoso_are_the_local_ones(virtuoso, tmp_path, fmt):
+    """Only actorgraph's graphs are exported (Virtuoso keeps system graphs of its own), and Virtuoso's
+    blank node identifiers (nodeID://b123) are read as blank nodes."""
+    local, remote = tmp_path / f"local.{fmt}", tmp_path / f"remote.{fmt}"
+    assert run_cli("export", fmt, "-o", str(local)).returncode == 0
+    done = run_cli("export", fmt, "-o", str(remote), endpoint=virtuoso[0] + "sparql")
+    assert done.returncode == 0, done.stderr
+    assert remote.read_bytes() == local.read_bytes()
+
+
+def test_virtuoso_blank_nodes_come_back_as_blank_nodes(virtuoso):
+    done = run_cli("sparql", "SELECT ?d WHERE { ?s ag:pointInTime ?d }", "--format", "json",
+                   endpoint=virtuoso[0] + "sparql")
+    assert done.returncode == 0, done.stderr
+    values = [row["d"] for row in json.loads(done.stdout)["results"]["bindings"]]
+    assert len(values) == 4 and {v["type"] for v in values} == {"bnode"} and len({v["value"] for v in values}) == 4

@@ -202,6 +202,11 @@ def graph_name(path: Path, ontology_dir: Path) -> ox.NamedNode:
     return ox.NamedNode(f"{ID}doc-{path.stem}")
 
 
+# A SPARQL condition on ``?g`` true for the named graphs ``graph_name`` gives, and for no other: a
+# shared store may hold graphs of its own (Virtuoso's system graphs), and push's staging graphs.
+OUR_GRAPHS = f'(STRSTARTS(STR(?g), "{GRAPH_NS}") || STRSTARTS(STR(?g), "{ID}doc-"))'
+
+
 def fingerprint(files: Iterable[Path]) -> str:
     """A hash of the files' names and contents: a changed byte gives a new fingerprint."""
     import hashlib
@@ -494,10 +499,27 @@ class RemoteStore(Store):
         return self.endpoint
 
     def select(self, query, bindings=None):
-        result = super().select(query, bindings)
+        try:
+            result = super().select(query, bindings)
+        except SyntaxError as err:  # pyoxigraph reads the rows lazily: a bad term shows up here
+            raise self._unreadable("application/sparql-results", err) from None
         if not result.rows:
             self.check_union()
         return result
+
+    def quads(self):
+        """Every quad of actorgraph's named graphs: a shared store may hold others (Virtuoso keeps its
+        own system graphs there), and push's staging graphs are not part of the graph."""
+        query = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER{OUR_GRAPHS} }}"
+        try:
+            for sol in self.run(query):
+                yield ox.Quad(sol["s"], sol["p"], sol["o"], sol["g"])
+        except SyntaxError as err:
+            raise self._unreadable("application/sparql-results", err) from None
+
+    def _unreadable(self, content_type: str, err: Exception) -> EndpointError:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        return EndpointError(f"{self.endpoint}: unreadable {content_type} answer: {first}")
 
     def ask(self, query, bindings=None):
         answer = super().ask(query, bindings)
@@ -552,7 +574,7 @@ class RemoteStore(Store):
         payload = answer.body
         try:
             if content_type in ("application/sparql-results+json", "application/json"):
-                return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+                return ox.parse_query_results(_portable_blank_nodes(payload), format=ox.QueryResultsFormat.JSON)
             if content_type in ("application/sparql-results+xml", "application/xml"):
                 return ox.parse_query_results(payload, format=ox.QueryResultsFormat.XML)
             rdf_format = ox.RdfFormat.from_media_type(content_type)
@@ -560,8 +582,23 @@ class RemoteStore(Store):
                 raise EndpointError(f"{self.endpoint}: unexpected content type {content_type}")
             return [quad.triple for quad in ox.parse(payload, format=rdf_format)]
         except (SyntaxError, ValueError) as err:
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise EndpointError(f"{self.endpoint}: unreadable {content_type} answer: {first}") from None
+            raise self._unreadable(content_type, err) from None
+
+
+def _portable_blank_nodes(payload: bytes) -> bytes:
+    """JSON results whose blank node identifiers are Virtuoso's ``nodeID://b123``, which is no blank
+    node label in SPARQL or Turtle and which pyoxigraph refuses: the same answer with each such
+    identifier turned into a valid one (the same identifier always gives the same label)."""
+    if b"nodeID://" not in payload:
+        return payload
+    import json
+
+    doc = json.loads(payload)
+    for row in doc.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = re.sub(r"[^A-Za-z0-9_]", lambda m: f"_{ord(m.group()):x}_", term["value"])
+    return json.dumps(doc).encode()
 
 
 def _refuse_partial(endpoint: str, headers) -> None:
