@@ -28,13 +28,16 @@ def validate_command(ctx: Context, fmt: str) -> None:
     stored source text, that every relationship has its statement and every statement its
     relationship, and that no identifier or term is used without being defined. It reads the local
     files, never an endpoint. Prints one summary line when the graph is valid; otherwise one line
-    per violation (focus node, property, message) and exits with status 1.
+    per violation (focus node, property, message) and exits with status 1. Gaps a source may leave
+    (a government body, court or prison without its country, an indictment or order without its
+    issuer) are warnings on standard error; they do not make the graph invalid.
 
     \b
     Example:
       actorgraph validate
       actorgraph --graph-dir tests/fixtures/world validate --format json
     """
+    from ..output import printable
     from ..validate import validate
 
     report = validate(ctx.graph_dir, ctx.ontology_dir)
@@ -49,8 +52,9 @@ def validate_command(ctx: Context, fmt: str) -> None:
     elif report.conforms:
         echo_result(report.summary() + (f"; {coverage.summary()}" if coverage is not None else "") + "\n")
     else:
-        from ..output import printable
-
         echo_result("".join(printable(violation.line()) + "\n" for violation in report.violations))
+    if fmt == "text":
+        for warning in report.warnings:
+            click.echo(printable(f"warning: {warning.line()}"), err=True)
     if not report.conforms:
         raise ValidationFailed(report.violations)
