@@ -300,7 +300,13 @@ class LocalStore(Store):
         key = known_fingerprint or fingerprint(files)
         return cls(_open_cached(key, files, odir), files, key)
 
+    # Endpoints a query may call with SERVICE (``actorgraph sparql --allow-service``); none by default.
+    allowed_services: frozenset[str] = frozenset()
+
     def _run(self, query, bindings):
+        from . import guard
+
+        guard.check(query, self.allowed_services, PREFIXES)  # before Oxigraph sees the text: see guard.py
         try:
             return self._store.query(bind_values(query, bindings), prefixes=PREFIXES,
                                      use_default_graph_as_union=True)
@@ -416,24 +422,6 @@ def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
     return f"{query[:match.end()]} {values_block(bindings)}\n{query[match.end():]}"
 
 
-MAX_SECONDS = 86_400.0
-
-
-def seconds(value: str | float, what: str) -> float:
-    """A time limit as a float: positive, finite and at most a day, else a UsageError naming ``what``.
-    (nan compares false with everything, and inf or a huge number overflows the socket's timer.)"""
-    import math
-
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not 0 < number <= MAX_SECONDS:  # also false for nan
-        raise UsageError(f"{what}: {value!r} is not a time limit; give a number of seconds above 0 "
-                         f"and at most {MAX_SECONDS:g}")
-    return number
-
-
 def prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -490,6 +478,8 @@ class RemoteStore(Store):
             raise UsageError(f"the endpoint must be an http(s) URL, not {endpoint!r}")
         self.endpoint = endpoint
         if timeout is None:
+            from .limits import seconds
+
             timeout = seconds(os.environ.get(ENV_ENDPOINT_TIMEOUT, "60"), ENV_ENDPOINT_TIMEOUT)
         self.timeout = timeout
         self._union_checked = False

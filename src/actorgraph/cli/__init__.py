@@ -130,21 +130,6 @@ def _echo_error(message: str) -> None:
     click.echo(printable(message), err=True)
 
 
-class Seconds(click.ParamType):
-    """A time limit in seconds: a positive, finite number, at most a day (nan, inf, 0 and -1 are refused)."""
-
-    name = "seconds"
-
-    def convert(self, value, param, ctx) -> float:
-        from ..errors import UsageError
-        from ..store import seconds
-
-        try:
-            return seconds(value, param.opts[0] if param else "the time limit")
-        except UsageError as err:
-            self.fail(str(err).split(": ", 1)[-1], param, ctx)
-
-
 class Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
@@ -245,4 +230,4 @@ def _internal_error(err: Exception) -> None:
 
 
 # Each module registers its commands on ``cli``; they import heavy libraries only when they run.
-from . import analysis, export, queries, server, validate  # noqa: E402,F401
+from . import analysis, draft, export, grow, queries, server, validate  # noqa: E402,F401
