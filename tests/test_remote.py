@@ -19,6 +19,7 @@ import urllib.request
 import pytest
 
 from actorgraph.errors import EndpointError, QueryError
+from actorgraph.push import prepare
 from actorgraph.queries import list_queries
 from actorgraph.store import RemoteStore, graph_name, turtle_files
 from conftest import ONTOLOGY, WORLD
@@ -115,8 +116,8 @@ def test_push_puts_one_named_graph_per_file(request, store):
     expected = local_world_counts()
     assert {row["graph"]: row["triples"] for row in report["rows"]} == expected
     assert {row["status"] for row in report["rows"]} == {"replaced"}
-    assert report["notes"] == [f"5 named graph(s), {sum(expected.values())} triples; staged, then swapped in by "
-                               f"one update request"]
+    assert report["notes"] == [f"{len(expected)} named graph(s), {sum(expected.values())} triples; staged, then "
+                               f"swapped in by one update request"]
     # The staging graphs are gone: exactly the local graphs, each with its triples.
     assert graph_counts(base + ("query" if store == "oxigraph" else "sparql")) == expected
 
@@ -125,7 +126,7 @@ def test_push_again_replaces_rather_than_duplicates(pushed, virtuoso):
     base, _ = pushed
     done = run_cli("push", "--store", base + "store", "--format", "json")  # graph by graph, this time
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["notes"] == [f"5 named graph(s), {sum(local_world_counts().values())} triples; "
+    assert json.loads(done.stdout)["notes"] == [f"{N} named graph(s), {sum(local_world_counts().values())} triples; "
                                                 f"each graph replaced whole, one after another"]
     assert graph_counts(base + "query") == local_world_counts()
     done = push_to_virtuoso(virtuoso[0])
@@ -391,8 +392,11 @@ def statuses(stdout: str) -> list[str]:
     return [row["status"] for row in json.loads(stdout)["rows"]]
 
 
-ORDER = ["actorgraph", "shapes", "actors", "sources", "doc-world-report"]  # the order push sends them in
-NOT3 = ["not replaced"] * 3
+# The graphs in the order push sends them (their IRIs and their last parts), and how many there are.
+SENT = [graph for graph, _, _ in prepare(WORLD, ONTOLOGY)]
+ORDER = [graph.rsplit("/", 1)[-1] for graph in SENT]
+N = len(SENT)
+REST = ["not replaced"] * (N - 2)  # after two graphs replaced
 
 
 def assert_no_staging_left(base: str) -> None:
@@ -407,11 +411,11 @@ def test_a_store_failing_half_way_is_reported_graph_by_graph(old_store):
         front.fail_put = 3
         done = push_new(front_url, new_graph, new_ontology)
     assert done.returncode == 1
-    assert statuses(done.stdout) == ["replaced", "replaced", *NOT3]
+    assert statuses(done.stdout) == ["replaced", "replaced", *REST]
     assert done.stderr == (
-        f"actorgraph: error: {front_url}store: PUT of graph <https://w3id.org/actorgraph/graph/actors> failed: "
-        f"HTTP 500: injected failure: the store broke on this upload; 2 of 5 graphs replaced, 3 not: the store "
-        f"may now mix old and new graphs (run push again; with --update the graphs are swapped in at once)\n")
+        f"actorgraph: error: {front_url}store: PUT of graph <{SENT[2]}> failed: "
+        f"HTTP 500: injected failure: the store broke on this upload; 2 of {N} graphs replaced, {N - 2} not: the "
+        f"store may now mix old and new graphs (run push again; with --update the graphs are swapped in at once)\n")
     assert new_graphs(base) == set(ORDER[:2])  # the report is the store's real state
 
 
@@ -426,11 +430,11 @@ def test_with_update_a_failure_replaces_nothing(old_store, how):
             front.swap = "fail"
         done = push_new(front_url, new_graph, new_ontology, "--update", front_url + "update")
     assert done.returncode == 1
-    assert statuses(done.stdout) == ["not replaced"] * 5
+    assert statuses(done.stdout) == ["not replaced"] * N
     cause = ("PUT of graph <https://w3id.org/actorgraph/staging/" if how == "upload"
-             else f"{front_url}update: the swap of 5 staged graphs failed: HTTP 500: injected failure")
+             else f"{front_url}update: the swap of {N} staged graphs failed: HTTP 500: injected failure")
     assert cause in done.stderr
-    assert done.stderr.endswith("nothing was replaced\n" if how == "upload" else "0 of 5 graphs replaced, 5 not\n")
+    assert done.stderr.endswith("nothing was replaced\n" if how == "upload" else f"0 of {N} graphs replaced, {N} not\n")
     assert done.stderr.count("\n") == 1
     assert new_graphs(base) == set()
     assert_no_staging_left(base)
@@ -445,9 +449,9 @@ def test_a_swap_applied_in_part_is_reported_as_the_store_left_it(old_store):
         front.swap, front.partial_moves = "partial", 2
         done = push_new(front_url, new_graph, new_ontology, "--update", front_url + "update")
     assert done.returncode == 1
-    assert statuses(done.stdout) == ["replaced", "replaced", *NOT3]
-    assert done.stderr.endswith("injected failure: the store stopped after some operations; 2 of 5 graphs "
-                                "replaced, 3 not\n")
+    assert statuses(done.stdout) == ["replaced", "replaced", *REST]
+    assert done.stderr.endswith(f"injected failure: the store stopped after some operations; 2 of {N} graphs "
+                                f"replaced, {N - 2} not\n")
     assert new_graphs(base) == set(ORDER[:2])
     assert_no_staging_left(base)
 
@@ -473,9 +477,10 @@ def test_ctrl_c_part_way_says_what_was_replaced(old_store):
         stdout, stderr = interrupt_when_held(process, front)
         assert new_graphs(base) == set(ORDER[:2])
     assert process.returncode == 130
-    assert statuses(stdout) == ["replaced", "replaced", "unknown", "not replaced", "not replaced"]
-    assert stderr == ("actorgraph: error: interrupted; 2 of 5 graphs replaced, 2 not, 1 unknown: the store may now "
-                      "mix old and new graphs (run push again; with --update the graphs are swapped in at once)\n")
+    assert statuses(stdout) == ["replaced", "replaced", "unknown", *REST[1:]]
+    assert stderr == (f"actorgraph: error: interrupted; 2 of {N} graphs replaced, {N - 3} not, 1 unknown: the store "
+                      f"may now mix old and new graphs (run push again; with --update the graphs are swapped in at "
+                      f"once)\n")
 
 
 def test_ctrl_c_while_staging_replaces_nothing(old_store):
@@ -486,7 +491,7 @@ def test_ctrl_c_while_staging_replaces_nothing(old_store):
         process = push_new(front_url, new_graph, new_ontology, "--update", front_url + "update", popen=True)
         stdout, stderr = interrupt_when_held(process, front)
     assert process.returncode == 130
-    assert statuses(stdout) == ["not replaced"] * 5
+    assert statuses(stdout) == ["not replaced"] * N
     assert stderr == "actorgraph: error: interrupted while uploading; nothing was replaced\n"
     assert new_graphs(base) == set()
     # The staging graphs uploaded before it are gone. (The held upload itself, released when the test
@@ -502,9 +507,9 @@ def test_ctrl_c_during_the_swap_waits_for_the_store_and_tells(old_store):
         process = push_new(front_url, new_graph, new_ontology, "--update", front_url + "update", popen=True)
         stdout, stderr = interrupt_when_held(process, front, release_after=1.0)
     assert process.returncode == 130
-    assert statuses(stdout) == ["replaced"] * 5
+    assert statuses(stdout) == ["replaced"] * N
     assert stderr == ("actorgraph: error: interrupted during the swap, which had been sent and went through: "
-                      "5 of 5 graphs replaced, 0 not\n")
+                      f"{N} of {N} graphs replaced, 0 not\n")
     assert new_graphs(base) == set(ORDER)
     assert_no_staging_left(base)
 
