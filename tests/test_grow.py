@@ -606,7 +606,7 @@ def test_a_triple_another_source_stands_on_cannot_be_dropped(invoke, grown):
     assert invoke("add", str(sheet), graph=world).exit_code == 0
     with (world / "world-report.ttl").open("a", encoding="utf-8") as out:  # leans on followup's direct triple
         out.write("\nagid:st-y a ag:Statement ; rdf:subject agid:rosa-vey ; rdf:predicate ag:holdsOfficeIn ;\n"
-                  '  rdf:object agid:freedonian-government ; ag:quote "Torres heads" ;\n'
+                  '  rdf:object agid:freedonian-government ; ag:quote "Torres heads the Freedonian government." ;\n'
                   "  ag:source agid:doc-world-report ;\n"
                   "  ag:assertedBy agid:world-reporting ; ag:status ag:Reported .\n")
     assert validate(world, ONTOLOGY).conforms
