@@ -9,7 +9,8 @@ projection, the analyses' tables, the questions, GraphML, GEXF, CSV and both HTM
 This is the only Python module that knows any field's key.
 
 A record is a flat dict: ``statement`` (the statement's IRI), then each field in order, as
-- a text (a datatype property): ``key``; several values are all kept, sorted and joined with "; ";
+- a text (a datatype or annotation property): ``key``; several values are all kept, sorted and joined
+  with "; ";
 - a thing (an object property): ``key`` (its IRI) and ``key_label`` (its English or untagged
   ``skos:prefLabel``, else ``rdfs:label``; the alphabetically first);
 - a date (an object property whose range is ``ag:DateValue``): ``key`` (the value as written),
@@ -50,13 +51,13 @@ _START, _END, _POINT = "start_time", "end_time", "point_in_time"
 CHUNK = 20_000
 
 _FIELDS = """
-SELECT ?property ?key ?label ?order ?column ?literal ?date ?range WHERE {
+SELECT ?property ?key ?label ?order ?column ?object ?date ?range WHERE {
   ?property ag:evidenceKey ?key .
   OPTIONAL { ?property rdfs:range ?range }
   OPTIONAL { ?property ag:evidenceLabel ?label . FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en")) }
   OPTIONAL { ?property ag:evidenceOrder ?order }
   OPTIONAL { ?property ag:answerColumn ?column }
-  OPTIONAL { ?property a owl:DatatypeProperty . BIND(true AS ?literal) }
+  OPTIONAL { ?property a owl:ObjectProperty . BIND(true AS ?object) }
   OPTIONAL { ?property rdfs:range ag:DateValue . BIND(true AS ?date) }
 }
 """
@@ -284,7 +285,7 @@ def load_fields(store: Store) -> Fields:
         key = str(to_python(row["key"]))
         order = to_python(row.get("order"))
         column = to_python(row.get("column"))
-        kind = "date" if row.get("date") is not None else "text" if row.get("literal") is not None else "thing"
+        kind = "date" if row.get("date") is not None else "thing" if row.get("object") is not None else "text"
         found[iri] = Field(iri=iri, key=key, label=str(to_python(row.get("label")) or key.replace("_", " ")),
                            kind=kind, order=float(order) if isinstance(order, int | float) else float("inf"),
                            column=int(column) if isinstance(column, int | float) else None,

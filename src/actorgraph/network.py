@@ -4,9 +4,9 @@ The road has two stops. ``Network.build(kg)`` reads the bare network through SPA
 
 - nodes are the entities (instances of a subclass of ``ag:Entity``) that take part in at least one
   relationship; figures, statements, source documents and date nodes never become nodes;
-- edges are the triples whose predicate is an ``ag:RelationshipType``, one edge per (subject,
-  relationship, object), keyed by the relationship's local name; each edge knows the IRIs of its
-  statements, but not yet what they say.
+- edges are the triples whose predicate is a relationship type (``rdfs:subPropertyOf ag:relatedTo``),
+  one edge per (subject, relationship, object), keyed by the relationship's local name; each edge
+  knows the IRIs of its statements, but not yet what they say.
 
 That structure is a few arrays, kept on disk beside the compiled store under the files' fingerprint
 (``kg.structure()``): later runs load it in milliseconds, and a changed file means a new fingerprint, so
@@ -60,20 +60,20 @@ if TYPE_CHECKING:
     from .kg import KnowledgeGraph
 
 # Bump when the structure or its files change: a cache written by other code is then rebuilt.
-STRUCTURE_VERSION = "network-2"
+STRUCTURE_VERSION = "network-3"
 
 # The queries are flat on purpose: Oxigraph evaluates each OPTIONAL's inside on its own and joins after,
 # so label look-ups nested in them, or type checks joined into them, cost a scan of the whole graph each.
 # Labels and entity types are looked up in Python from one query each.
 _EDGES = """
-SELECT ?s ?p ?o WHERE { ?p a ag:RelationshipType . ?s ?p ?o . }
+SELECT ?s ?p ?o WHERE { ?p rdfs:subPropertyOf ag:relatedTo . ?s ?p ?o . }
 """
 
 # Statements whose triple links two entities by a relationship, even if the direct triple is missing.
 _STATEMENTS = """
 SELECT ?statement ?s ?p ?o WHERE {
   ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  ?p a ag:RelationshipType .
+  ?p rdfs:subPropertyOf ag:relatedTo .
 }
 """
 

@@ -3,12 +3,19 @@
 ``validate(graph_dir, ontology_dir)`` parses the Turtle with the same parser the store uses (so a file
 that validates is a file that loads), runs pySHACL on an rdflib copy without inference, and then checks:
 
-* every quote appears verbatim in its source document's stored text, and that text matches its SHA-256;
+* every quote appears verbatim in its source document's stored text, exactly once and with at least
+  three words (so that it points at one sentence), and that text matches its SHA-256;
+* no Turtle file is empty (a 0-byte or truncated file would otherwise only lose data silently);
 * every direct triple of a relationship type has a statement node, and every statement its direct triple;
 * every statement's subject and object belong to its relationship type's domain and range;
 * every ``agid:`` identifier that is used is described (has a type), and no ``ag:`` term (nor a term of
   a well-known vocabulary such as RDFS or SKOS) is used that its vocabulary does not define;
-* a statement's start date is not after its end date.
+* a statement's start date is not after its end date;
+* every identifier in another dataset (a sub-property of ``ag:externalIdentifier``) has the form its
+  property declares (``ag:idPattern``) and an ``ag:IdentifierOrigin`` that records where it was found,
+  whose excerpt gives it (verbatim in the stored text, when it was found in a source document).
+* no two entities are probable duplicates (see ``duplicates``) unless declared distinct with
+  ``owl:differentFrom``.
 
 Relationship types, domains and ranges are read from the ontology, never listed here. A malformed file
 raises ``ParseError`` ("file:line: message"); everything else is returned as ``Violation``s in a
@@ -22,7 +29,7 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +40,7 @@ from . import paths
 from .dates import parse_date
 from .errors import BadDateError, DataFileError, ParseError
 from .store import ID, ONT, PREFIXES, parse_error, turtle_files
+from .vocab import IdentifierScheme
 
 if TYPE_CHECKING:
     import rdflib
@@ -55,7 +63,8 @@ class Violation:
     message: str
     value: str | None = None
     location: str | None = None  # file:line where the focus node is written, when it can be found
-    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date
+    # shacl | file | quote | source | evidence | domain | reference | date | link | duplicate | identifier
+    check: str = "shacl"
 
     def line(self) -> str:
         """``focus  path  message`` (with the value and the file:line when known), for people."""
@@ -69,6 +78,9 @@ class Report:
     """What validation found, and how big the graph is."""
 
     violations: list[Violation] = field(default_factory=list)
+    # Gaps that do not make the graph invalid, because a source may not say them: a government body,
+    # court or prison without its country, an indictment or order without its issuer.
+    warnings: list[Violation] = field(default_factory=list)
     statements: int = 0
     entities: int = 0
     figures: int = 0
@@ -101,6 +113,7 @@ class Report:
             "triples": self.triples,
             "files": self.files,
             "violations": [asdict(v) for v in self.violations],
+            "warnings": [asdict(w) for w in self.warnings],
         }
 
 
@@ -129,6 +142,7 @@ class _Loaded:
     graph_triples: int
     files: dict[Path, str]  # every parsed file and its text, for locating nodes
     used: set[str]  # every IRI used in any file
+    empty: list[Path]  # files that hold no triple
 
 
 def _rdflib_term(term, scope: str):
@@ -142,7 +156,9 @@ def _rdflib_term(term, scope: str):
         return Literal(term.value, lang=term.language)
     if term.datatype.value == XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    # Keep the lexical form as written: rdflib would otherwise normalise "2021-07-01Z"^^xsd:date to
+    # "2021-07-01", and the shapes' patterns would never see the time zone.
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def _parse(path: Path, scope: str, into: rdflib.Graph) -> Iterator[tuple]:
@@ -173,11 +189,13 @@ def _load(graph_dir: Path, ontology_dir: Path) -> _Loaded:
     defined: set[str] = set()
     used: set[str] = set()
     texts: dict[Path, str] = {}
+    empty: list[Path] = []
     graph_triples = 0
     for index, path in enumerate(files):
         is_shapes = path == shapes_path
         in_ontology = path.parent == ontology_dir and not is_shapes
         in_graph = path.parent == graph_dir
+        quad = None
         for quad in _parse(path, f"f{index}x", shapes if is_shapes else data):
             if in_ontology and quad.predicate.value == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
                 defined.add(quad.subject.value)
@@ -185,8 +203,10 @@ def _load(graph_dir: Path, ontology_dir: Path) -> _Loaded:
             for term in (quad.subject, quad.predicate, quad.object):
                 if isinstance(term, ox.NamedNode):
                     used.add(term.value)
+        if quad is None:
+            empty.append(path)
         texts[path] = path.read_text(encoding="utf-8", errors="replace")
-    return _Loaded(data, shapes, defined, graph_triples, texts, used)
+    return _Loaded(data, shapes, defined, graph_triples, texts, used, empty)
 
 
 def _display(path: Path) -> str:
@@ -267,18 +287,31 @@ class _Index:
         self.graph = graph
         self.URIRef = URIRef
         self.subclasses: dict[str, set[str]] = defaultdict(set)
+        self.superclasses: dict[str, set[str]] = defaultdict(set)
         for sub, _, sup in graph.triples((None, URIRef(SUBCLASS), None)):
             self.subclasses[str(sup)].add(str(sub))
+            self.superclasses[str(sub)].add(str(sup))
+        self._above: dict[str, set[str]] = {}
+
+    @staticmethod
+    def _closure(cls: str, links: dict[str, set[str]]) -> set[str]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for other in links.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
 
     def below(self, cls: str) -> set[str]:
         """The class and all its subclasses (rdfs:subClassOf*)."""
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sub in self.subclasses.get(todo.pop(), ()):
-                if sub not in seen:
-                    seen.add(sub)
-                    todo.append(sub)
-        return seen
+        return self._closure(cls, self.subclasses)
+
+    def above(self, cls: str) -> set[str]:
+        """The class and all its superclasses (rdfs:subClassOf*), remembered: asked once per entity pair."""
+        if cls not in self._above:
+            self._above[cls] = self._closure(cls, self.superclasses)
+        return self._above[cls]
 
     def instances(self, cls: str) -> set:
         """Nodes typed with the class or one of its subclasses."""
@@ -316,19 +349,24 @@ def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | Non
         loaded = _load(gdir, odir)
         index = _Index(loaded.graph)
         locator = _Locator(loaded.files)
+        shacl = list(_shacl(loaded, locator))
         violations = [
-            *_shacl(loaded, locator),
+            *_empty_files(loaded),
+            *(v for v in shacl if v.check == "shacl"),
             *_quotes(index, gdir, locator),
             *_evidence(index, locator),
             *_domains(index, locator),
             *_references(loaded, index, locator),
             *_date_order(index, locator),
+            *_duplicates(index, locator),
+            *_identifiers(index, gdir, locator),
         ]
     finally:
         term_log.setLevel(level)
     unique = sorted(set(violations), key=_sort_key)
     return Report(
         violations=unique,
+        warnings=sorted({v for v in shacl if v.check == "link"}, key=_sort_key),
         statements=len(index.instances(ONT + "Statement")),
         entities=len(index.instances(ONT + "Entity")),
         figures=len(index.instances(ONT + "Figure")),
@@ -370,17 +408,20 @@ def _path_text(graph: rdflib.Graph, path) -> str:
 
 
 def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
+    """The shapes' results: violations (check "shacl") and warnings (check "link", see ``Report.warnings``)."""
     from pyshacl import validate as shacl_validate
     from rdflib import BNode, Literal
     from rdflib.namespace import SH
 
-    conforms, results, _ = shacl_validate(
+    _, results, _ = shacl_validate(
         loaded.graph, shacl_graph=loaded.shapes, inference="none", advanced=False, allow_warnings=True,
     )
-    if conforms:
-        return
     data = loaded.graph
-    for result in results.subjects(SH.resultSeverity, SH.Violation):
+    # A result under sh:detail explains another result (why a value failed its sh:node); report the outer one.
+    details = set(results.objects(None, SH.detail))
+    for result, severity in results.subject_objects(SH.resultSeverity):
+        if result in details or severity not in (SH.Violation, SH.Warning):
+            continue
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
@@ -404,10 +445,22 @@ def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
             value_text = _term_text(value)
             if isinstance(value, Literal):
                 location = locator.find_after(location, '"' + str(value).split("\n")[0][:40]) or location
-        yield Violation(focus_text, path_text, str(message or "violates a shape"), value_text, location)
+        check = "shacl" if severity == SH.Violation else "link"
+        yield Violation(focus_text, path_text, str(message or "violates a shape"), value_text, location, check)
+
+
+def _empty_files(loaded: _Loaded) -> Iterator[Violation]:
+    for path in loaded.empty:
+        shown = _display(path)
+        yield Violation(shown, "-", "the file holds no triples (an empty or truncated file?)", None,
+                        f"{shown}:1", "file")
 
 
 # -- quotes and source texts ------------------------------------------------------------------
+
+# A quote must point at one place in its source: it occurs there exactly once, and has at least this
+# many words (runs of letters or digits), so that "a" or "the court" cannot pass for evidence.
+MIN_QUOTE_WORDS = 3
 
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
@@ -440,7 +493,13 @@ def _quotes(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Viola
         if text_file is None:
             texts[doc] = None  # the shapes report it
             continue
-        target = (graph_dir / str(text_file)).resolve()
+        try:
+            target = (graph_dir / str(text_file)).resolve()
+        except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+            yield Violation(name, "ag:textFile", f"source text {text_file} cannot be read (a loop of symbolic "
+                            f"links)", None, where, "source")
+            texts[doc] = None
+            continue
         if Path(str(text_file)).is_absolute() or not target.is_relative_to(root):
             yield Violation(name, "ag:textFile", "the text file must be inside the graph directory",
                             f'"{text_file}"', where, "source")
@@ -475,14 +534,26 @@ def _quotes(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Viola
             text_file = index.one(doc, ONT + "textFile")
             for quote in quotes:
                 q = str(quote)
-                if not q.strip() or q in text:
-                    continue
+                if not q.strip():
+                    continue  # the shapes report a blank quote
                 name = compact(str(statement))
+                where = locator.find_after(locator.find(name), '"' + q[:40])
+                occurrences = text.count(q)
+                if occurrences == 1:
+                    words = len(re.findall(r"\w+", q))
+                    if words < MIN_QUOTE_WORDS:
+                        yield Violation(name, "ag:quote", f"quote too short to identify a sentence ({words} "
+                                        f"word{'s' if words != 1 else ''}; at least {MIN_QUOTE_WORDS})",
+                                        _short(q), where, "quote")
+                    continue
+                if occurrences > 1:
+                    yield Violation(name, "ag:quote", f"quote occurs {occurrences} times in {text_file}; quote "
+                                    f"enough of the sentence to point at one place", _short(q), where, "quote")
+                    continue
                 if _fold(q) in _fold(text):
                     why = "it differs only in quotation marks, dashes, spaces or Unicode form"
                 else:
                     why = f"the source has only its first {_matching_start(q, text)} of {len(q)} characters"
-                where = locator.find_after(locator.find(name), '"' + q[:40])
                 yield Violation(name, "ag:quote", f"quote not found verbatim in {text_file} ({why})",
                                 _short(q), where, "quote")
 
@@ -496,7 +567,8 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def _relationship_types(index: _Index) -> set[str]:
-    return {str(p) for p in index.instances(ONT + "RelationshipType")}
+    """The relationship types: the properties the ontology declares sub-properties of ag:relatedTo."""
+    return {str(p) for p in index.graph.subjects(index.URIRef(RDFS + "subPropertyOf"), index.URIRef(ONT + "relatedTo"))}
 
 
 def _evidence(index: _Index, locator: _Locator) -> Iterator[Violation]:
@@ -566,16 +638,32 @@ def _known_vocabularies() -> dict[str, Any]:
     return {str(vocabulary._NS): vocabulary for vocabulary in known}
 
 
+def did_you_mean(iri: str, known: Iterable[str]) -> str:
+    """``; did you mean agid:nayib-bukele?`` for the known IRI whose local name is nearest, or nothing."""
+    from rapidfuzz import fuzz, process
+
+    def local(name: str) -> str:
+        return re.split(r"[#/]", name)[-1]
+
+    choices = {local(k): k for k in sorted(known)}
+    match = process.extractOne(local(iri), sorted(choices), scorer=fuzz.ratio, score_cutoff=75)
+    return f"; did you mean {compact(choices[match[0]])}?" if match else ""
+
+
 def _references(loaded: _Loaded, index: _Index, locator: _Locator) -> Iterator[Violation]:
     typed = {str(s) for s in loaded.graph.subjects(index.URIRef(RDF_TYPE), None)}
+    described = {iri for iri in typed if iri.startswith(ID)}
+    defined = {iri for iri in loaded.ontology_defined if iri.startswith(ONT)}
     vocabularies = _known_vocabularies()
     for iri in sorted(loaded.used):
         name = compact(iri)
         if iri.startswith(ID) and iri not in typed:
-            yield Violation(name, "rdf:type", "is used but never described (no rdf:type)",
+            yield Violation(name, "rdf:type",
+                            "is used but never described (no rdf:type)" + did_you_mean(iri, described),
                             location=locator.find(name), check="reference")
         elif iri.startswith(ONT) and iri not in loaded.ontology_defined:
-            yield Violation(name, "-", "is not defined in the ontology (a typo, or a term to add there?)",
+            hint = did_you_mean(iri, defined) or " (a typo, or a term to add there?)"
+            yield Violation(name, "-", "is not defined in the ontology" + hint,
                             None, locator.find(name), "reference")
         else:
             for namespace, vocabulary in vocabularies.items():
@@ -608,3 +696,128 @@ def _date_order(index: _Index, locator: _Locator) -> Iterator[Violation]:
             yield Violation(name, "ag:startTime", f"starts ({first.text}) after it ends ({last.text})",
                             None, locator.find(name), "date")
 
+
+# -- probable duplicates ----------------------------------------------------------------------------
+
+
+def _duplicates(index: _Index, locator: _Locator) -> Iterator[Violation]:
+    """Entities that are probably one (same folded name, or nearly the same name and a compatible type),
+    unless declared distinct with owl:differentFrom. The later-written one is the focus."""
+    from .duplicates import Named, find_duplicates
+
+    graph, ref = index.graph, index.URIRef
+    names_of = (ref(RDFS + "label"), ref(PREFIXES["skos"] + "altLabel"))
+    entities = []
+    for node in index.instances(ONT + "Entity") | index.instances(ONT + "Actor"):
+        if not isinstance(node, ref):
+            continue
+        labels = sorted(str(v) for v in graph.objects(node, names_of[0]))
+        aliases = sorted(str(v) for v in graph.objects(node, names_of[1]))
+        classes = frozenset(t for t in index.types(node) if t.startswith(ONT))
+        entities.append(Named(str(node), tuple(labels + aliases), classes))
+    different = ref(PREFIXES["owl"] + "differentFrom")
+    distinct = {frozenset((str(a), str(b))) for a, b in graph.subject_objects(different)}
+    for pair in find_duplicates(entities, index.above, distinct):
+        first, second = compact(pair.first), compact(pair.second)
+        places = {first: locator.find(first), second: locator.find(second)}
+        later, earlier = sorted((first, second), key=lambda n: _sort_key(Violation(n, "", "", None, places[n])),
+                                reverse=True)
+        where = f" ({places[earlier]})" if places[earlier] else ""
+        yield Violation(
+            later, "rdfs:label",
+            f"probable duplicate of {earlier}{where}: {pair.reason()}; if they are two, "
+            f"declare it with {later} owl:differentFrom {earlier}",
+            None, places[later], "duplicate")
+
+
+# -- identifiers in other datasets --------------------------------------------------------------
+
+
+def _identifier_schemes(index: _Index) -> dict[str, IdentifierScheme]:
+    """The identifier properties the ontology declares (sub-properties of ``ag:externalIdentifier``)."""
+    from rdflib import URIRef
+
+    found = {}
+    for prop in index.graph.subjects(URIRef(RDFS + "subPropertyOf"), URIRef(ONT + "externalIdentifier")):
+        def text(annotation: str, prop=prop) -> str | None:
+            value = index.one(prop, annotation)
+            return None if value is None else str(value)
+
+        iri = str(prop)
+        found[iri] = IdentifierScheme(iri, text(RDFS + "label") or compact(iri), text(ONT + "idPattern"),
+                                      text(ONT + "idForm"), text(ONT + "idUrl"))
+    return dict(sorted(found.items()))
+
+
+def _document_text(index: _Index, doc, graph_dir: Path) -> str | None:
+    """The stored text of a source document, or None when it has none or it cannot be read (the checks of
+    source documents say why)."""
+    text_file = index.one(doc, ONT + "textFile")
+    if text_file is None:
+        return None
+    target = (graph_dir / str(text_file)).resolve()
+    if not target.is_relative_to(graph_dir.resolve()):
+        return None
+    try:
+        return target.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _identifiers(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Violation]:
+    """Every external identifier is in its property's form and has a recorded origin that gives it."""
+    from rdflib import Literal
+
+    graph, ref = index.graph, index.URIRef
+    schemes = _identifier_schemes(index)
+    origins: dict[tuple[str, str, str], list] = defaultdict(list)
+    for origin in sorted(set(graph.subjects(ref(ONT + "identifies"), None)) | index.instances(ONT + "IdentifierOrigin"),
+                         key=str):
+        entity, scheme, value = (index.one(origin, ONT + p) for p in ("identifies", "identifierScheme",
+                                                                         "identifierValue"))
+        name = compact(str(origin))
+        where = locator.find(name)
+        if entity is None or scheme is None or value is None:
+            continue  # the shapes report it
+        origins[(str(entity), str(scheme), str(value))].append(origin)
+        if str(scheme) not in schemes:
+            known = ", ".join(compact(s) for s in schemes)
+            yield Violation(name, "ag:identifierScheme", f"must be an identifier property ({known})",
+                            compact(str(scheme)), where, "identifier")
+            continue
+        if (entity, ref(str(scheme)), Literal(str(value))) not in graph:
+            yield Violation(name, "ag:identifierValue",
+                            f"records an identifier that {compact(str(entity))} does not carry "
+                            f"(no {compact(str(scheme))} {_short(str(value))} on it)", None, where, "identifier")
+        excerpt = index.one(origin, ONT + "excerpt")
+        if excerpt is None:
+            continue  # the shapes report it
+        if str(value) not in str(excerpt):
+            yield Violation(name, "ag:excerpt", "the excerpt does not contain the identifier",
+                            _short(str(value)), locator.find_after(where, "ag:excerpt"), "identifier")
+        found_in = index.one(origin, ONT + "foundIn")
+        if found_in is not None and index.types(found_in) & index.below(ONT + "SourceDocument"):
+            text = _document_text(index, found_in, graph_dir)
+            if text is not None and str(excerpt) not in text:
+                text_file = index.one(found_in, ONT + "textFile")
+                yield Violation(name, "ag:excerpt", f"excerpt not found verbatim in {text_file}",
+                                _short(str(excerpt)), locator.find_after(where, "ag:excerpt"), "identifier")
+        elif found_in is not None:
+            missing = [p for p in ("repository", "path", "commit") if index.one(origin, ONT + p) is None]
+            if missing:
+                yield Violation(name, "ag:foundIn",
+                                "an identifier found in a file needs its " + ", ".join(f"ag:{p}" for p in missing)
+                                + " (or ag:foundIn a source document of the graph)", None, where, "identifier")
+
+    for scheme in schemes.values():
+        for entity, value in sorted(graph.subject_objects(ref(scheme.iri)), key=lambda so: (str(so[0]), str(so[1]))):
+            subject, predicate, text = _term_text(entity), compact(scheme.iri), str(value)
+            where = locator.find(subject, predicate, _term_text(value)) or locator.find(subject)
+            if not scheme.fits(text):
+                yield Violation(subject, predicate, f"{scheme.label} must be {scheme.form or scheme.pattern}",
+                                _short(text), where, "identifier")
+            if not origins.get((str(entity), scheme.iri, text)):
+                yield Violation(subject, predicate,
+                                "identifier has no recorded origin: add an ag:IdentifierOrigin that says where it "
+                                "was found (repository, path, commit and excerpt, or a source document)",
+                                _short(text), where, "identifier")

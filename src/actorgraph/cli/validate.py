@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import ValidationFailed
-from . import Context, cli, pass_ctx
+from . import Context, cli, echo_result, pass_ctx
 
 
 def _coverage(ctx: Context):
@@ -28,13 +28,16 @@ def validate_command(ctx: Context, fmt: str) -> None:
     stored source text, that every relationship has its statement and every statement its
     relationship, and that no identifier or term is used without being defined. It reads the local
     files, never an endpoint. Prints one summary line when the graph is valid; otherwise one line
-    per violation (focus node, property, message) and exits with status 1.
+    per violation (focus node, property, message) and exits with status 1. Gaps a source may leave
+    (a government body, court or prison without its country, an indictment or order without its
+    issuer) are warnings on standard error; they do not make the graph invalid.
 
     \b
     Example:
       actorgraph validate
       actorgraph --graph-dir tests/fixtures/world validate --format json
     """
+    from ..output import printable
     from ..validate import validate
 
     report = validate(ctx.graph_dir, ctx.ontology_dir)
@@ -45,11 +48,13 @@ def validate_command(ctx: Context, fmt: str) -> None:
         data = report.as_json()
         if coverage is not None:
             data["sentence_coverage"] = coverage.as_json()
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_result(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif report.conforms:
-        click.echo(report.summary() + (f"; {coverage.summary()}" if coverage is not None else ""))
+        echo_result(report.summary() + (f"; {coverage.summary()}" if coverage is not None else "") + "\n")
     else:
-        for violation in report.violations:
-            click.echo(violation.line())
+        echo_result("".join(printable(violation.line()) + "\n" for violation in report.violations))
+    if fmt == "text":
+        for warning in report.warnings:
+            click.echo(printable(f"warning: {warning.line()}"), err=True)
     if not report.conforms:
         raise ValidationFailed(report.violations)

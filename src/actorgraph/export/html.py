@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -73,8 +73,10 @@ def _text_colour(background: str) -> str:
     return "#222222" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#ffffff"
 
 
-def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
-    """Node and edge dicts for vis-network, sorted, with positions and evidence."""
+def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED,
+             identifiers: dict[str, list[dict[str, Any]]] | None = None):
+    """Node and edge dicts for vis-network, sorted, with positions and evidence (and each entity's
+    identifiers in other datasets, when given: scheme, id, link, where it was found)."""
     from ..evidence import fields_of
 
     fields = fields_of(graph)
@@ -112,6 +114,8 @@ def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
             "x": x,
             "y": y,
         })
+        if identifiers and identifiers.get(node):
+            nodes[-1]["ids"] = identifiers[node]
         if node == center:
             nodes[-1].update({"fixed": True, "size": 30, "borderWidth": 3, "mass": 3})
             nodes[-1]["font"] = {**nodes[-1]["font"], "size": 28, "bold": True}
@@ -153,13 +157,14 @@ def environment():
 
 
 def render_network(graph: nx.MultiDiGraph, title: str, vocab=None, seed: int = LAYOUT_SEED,
-                   physics_max_nodes: int = PHYSICS_MAX_NODES) -> str:
+                   physics_max_nodes: int = PHYSICS_MAX_NODES,
+                   identifiers: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """The page for ``graph`` as HTML text."""
     from pyvis.network import Network
 
     from ..evidence import fields_of
 
-    nodes, edges = vis_data(graph, vocab, seed)
+    nodes, edges = vis_data(graph, vocab, seed, identifiers)
     net = Network(height="100%", width="100%", directed=True, heading=title, cdn_resources="in_line")
     # Assigned directly: pyvis's add_node/add_edge are slow at this size and would rewrite our dicts.
     net.nodes, net.edges = nodes, edges
