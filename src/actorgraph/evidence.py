@@ -198,7 +198,7 @@ class Fields:
                 continue
             seen = found[statement.value]
             if field.kind == "text":
-                seen.setdefault(field.key, set()).add(value.value)
+                seen.setdefault(field.key, set()).add(to_python(value))
                 continue
             if field.kind == "date":
                 if date is None:
@@ -226,7 +226,9 @@ class Fields:
                 if field.key not in seen:
                     continue
                 if field.kind == "text":
-                    record[field.key] = "; ".join(sorted(seen[field.key]))
+                    texts = seen[field.key]
+                    # One value as it is typed (a flag stays a boolean); several, all of them, as text.
+                    record[field.key] = next(iter(texts)) if len(texts) == 1 else "; ".join(sorted(map(str, texts)))
                     continue
                 (first, _), more = seen[field.key]
                 if field.kind == "thing":
@@ -257,7 +259,8 @@ class Fields:
                 return "FILTER(false)"
             if values:
                 return f"{values} ?statement ?property ?value . FILTER(?property IN ({', '.join(iris)}))"
-            return f"VALUES ?property {{ {' '.join(iris)} }} ?statement ?property ?value ."
+            # Statements are IRIs; a date node (a blank node) has ag:inferred too.
+            return f"VALUES ?property {{ {' '.join(iris)} }} ?statement ?property ?value . FILTER(isIRI(?statement))"
 
         english = 'FILTER(LANG(?{0}) = "" || LANGMATCHES(LANG(?{0}), "en"))'
         return f"""
