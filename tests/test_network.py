@@ -490,3 +490,27 @@ def test_analyses_of_the_cached_network_and_of_the_projection_agree(kg):
             assert (row["quote"], row["asserted by"], row["status"]) == (
                 edge["quote"], edge["asserted_by_label"], edge["status_label"])
     assert ego_table(network, bukele, 2).rows == ego_table(projection, bukele, 2).rows
+
+
+def test_a_changed_file_alone_is_read_again(world_copy, monkeypatch, tmp_path):
+    """The structure keeps each file's facts; after a change, the changed file's facts alone are read
+    again, and the structure is the one built from scratch."""
+    from actorgraph import network
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    assert actorgraph.load(world_copy, ONTOLOGY_DIR).bare_structure.iris
+    report = world_copy / "world-report.ttl"
+    report.write_text(report.read_text(encoding="utf-8").replace("ag:heads agid:freedonian-government .",
+                                                                 "ag:heads agid:harbor-gang ."), encoding="utf-8")
+    read = []
+    facts = network._read_facts
+    monkeypatch.setattr(network, "_read_facts", lambda kg, graphs: (read.append(graphs), facts(kg, graphs))[1])
+    changed = actorgraph.load(world_copy, ONTOLOGY_DIR)
+    graph = changed.network()
+    assert len(read) == 1 and "doc-world-report" in read[0] and "graph/actors" not in read[0]
+    assert graph.has_edge(AGID + "ana-torres", AGID + "harbor-gang", "heads")
+    whole = network._Structure.merge(changed, [facts(changed, None)[None]])
+    assert whole.iris == changed.bare_structure.iris
+    for name in ("src", "dst", "rel", "st_ptr", "st_idx", "node_type"):
+        assert (whole.arrays[name] == changed.bare_structure.arrays[name]).all(), name

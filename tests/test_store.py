@@ -224,3 +224,37 @@ def test_a_compile_whose_files_change_meanwhile_files_nothing(world_copy, monkey
     compile_detached([again, str(ONTOLOGY), *map(str, files)])
     (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# later\n")
     assert (tmp_path / "cache" / "stores" / again / "COMPLETE").exists()
+
+
+def _quads(store):
+    """The store's quads, blank nodes masked (each parse names them afresh), counted."""
+    from collections import Counter
+
+    return Counter(tuple("_:" if isinstance(t, ox.BlankNode) else str(t) for t in q)
+                   for q in store.oxigraph.quads_for_pattern(None, None, None, None))
+
+
+def test_a_few_changed_files_are_applied_to_the_compiled_store(world_copy, monkeypatch, tmp_path):
+    """A compiled store of nearly the same files is copied and the changed, new and removed files'
+    graphs replaced: the same quads as a fresh compile, without compiling."""
+    from actorgraph import store as store_module
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(store_module, "DISK_CACHE_THRESHOLD", 0)
+    monkeypatch.setattr(store_module, "APPLY_CHANGES_MAX_SHARE", 1.0)
+    first = LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    assert (tmp_path / "cache" / "stores" / first.key / "FILES").is_file()
+    actors = world_copy / "actors.ttl"
+    actors.write_text(actors.read_text().replace('"Bo Lind"', '"Bo Lind-Berg"'))
+    (world_copy / "extra.ttl").write_text("@prefix ag: <https://w3id.org/actorgraph/ont#> .\n"
+                                          "<https://w3id.org/actorgraph/id/x> a ag:Person .\n")
+    (world_copy / "sources.ttl").unlink()
+    builds = []
+    build = store_module._build
+    monkeypatch.setattr(store_module, "_build", lambda *a: (builds.append(a), build(*a)))
+    applied = LocalStore.open(world_copy, ONTOLOGY)  # auto: the change is applied, on disk, now
+    assert applied.on_disk and applied.key != first.key and builds == []
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "fresh"))
+    fresh = LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    assert builds and _quads(applied) == _quads(fresh)
+    assert persons(applied) == 4

@@ -60,31 +60,36 @@ if TYPE_CHECKING:
     from .kg import KnowledgeGraph
 
 # Bump when the structure or its files change: a cache written by other code is then rebuilt.
-STRUCTURE_VERSION = "network-3"
+STRUCTURE_VERSION = "network-4"
 
-# The queries are flat on purpose: Oxigraph evaluates each OPTIONAL's inside on its own and joins after,
-# so label look-ups nested in them, or type checks joined into them, cost a scan of the whole graph each.
-# Labels and entity types are looked up in Python from one query each.
-_EDGES = """
-SELECT ?s ?p ?o WHERE { ?p rdfs:subPropertyOf ag:relatedTo . ?s ?p ?o . }
-"""
-
-# Statements whose triple links two entities by a relationship, even if the direct triple is missing.
-_STATEMENTS = """
-SELECT ?statement ?s ?p ?o WHERE {
-  ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  ?p rdfs:subPropertyOf ag:relatedTo .
+# What the structure is made of, read as plain facts, each kind from one query (per source file when the
+# store has one named graph per file, so that a changed file's facts are read again alone; see
+# ``_facts``). The joins that need the whole graph (is this an entity? which label?) are made in
+# Python, in ``_Structure.merge``. The ontology's patterns come first: Oxigraph keeps much of the
+# written order, and the 50-odd relationship types are a far smaller start than every triple.
+_FACTS = {
+    # (entity, class) for the classes below ag:Entity
+    "types": "?b rdfs:subClassOf* ag:Entity . {g} ?a a ?b {end}",
+    # (thing, label): filtered to entities in the merge
+    "labels": "{g} ?a rdfs:label ?b {end}",
+    "aliases": "{g} ?a skos:altLabel ?b {end}",
+    # (subject, relationship, object)
+    "edges": "?b rdfs:subPropertyOf ag:relatedTo . {g} ?a ?b ?c {end}",
+    # (statement, subject, relationship, object): a statement's triple even without the direct one
+    "statements": "?c rdfs:subPropertyOf ag:relatedTo . {g} ?d rdf:subject ?a ; rdf:predicate ?c ; rdf:object ?b {end}",
 }
-"""
+_FACT_VARIABLES = {"types": "?a ?b", "labels": "?a ?b", "aliases": "?a ?b", "edges": "?a ?b ?c",
+                   "statements": "?d ?a ?c ?b"}
 
-_ENTITIES = """
-SELECT ?entity ?type ?label ?alias WHERE {
-  ?entity a ?type .
-  ?type rdfs:subClassOf* ag:Entity .
-  OPTIONAL { ?entity rdfs:label ?label }
-  OPTIONAL { ?entity skos:altLabel ?alias }
-}
-"""
+
+def _facts_query(kind: str, graphs: str | None) -> str:
+    """One kind of fact, per named graph (``graphs``: a VALUES block of ?g, or "" for every graph), or
+    over the union of the graphs (None: a remote store may keep its data in the default graph)."""
+    if graphs is None:
+        body = _FACTS[kind].format(g="", end="")
+        return f"SELECT {_FACT_VARIABLES[kind]} WHERE {{ {body} }}"
+    body = _FACTS[kind].format(g="GRAPH ?g {", end="}")
+    return f"SELECT ?g {_FACT_VARIABLES[kind]} WHERE {{ {graphs} {body} }}"
 
 
 def _pick_label(labels: list[tuple[str, str]], iri: str) -> str:
@@ -171,6 +176,7 @@ class _Structure:
         self.strings = strings
         for name, value in arrays.items():
             setattr(self, name, value)
+        self.kept: dict[str, Any] = {}  # each file's facts, saved beside the structure (see ``_facts``)
         self.types: list[dict[str, str]] = meta["types"]  # iri, label, colour, shape
         self.predicates: list[dict[str, str]] = meta["predicates"]  # iri, key, relationship, edge_label, colour
         self.alias_ptr = arrays["alias_ptr"]
@@ -214,40 +220,51 @@ class _Structure:
 
     @classmethod
     def build(cls, kg: KnowledgeGraph) -> _Structure:
-        """Read the bare network through SPARQL: entities, relationship triples and their statements."""
+        """Read the bare network through SPARQL (see ``_facts``) and make it (``merge``)."""
+        parts, kept = _facts(kg)
+        built = cls.merge(kg, parts)
+        built.kept = kept
+        return built
+
+    @classmethod
+    def merge(cls, kg: KnowledgeGraph, parts: list[dict[str, list[tuple]]]) -> _Structure:
+        """The structure from the facts of every source file (or of the whole graph, as one part): the
+        entities are the subjects of an entity class, the edges the relationship triples between them."""
         import numpy as np
-        import pyoxigraph as ox
 
         vocab = kg.vocabulary
         types: dict[str, set[str]] = defaultdict(set)
+        for part in parts:
+            for entity, type_ in part["types"]:
+                types[entity].add(type_)
         labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
         aliases: dict[str, set[str]] = defaultdict(set)
-        for entity, type_, label, alias in kg.store.run(_ENTITIES):
-            iri = entity.value
-            types[iri].add(type_.value)
-            if isinstance(label, ox.Literal):
-                text = (label.value, label.language or "")
-                if text not in labels[iri]:
-                    labels[iri].append(text)
-            if isinstance(alias, ox.Literal):
-                aliases[iri].add(alias.value)
+        for part in parts:
+            for entity, label in part["labels"]:
+                if entity in types and label not in labels[entity]:
+                    labels[entity].append(label)
+            for entity, alias in part["aliases"]:
+                if entity in types:
+                    aliases[entity].add(alias[0])
 
-        # Rows are read positionally, without converting whole rows, and the triples are sorted and
-        # grouped as integer arrays: at a million statements this is most of the build.
+        # The triples are sorted and grouped as integer arrays: at a million statements this is most of
+        # the merge.
         subjects, predicates_, objects = [], [], []
-        for s, p, o in kg.store.run(_EDGES):
-            if isinstance(o, ox.NamedNode) and s.value in types and o.value in types:
-                subjects.append(s.value)
-                predicates_.append(p.value)
-                objects.append(o.value)
+        for part in parts:
+            for s, p, o in part["edges"]:
+                if s in types and o in types:
+                    subjects.append(s)
+                    predicates_.append(p)
+                    objects.append(o)
         direct = len(subjects)
         statement_iris = []
-        for st, s, p, o in kg.store.run(_STATEMENTS):
-            if isinstance(o, ox.NamedNode) and s.value in types and o.value in types:
-                statement_iris.append(st.value)  # a statement about a non-entity is no edge
-                subjects.append(s.value)
-                predicates_.append(p.value)
-                objects.append(o.value)
+        for part in parts:
+            for st, s, p, o in part["statements"]:
+                if s in types and o in types:  # a statement about a non-entity is no edge
+                    statement_iris.append(st)
+                    subjects.append(s)
+                    predicates_.append(p)
+                    objects.append(o)
 
         iris = sorted(set(subjects) | set(objects))
         index = {iri: i for i, iri in enumerate(iris)}
@@ -322,6 +339,7 @@ class _Structure:
     def save(self, directory: Path) -> None:
         """Write the structure as .npy files, atomically (a reader sees all of it or none)."""
         import os
+        import pickle
         import shutil
         import tempfile
 
@@ -337,6 +355,16 @@ class _Structure:
                 np.save(building / f"{name}.npy", array)
             for name, table in self.strings.items():
                 table.save(building / f"{name}.blob", building / f"{name}.at.npy")
+            (building / "parts").mkdir()
+            for name, part in self.kept.items():
+                target = building / "parts" / name
+                if isinstance(part, Path):
+                    try:
+                        os.link(part, target)  # the same facts as an earlier structure's: shared
+                        continue
+                    except OSError:
+                        part = pickle.loads(part.read_bytes())
+                target.write_bytes(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
             (building / "meta.json").write_text(json.dumps(self.meta, ensure_ascii=False), encoding="utf-8")
             os.replace(building, directory)
         except OSError:
@@ -376,6 +404,79 @@ def _neighbours(n: int, src: np.ndarray, dst: np.ndarray) -> dict[str, np.ndarra
     first, second = pairs // n, pairs % n
     ptr = np.searchsorted(first, np.arange(n + 1))
     return {"nbr_ptr": ptr.astype(np.int64), "nbr_idx": second.astype(np.int32), "nbr_weight": weight.astype(np.int32)}
+
+
+def _read_facts(kg: KnowledgeGraph, graphs: str | None) -> dict[str | None, dict[str, list[tuple]]]:
+    """The facts of each named graph (``graphs``: see ``_facts_query``), or of the union (key None).
+    Literals and IRIs only: an object that is a literal or a blank node is no entity."""
+    import pyoxigraph as ox
+
+    found: dict[str | None, dict[str, list[tuple]]] = defaultdict(_empty_part)
+    for kind in _FACTS:
+        # Rows read positionally, as terms, without converting whole rows: at a million statements
+        # this is most of the time.
+        for row in kg.store.run(_facts_query(kind, graphs)):
+            if graphs is None:
+                graph, terms = None, row
+            else:
+                graph, *terms = row
+                graph = graph.value
+            if kind in ("labels", "aliases"):
+                thing, label = terms
+                if isinstance(thing, ox.NamedNode) and isinstance(label, ox.Literal):
+                    found[graph][kind].append((thing.value, (label.value, label.language or "")))
+            elif all(isinstance(t, ox.NamedNode) for t in terms):
+                found[graph][kind].append(tuple(t.value for t in terms))
+    return found
+
+
+def _empty_part() -> dict[str, list[tuple]]:
+    return {kind: [] for kind in _FACTS}
+
+
+def _facts(kg: KnowledgeGraph) -> tuple[list[dict[str, list[tuple]]], dict[str, Any]]:
+    """The facts the structure is made of. A local store with a cache directory keeps each file's facts
+    there, named by the file's content and the ontology's relationship types and entity classes; a new
+    structure reads again only the files whose facts no earlier one kept (one changed article: that
+    file alone). Other stores are read whole. Returns the facts, and the files' facts by the name they are
+    kept under (each a path to an earlier copy, or the facts)."""
+    import hashlib
+    import pickle
+
+    from .store import graph_name
+
+    store = kg.store
+    home = store.sidecar(STRUCTURE_VERSION)
+    files, ontology = getattr(store, "files", None), getattr(store, "ontology_dir", None)
+    if home is None or not files or ontology is None:
+        return [_read_facts(kg, None).get(None, _empty_part())], {}
+    vocab = kg.vocabulary
+    signature = hashlib.blake2b("\n".join(
+        sorted(vocab.relationships) + sorted(c for c in vocab.classes if vocab.is_a(c, ONT + "Entity"))).encode(),
+        digest_size=8).hexdigest()
+    digests = store.digests
+    names = {f: f"{signature}-{digests[str(f.resolve())]}.pkl" for f in files}
+    earlier = [d / "parts" for d in home.parent.parent.glob(f"*/{STRUCTURE_VERSION}") if d != home]
+    parts: dict[Path, dict[str, list[tuple]]] = {}
+    kept: dict[str, Path | dict[str, list[tuple]]] = {}  # what the new structure keeps beside it
+    for f in files:
+        for directory in earlier:
+            try:
+                parts[f] = pickle.loads((directory / names[f]).read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError):
+                continue
+            kept[names[f]] = directory / names[f]
+            break
+    missing = [f for f in files if f not in parts]
+    if missing:
+        from .store import values_column
+
+        # A few files: their graphs alone; more: every graph in one pass.
+        few = len(missing) * 4 < len(files)
+        read = _read_facts(kg, values_column("g", [graph_name(f, ontology) for f in missing]) if few else "")
+        for f in missing:
+            parts[f] = kept[names[f]] = read.get(graph_name(f, ontology).value, _empty_part())
+    return [parts[f] for f in files], kept
 
 
 def structure_of(kg: KnowledgeGraph) -> _Structure:
