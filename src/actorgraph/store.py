@@ -331,18 +331,24 @@ class LocalStore(Store):
         size = sum(f.stat().st_size for f in files) if forced is None else 0
         if forced is False or (forced is None and size < DISK_CACHE_THRESHOLD):
             return cls(_parsed(files, odir), files, None, ontology_dir=odir)
-        key = known_fingerprint or fingerprint(files)
-        if forced:
-            return cls(_open_cached(key, files, odir), files, key, ontology_dir=odir)
+        digests = None if known_fingerprint else file_digests(files)
+        key = known_fingerprint or fingerprint(files, digests)
         compiled = (_store_dir(key) / "COMPLETE").exists()
-        if compiled and not (reads == "all" and size < READ_ALL_IN_MEMORY_MAX):
-            return cls(_open_cached(key, files, odir), files, key, ontology_dir=odir)
-        if not compiled and _nearest(key, files) is not None:
+        if not compiled and digests is None:
+            digests = file_digests(files)  # what changed since an earlier store: each file's hash
+        opened = None
+        if forced or (compiled and not (reads == "all" and size < READ_ALL_IN_MEMORY_MAX)):
+            opened = cls(_open_cached(key, files, odir, digests), files, key, ontology_dir=odir)
+        elif not compiled and _nearest(key, files, digests) is not None:
             # A few files changed since a compiled store: applying the change takes a moment.
-            return cls(_open_cached(key, files, odir), files, key, ontology_dir=odir)
-        if not compiled:
-            _compile_in_background(key, files, odir)
-        return cls(_parsed(files, odir), files, key, on_disk=False, ontology_dir=odir)
+            opened = cls(_open_cached(key, files, odir, digests), files, key, ontology_dir=odir)
+        else:
+            if not compiled:
+                _compile_in_background(key, files, odir)
+            opened = cls(_parsed(files, odir), files, key, on_disk=False, ontology_dir=odir)
+        if digests is not None:
+            opened.__dict__["digests"] = digests  # already read: the structure's build needs them
+        return opened
 
     # Endpoints a query may call with SERVICE (``actorgraph sparql --allow-service``); none by default.
     allowed_services: frozenset[str] = frozenset()
@@ -376,8 +382,9 @@ def _parsed(files: list[Path], ontology_dir: Path) -> ox.Store:
     return store
 
 
-def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
-    return ox.Store.read_only(str(_compiled(key, files, ontology_dir)))
+def _open_cached(key: str, files: list[Path], ontology_dir: Path,
+                 digests: Mapping[str, str] | None = None) -> ox.Store:
+    return ox.Store.read_only(str(_compiled(key, files, ontology_dir, digests=digests)))
 
 
 def _store_dir(key: str) -> Path:
@@ -401,7 +408,8 @@ def _lock(key: str, wait: bool):
     return handle
 
 
-def _compiled(key: str, files: list[Path], ontology_dir: Path, unchanged=None) -> Path:
+def _compiled(key: str, files: list[Path], ontology_dir: Path, unchanged=None,
+              digests: Mapping[str, str] | None = None) -> Path:
     """The compiled store's database, built first if missing. Files already kept beside it (the name
     index, the network's structure) stay: only the database is swapped in, whole. ``unchanged``, when
     given, is asked after the build whether the files are still those of ``key``; if not, the build is
@@ -418,15 +426,16 @@ def _compiled(key: str, files: list[Path], ontology_dir: Path, unchanged=None) -
                 root.mkdir(parents=True, exist_ok=True)
                 building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
                 try:
-                    base = _nearest(key, files)
-                    if base is None or not _apply_changes(base, building / "db", files, ontology_dir):
+                    digests = file_digests(files) if digests is None else digests
+                    base = _nearest(key, files, digests)
+                    if base is None or not _apply_changes(base, building / "db", files, ontology_dir, digests):
                         _build(building / "db", files, ontology_dir)
                     if unchanged is not None and not unchanged():
                         raise DataFileError("the files changed while the store was being compiled")
                     target.mkdir(exist_ok=True)
                     shutil.rmtree(target / "db", ignore_errors=True)  # a database never marked complete
                     os.replace(building / "db", target / "db")
-                    (target / "FILES").write_text(json.dumps(file_digests(files)), encoding="utf-8")
+                    (target / "FILES").write_text(json.dumps(dict(digests)), encoding="utf-8")
                     (target / "COMPLETE").write_text(key)
                 finally:
                     _remove(building)
@@ -443,14 +452,13 @@ def _compiled(key: str, files: list[Path], ontology_dir: Path, unchanged=None) -
 APPLY_CHANGES_MAX_SHARE = 0.02
 
 
-def _nearest(key: str, files: list[Path]) -> Path | None:
+def _nearest(key: str, files: list[Path], digests: Mapping[str, str]) -> Path | None:
     """A compiled store (its directory) of other files that differ from ``files`` in at most
     ``APPLY_CHANGES_MAX_SHARE`` of their bytes, the closest; None when there is none."""
     root = _store_dir(key).parent
     if not root.is_dir():
         return None
     sizes = {str(f.resolve()): f.stat().st_size for f in files}
-    digests = None
     best: tuple[int, Path] | None = None
     for home in root.iterdir():
         if home.name == key or not (home / "COMPLETE").exists() or not (home / "FILES").exists():
@@ -461,14 +469,14 @@ def _nearest(key: str, files: list[Path]) -> Path | None:
             continue
         if not set(old) & set(sizes):
             continue
-        digests = digests or file_digests(files)
         changed = sum(size for name, size in sizes.items() if old.get(name) != digests[name])
         if changed <= APPLY_CHANGES_MAX_SHARE * sum(sizes.values()) and (best is None or changed < best[0]):
             best = (changed, home)
     return None if best is None else best[1]
 
 
-def _apply_changes(base: Path, database: Path, files: list[Path], ontology_dir: Path) -> bool:
+def _apply_changes(base: Path, database: Path, files: list[Path], ontology_dir: Path,
+                   digests: Mapping[str, str]) -> bool:
     """A copy of the compiled store in ``base`` (hard links: a moment) at ``database``, with the named
     graph of each changed, new or removed file replaced by the file as it is now. False when the copy
     cannot be made (the caller compiles afresh)."""
@@ -477,7 +485,6 @@ def _apply_changes(base: Path, database: Path, files: list[Path], ontology_dir: 
         ox.Store.read_only(str(base / "db")).backup(str(database))
     except (OSError, ValueError):
         return False
-    digests = file_digests(files)
     by_name = {str(f.resolve()): f for f in files}
     store = ox.Store(str(database))
     try:
@@ -524,8 +531,9 @@ def compile_detached(argv: list[str]) -> None:
         return
     lock.close()
     try:
-        if fingerprint(files) == key:
-            _compiled(key, files, Path(ontology_dir), unchanged=lambda: fingerprint(files) == key)
+        digests = file_digests(files)
+        if fingerprint(files, digests) == key:
+            _compiled(key, files, Path(ontology_dir), unchanged=lambda: fingerprint(files) == key, digests=digests)
     except Exception:  # noqa: BLE001 - nobody is waiting: the next run parses into memory instead
         return
 
