@@ -64,6 +64,7 @@ _EXAMPLES = {
     "turtle": "actorgraph export turtle -o actorgraph.ttl",
     "ntriples": "actorgraph export ntriples -o actorgraph.nt",
     "jsonld": "actorgraph export jsonld -o actorgraph.jsonld",
+    "svg": 'actorgraph export svg --ego "Osiris Luna Meza" -o luna.svg',
 }
 
 
@@ -121,7 +122,7 @@ def _make_command(name: str):
     export_group.command(name)(command)
 
 
-for _name in ("html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld"):
+for _name in ("html", "svg", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld"):
     _make_command(_name)
 
 
@@ -132,7 +133,8 @@ for _name in ("html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples"
               help="Write nothing; fail if any file differs from what would be written.")
 @pass_ctx
 def export_all(ctx, output: Path | None, check: bool):
-    """Regenerate every file of exports/: the network page, three ego networks, the timeline, GraphML, GEXF.
+    """Regenerate every file of exports/: the network page and figure, three ego networks, the timeline,
+    each source's text page, each story's page, GraphML and GEXF.
 
     Example:
 
@@ -155,3 +157,6 @@ def export_all(ctx, output: Path | None, check: bool):
     for name, data in files.items():
         write_atomic(directory / name, data)
     click.echo(f"wrote {len(files)} files to {directory}", err=True)
+
+
+from . import pages  # noqa: E402,F401 - export story and export sources

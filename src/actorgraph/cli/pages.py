@@ -1,0 +1,66 @@
+"""Commands: ``actorgraph export story`` and ``actorgraph export sources``, the pages the explorer links to."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import paths
+from . import pass_ctx
+from .export import export_group, write_atomic
+
+
+@export_group.command("story")
+@click.argument("name", required=False)
+@click.option("-o", "--output", metavar="FILE", help="Where to write (default: standard output).")
+@pass_ctx
+def export_story(ctx, name: str | None, output: str | None):
+    """Write a story's page: the map walked through step by step, each step with its caption, its quote
+    and the evidence of what it highlights. Stories are files under graph/stories/ (NAME.toml); with no
+    NAME, lists them.
+
+    Example:
+
+        actorgraph export story luna-sanctioned-twice -o luna-story.html
+    """
+    from ..export.story import build_story
+    from ..story import find_story, load_story, story_files
+
+    graph_dir = paths.graph_dir(ctx.graph_dir)
+    if name is None:
+        for path in story_files(graph_dir):
+            story = load_story(path)
+            click.echo(f"{path.stem}  {story.title} ({len(story.steps)} steps)")
+        return
+    data = build_story(ctx.kg, find_story(graph_dir, name)).encode("utf-8")
+    if not output or output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    write_atomic(Path(output), data)
+    click.echo(f"wrote {output}", err=True)
+
+
+@export_group.command("sources")
+@click.option("-o", "--output", metavar="DIR", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The directory to write the pages to (beside the network pages that link to them).")
+@pass_ctx
+def export_sources(ctx, output: Path):
+    """Write one page per source document: its stored text, every quoted passage marked, and the
+    passage a link names highlighted (source-NAME.html#st=STATEMENT).
+
+    Example:
+
+        actorgraph export sources -o exports/
+    """
+    from ..errors import DataFileError
+    from ..export.source import build_source_pages
+
+    if not output.is_dir():
+        raise DataFileError(f"{output}: no such directory")
+    pages = build_source_pages(ctx.kg)
+    for name, text in pages.items():
+        write_atomic(output / name, text.encode("utf-8"))
+    click.echo(f"wrote {len(pages)} source page(s) to {output}", err=True)
