@@ -8,7 +8,9 @@ that validates is a file that loads), runs pySHACL on an rdflib copy without inf
 * every statement's subject and object belong to its relationship type's domain and range;
 * every ``agid:`` identifier that is used is described (has a type), and no ``ag:`` term (nor a term of
   a well-known vocabulary such as RDFS or SKOS) is used that its vocabulary does not define;
-* a statement's start date is not after its end date.
+* a statement's start date is not after its end date;
+* every story under ``graph/stories/`` names only entities and relationships that exist, and its quotes
+  are verbatim in their sources (``story.check_stories``).
 
 Relationship types, domains and ranges are read from the ontology, never listed here. A malformed file
 raises ``ParseError`` ("file:line: message"); everything else is returned as ``Violation``s in a
@@ -55,7 +57,7 @@ class Violation:
     message: str
     value: str | None = None
     location: str | None = None  # file:line where the focus node is written, when it can be found
-    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date
+    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date | story
 
     def line(self) -> str:
         """``focus  path  message`` (with the value and the file:line when known), for people."""
@@ -323,6 +325,7 @@ def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | Non
             *_domains(index, locator),
             *_references(loaded, index, locator),
             *_date_order(index, locator),
+            *_stories(gdir, index),
         ]
     finally:
         term_log.setLevel(level)
@@ -585,6 +588,16 @@ def _references(loaded: _Loaded, index: _Index, locator: _Locator) -> Iterator[V
                         yield Violation(name, "-", f"is not a term of the vocabulary <{namespace}> (a typo?)",
                                         None, locator.find(name), "reference")
                     break
+
+
+# -- stories ----------------------------------------------------------------------------------
+
+
+def _stories(graph_dir: Path, index: _Index) -> list[Violation]:
+    """The stories under graph/stories/ name only what exists, and quote their sources verbatim."""
+    from .story import check_stories
+
+    return check_stories(graph_dir, index.graph)
 
 
 # -- dates ------------------------------------------------------------------------------------
