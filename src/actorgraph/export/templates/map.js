@@ -7,6 +7,8 @@
 const AG_FADED_NODE = 0.16;   // opacity of what a selection or a search leaves out
 const AG_FADED_EDGE = 0.08;
 const AG_PALE_EDGE = 0.38;    // an undated relationship in a dated view
+const AG_MANY_EDGES = 1500;   // above this many lines on screen, they are drawn as one-pixel lines
+const AG_BATCH = 300;         // shapes per path: one path of thousands is far slower to fill or stroke
 const AG_LABEL_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 function agXml(text) {
@@ -62,6 +64,7 @@ class AgMap {
       if (e.to !== e.from) this.touching[e.to].push(e.id);
     }
     this.textWidths = new Map();
+    this.labelWidths = new Map();
     this.view = {scale: 1, x: 0, y: 0};
     this.whole = true;  // the view shows the whole graph, as fitted
     this.aspect = 1;  // vertical stretch of the view: above 1 on a tall, narrow screen (resize)
@@ -226,6 +229,7 @@ class AgMap {
     this.drawnLabels = frame.labels.map((l) => ({id: l.id, size: l.size, x: l.x, y: l.y, w: l.w, h: l.h,
                                                  text: l.lines.join(" ")}));
     this.frames += 1;
+    if (this.firstFrame === undefined) this.firstFrame = performance.now();  // read by benchmarks/html_scale.py
     const waiters = this.drawWaiters;
     this.drawWaiters = [];
     for (const resolve of waiters) resolve();
@@ -259,6 +263,9 @@ class AgMap {
     const margin = 40;
     const inside = (x, y, pad) => x > -pad && y > -pad && x < w + pad && y < h + pad;
     const edges = [];
+    let shown = 0;
+    for (const e of this.edges) shown += this.edgeShown[e.id];
+    this.manyEdges = shown > AG_MANY_EDGES;
     for (const e of this.edges) {
       if (!this.edgeShown[e.id] || !this.nodeShown[e.from] || !this.nodeShown[e.to]) continue;
       const a = e.from, b = e.to;
@@ -304,17 +311,17 @@ class AgMap {
       cy = (y1 + y2) / 2 + ny * off;
     }
     // Start and end at the nodes' rims, so arrowheads touch the shape they point at.
-    const toward = (px, py, qx, qy, rad) => {
-      const d = Math.hypot(qx - px, qy - py) || 1;
-      return [px + (qx - px) / d * rad, py + (qy - py) / d * rad];
-    };
-    const startAim = cx === null ? [x2, y2] : [cx, cy], endAim = cx === null ? [x1, y1] : [cx, cy];
-    [x1, y1] = toward(x1, y1, startAim[0], startAim[1], r[a] + 1);
-    [x2, y2] = toward(x2, y2, endAim[0], endAim[1], r[b] + 2);
+    const ax = cx === null ? x2 : cx, ay = cy === null ? y2 : cy, bx = cx === null ? x1 : cx, by = cy === null ? y1 : cy;
+    const da = Math.hypot(ax - x1, ay - y1) || 1, db = Math.hypot(bx - x2, by - y2) || 1;
+    const ra = r[a] + 1, rb = r[b] + 2;
+    x1 += (ax - x1) / da * ra;
+    y1 += (ay - y1) / da * ra;
+    x2 += (bx - x2) / db * rb;
+    y2 += (by - y2) / db * rb;
     geo.pts = cx === null ? [x1, y1, x2, y2] : [x1, y1, cx, cy, x2, y2];
     geo.mid = cx === null ? [(x1 + x2) / 2, (y1 + y2) / 2]
                           : [0.25 * x1 + 0.5 * cx + 0.25 * x2, 0.25 * y1 + 0.5 * cy + 0.25 * y2];
-    if (len > r[a] + r[b] + 10) {
+    if (len > r[a] + r[b] + 10 && (len > 40 || !this.manyEdges)) {
       // The arrowhead, along the last stretch of the line.
       const fx = cx === null ? x1 : cx, fy = cy === null ? y1 : cy;
       const d = Math.hypot(x2 - fx, y2 - fy) || 1, ux = (x2 - fx) / d, uy = (y2 - fy) / d;
@@ -336,6 +343,18 @@ class AgMap {
     return this.edgeGeometry(e, sx, sy, r).mid;
   }
 
+  // The width of a node's name at a size, measured once.
+  labelWidth(ctx, id, lines, size, weight) {
+    const key = id * 32 + size;
+    let width = this.labelWidths.get(key);
+    if (width === undefined) {
+      width = 0;
+      for (const text of lines) width = Math.max(width, this.textWidth(ctx, text, size, weight));
+      this.labelWidths.set(key, width);
+    }
+    return width;
+  }
+
   textWidth(ctx, text, size, weight) {
     const key = size + "|" + weight + "|" + text;
     let width = this.textWidths.get(key);
@@ -351,12 +370,14 @@ class AgMap {
   // first, then by importance; a label that would overlap one already placed is left out. Zooming in
   // spreads the entities, so more labels fit.
   placeLabels(nodes, edges, w, h, ctx) {
-    const cell = 48, grid = new Map();
+    const cell = 48, columns = Math.ceil(w / cell) + 2, grid = new Map();
     const boxes = [];
     const free = (x0, y0, x1, y1) => {
       for (let gx = Math.floor(x0 / cell); gx <= Math.floor(x1 / cell); gx++) {
         for (let gy = Math.floor(y0 / cell); gy <= Math.floor(y1 / cell); gy++) {
-          for (const k of grid.get(gx + "," + gy) || []) {
+          const list = grid.get(gy * columns + gx);
+          if (!list) continue;
+          for (const k of list) {
             const o = boxes[k];
             if (x0 < o[2] && x1 > o[0] && y0 < o[3] && y1 > o[1]) return false;
           }
@@ -369,32 +390,42 @@ class AgMap {
       boxes.push([x0, y0, x1, y1]);
       for (let gx = Math.floor(x0 / cell); gx <= Math.floor(x1 / cell); gx++) {
         for (let gy = Math.floor(y0 / cell); gy <= Math.floor(y1 / cell); gy++) {
-          const key = gx + "," + gy;
-          if (!grid.has(key)) grid.set(key, []);
-          grid.get(key).push(k);
+          const key = gy * columns + gx;
+          let list = grid.get(key);
+          if (!list) grid.set(key, (list = []));
+          list.push(k);
         }
       }
     };
+    const selected = this.selected && this.selected.kind === "node" ? this.selected.id : -1;
+    const hovered = this.hovered && this.hovered.kind === "node" ? this.hovered.id : -1;
     const priority = (d) => {
       const id = d.id;
-      if (this.selected && this.selected.kind === "node" && this.selected.id === id) return -4e6;
-      if (this.hovered && this.hovered.kind === "node" && this.hovered.id === id) return -3e6;
+      if (id === selected) return -4e6;
+      if (id === hovered) return -3e6;
       if (this.marked.has(id)) return -2e6 + this.nodes[id].rank;
       if (d.state === 2) return -1e6 + this.nodes[id].rank;
       return this.nodes[id].rank;
     };
-    const order = nodes.filter((d) => d.state !== 0).sort((p, q) => priority(p) - priority(q));
+    const order = [];
+    for (const d of nodes) {
+      if (d.state === 0) continue;
+      d.priority = priority(d);
+      if (d.priority < 0 || d.r >= 2.5) order.push(d);
+    }
+    order.sort((p, q) => p.priority - q.priority);
     const placed = [];
     const limit = 400;
+    let tries = 0;
     for (const d of order) {
-      if (placed.length >= limit) break;
-      const must = priority(d) < 0;
-      if (!must && d.r < 2.5) continue;
+      // Enough names, or enough tries: past a few thousand, few more would find a free place.
+      if (placed.length >= limit || tries > 2500) break;
+      tries += 1;
+      const must = d.priority < 0;
       const size = this.labelSize(d.id), weight = size >= 15 ? "600" : "400";
       const lines = this.nodes[d.id].lines.slice(0, 3);
       if (this.nodes[d.id].lines.length > 3) lines[2] = lines[2] + "…";
-      let width = 0;
-      for (const text of lines) width = Math.max(width, this.textWidth(ctx, text, size, weight));
+      const width = this.labelWidth(ctx, d.id, lines, size, weight);
       const lh = Math.round(size * 1.2), height = lh * lines.length;
       // Below the entity, else above it, else to its right or left: the first place that is free.
       // A name stays whole inside the map: one that would cross its edge slides along it. The main
@@ -419,7 +450,9 @@ class AgMap {
     // Relationship labels where they fit: first those of the selection, then of the longer lines.
     const edgeLabels = [];
     const size = 11;
-    const candidates = edges.filter((g) => g.state !== 0 && g.mid && (g.state === 2 || (g.length || 0) > 90))
+    // With thousands of lines on screen, only the names of the relationships in focus.
+    const many = edges.length > AG_MANY_EDGES;
+    const candidates = edges.filter((g) => g.state !== 0 && g.mid && (g.state === 2 || (!many && (g.length || 0) > 90)))
       .sort((p, q) => (q.state - p.state) || ((q.length || 0) - (p.length || 0)) || (p.id - q.id));
     for (const g of candidates.slice(0, 600)) {
       const text = this.edges[g.id].label;
@@ -441,48 +474,60 @@ class AgMap {
     ctx.fillRect(0, 0, w, h);
     ctx.lineCap = "round";
     ctx.lineJoin = "round";
-    // Edges, faded first and in focus last, in batches of one colour and line style.
-    for (const state of [0, 1, 2]) {
+    // Edges, faded first and in focus last, in batches of one colour and line style. With thousands
+    // on screen they are drawn as one-pixel lines in paths of a few hundred (the browser draws those
+    // several times faster: benchmarks/html_scale.py), with arrowheads on the longer ones only.
+    const many = frame.edges.length > AG_MANY_EDGES;
+    // With thousands of lines, those a selection or a search leaves out are not drawn at all: faded to
+    // near nothing, they would cost most of the frame.
+    for (const state of many ? [1, 2] : [0, 1, 2]) {
       const groups = new Map();
       for (const g of frame.edges) {
         if (g.state !== state) continue;
         const key = g.colour + "|" + g.lineName + "|" + g.alpha + "|" + g.width;
-        if (!groups.has(key)) groups.set(key, []);
-        groups.get(key).push(g);
+        let list = groups.get(key);
+        if (!list) groups.set(key, (list = []));
+        list.push(g);
       }
       for (const list of groups.values()) {
         const first = list[0];
+        const hair = many && state !== 2 && first.line.width < 2.5;
         ctx.globalAlpha = first.alpha;
         ctx.strokeStyle = first.colour;
-        ctx.lineWidth = first.width;
-        ctx.setLineDash(first.line.dash.map((v) => (v ? v * (1 + (first.width - 1.4) * 0.25) : 0.001)));
-        ctx.beginPath();
-        for (const g of list) {
-          if (g.loop) {
-            ctx.moveTo(g.loop[0] + g.loop[2], g.loop[1]);
-            ctx.arc(g.loop[0], g.loop[1], g.loop[2], 0, 2 * Math.PI);
-          } else if (g.pts.length === 4) {
-            ctx.moveTo(g.pts[0], g.pts[1]);
-            ctx.lineTo(g.pts[2], g.pts[3]);
-          } else {
-            ctx.moveTo(g.pts[0], g.pts[1]);
-            ctx.quadraticCurveTo(g.pts[2], g.pts[3], g.pts[4], g.pts[5]);
-          }
-        }
-        ctx.stroke();
-        ctx.setLineDash([]);
         ctx.fillStyle = first.colour;
-        ctx.beginPath();
-        for (const g of list) {
-          if (!g.arrow) continue;
-          ctx.moveTo(g.arrow[0], g.arrow[1]);
-          ctx.lineTo(g.arrow[2], g.arrow[3]);
-          ctx.lineTo(g.arrow[4], g.arrow[5]);
-          ctx.closePath();
+        ctx.lineWidth = hair ? 1 : first.width;
+        ctx.lineCap = hair ? "butt" : "round";
+        ctx.setLineDash(first.line.dash.map((v) => (hair ? (v || 1.5) : (v ? v * (1 + (first.width - 1.4) * 0.25) : 0.001))));
+        for (let k = 0; k < list.length; k += AG_BATCH) {
+          ctx.beginPath();
+          for (const g of list.slice(k, k + AG_BATCH)) {
+            if (g.loop) {
+              ctx.moveTo(g.loop[0] + g.loop[2], g.loop[1]);
+              ctx.arc(g.loop[0], g.loop[1], g.loop[2], 0, 2 * Math.PI);
+            } else if (g.pts.length === 4) {
+              ctx.moveTo(g.pts[0], g.pts[1]);
+              ctx.lineTo(g.pts[2], g.pts[3]);
+            } else {
+              ctx.moveTo(g.pts[0], g.pts[1]);
+              ctx.quadraticCurveTo(g.pts[2], g.pts[3], g.pts[4], g.pts[5]);
+            }
+          }
+          ctx.stroke();
         }
-        ctx.fill();
+        ctx.setLineDash([]);
+        const arrows = list.filter((g) => g.arrow && (!hair || g.length > 40));
+        for (let k = 0; k < arrows.length; k += AG_BATCH) {
+          ctx.beginPath();
+          for (const g of arrows.slice(k, k + AG_BATCH)) {
+            ctx.moveTo(g.arrow[0], g.arrow[1]);
+            ctx.lineTo(g.arrow[2], g.arrow[3]);
+            ctx.lineTo(g.arrow[4], g.arrow[5]);
+            ctx.closePath();
+          }
+          ctx.fill();
+        }
         if (first.line.mark === "cross") {
-          ctx.lineWidth = 2;
+          ctx.lineWidth = hair ? 1 : 2;
           ctx.beginPath();
           for (const g of list) {
             const [mx, my] = g.mid;
@@ -493,19 +538,36 @@ class AgMap {
         }
       }
     }
+    ctx.lineCap = "round";
     ctx.globalAlpha = 1;
-    // Nodes.
+    // Nodes, by type, in paths of a few hundred; the centre of an ego network with a thicker outline.
     for (const state of [0, 1, 2]) {
+      const byType = new Map();
       for (const d of frame.nodes) {
         if (d.state !== state) continue;
-        const type = this.types.get(this.nodes[d.id].type);
-        ctx.globalAlpha = state === 0 ? AG_FADED_NODE : 1;
-        this.shapePath(ctx, type.shape, d.x, d.y, d.r);
+        const type = this.nodes[d.id].type;
+        let list = byType.get(type);
+        if (!list) byType.set(type, (list = []));
+        list.push(d);
+      }
+      ctx.globalAlpha = state === 0 ? AG_FADED_NODE : 1;
+      for (const [iri, list] of byType) {
+        const type = this.types.get(iri);
         ctx.fillStyle = type.colour;
-        ctx.fill();
-        ctx.lineWidth = d.id === this.data.center ? 3 : 1.3;
         ctx.strokeStyle = type.border;
-        ctx.stroke();
+        for (let k = 0; k < list.length; k += AG_BATCH) {
+          ctx.beginPath();
+          for (const d of list.slice(k, k + AG_BATCH)) this.shapePath(ctx, type.shape, d.x, d.y, d.r, true);
+          ctx.fill();
+          ctx.lineWidth = 1.3;
+          ctx.stroke();
+        }
+        for (const d of list) {
+          if (d.id !== this.data.center) continue;
+          this.shapePath(ctx, type.shape, d.x, d.y, d.r);
+          ctx.lineWidth = 3;
+          ctx.stroke();
+        }
       }
     }
     ctx.globalAlpha = 1;
@@ -555,8 +617,9 @@ class AgMap {
     ctx.restore();
   }
 
-  shapePath(ctx, shape, x, y, r) {
-    ctx.beginPath();
+  // A shape's outline as a closed sub-path; a new path unless ``append``.
+  shapePath(ctx, shape, x, y, r, append) {
+    if (!append) ctx.beginPath();
     const polygon = AG_POLYGONS[shape];
     if (polygon) {
       polygon.forEach(([px, py], k) => (k ? ctx.lineTo(x + px * r, y + py * r) : ctx.moveTo(x + px * r, y + py * r)));
@@ -570,8 +633,10 @@ class AgMap {
       ctx.arcTo(x - bw, y - bh, x + bw, y - bh, c);
       ctx.closePath();
     } else if (shape === "ellipse") {
+      ctx.moveTo(x + r * 1.45, y);
       ctx.ellipse(x, y, r * 1.45, r * 0.9, 0, 0, 2 * Math.PI);
     } else {
+      ctx.moveTo(x + r, y);
       ctx.arc(x, y, r, 0, 2 * Math.PI);
     }
   }
