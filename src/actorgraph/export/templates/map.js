@@ -45,6 +45,7 @@ class AgMap {
     this.edges = data.edges;
     this.on = handlers || {};
     this.types = new Map(data.types.map((t) => [t.iri, t]));
+    this.typeIndex = new Map(data.types.map((t, i) => [t.iri, i]));
     this.lines = data.lines;
     const n = this.nodes.length, m = this.edges.length;
     this.nodeShown = new Uint8Array(n).fill(1);
@@ -65,6 +66,7 @@ class AgMap {
     }
     this.textWidths = new Map();
     this.labelWidths = new Map();
+    this.sprites = new Map();
     this.view = {scale: 1, x: 0, y: 0};
     this.whole = true;  // the view shows the whole graph, as fitted
     this.aspect = 1;  // vertical stretch of the view: above 1 on a tall, narrow screen (resize)
@@ -225,7 +227,7 @@ class AgMap {
     const ctx = this.ctx;
     ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     const frame = this.frame(this.width, this.height, this.view, ctx);
-    this.paint(ctx, frame, this.width, this.height);
+    this.paint(ctx, frame, this.width, this.height, this.ratio);
     this.drawnLabels = frame.labels.map((l) => ({id: l.id, size: l.size, x: l.x, y: l.y, w: l.w, h: l.h,
                                                  text: l.lines.join(" ")}));
     this.frames += 1;
@@ -467,7 +469,8 @@ class AgMap {
     return {nodes: placed, edges: edgeLabels};
   }
 
-  paint(ctx, frame, w, h) {
+  // Draw a frame on ``ctx`` (already scaled by ``ratio`` device pixels per CSS pixel).
+  paint(ctx, frame, w, h, ratio) {
     const colours = this.data.colours;
     ctx.save();
     ctx.fillStyle = colours.background;
@@ -501,6 +504,12 @@ class AgMap {
         for (let k = 0; k < list.length; k += AG_BATCH) {
           ctx.beginPath();
           for (const g of list.slice(k, k + AG_BATCH)) {
+            if (hair && g.arrow && g.length > 40) {
+              // An open arrowhead, stroked with the line: thousands of filled ones would cost more than the lines.
+              ctx.moveTo(g.arrow[2], g.arrow[3]);
+              ctx.lineTo(g.arrow[0], g.arrow[1]);
+              ctx.lineTo(g.arrow[4], g.arrow[5]);
+            }
             if (g.loop) {
               ctx.moveTo(g.loop[0] + g.loop[2], g.loop[1]);
               ctx.arc(g.loop[0], g.loop[1], g.loop[2], 0, 2 * Math.PI);
@@ -515,7 +524,7 @@ class AgMap {
           ctx.stroke();
         }
         ctx.setLineDash([]);
-        const arrows = list.filter((g) => g.arrow && (!hair || g.length > 40));
+        const arrows = hair ? [] : list.filter((g) => g.arrow);
         for (let k = 0; k < arrows.length; k += AG_BATCH) {
           ctx.beginPath();
           for (const g of arrows.slice(k, k + AG_BATCH)) {
@@ -540,34 +549,15 @@ class AgMap {
     }
     ctx.lineCap = "round";
     ctx.globalAlpha = 1;
-    // Nodes, by type, in paths of a few hundred; the centre of an ego network with a thicker outline.
+    // Nodes: each drawn once per type, size and pixel ratio into a small image, then stamped (filling
+    // thousands of small shapes one by one costs far more than copying their images).
     for (const state of [0, 1, 2]) {
-      const byType = new Map();
+      ctx.globalAlpha = state === 0 ? AG_FADED_NODE : 1;
       for (const d of frame.nodes) {
         if (d.state !== state) continue;
-        const type = this.nodes[d.id].type;
-        let list = byType.get(type);
-        if (!list) byType.set(type, (list = []));
-        list.push(d);
-      }
-      ctx.globalAlpha = state === 0 ? AG_FADED_NODE : 1;
-      for (const [iri, list] of byType) {
-        const type = this.types.get(iri);
-        ctx.fillStyle = type.colour;
-        ctx.strokeStyle = type.border;
-        for (let k = 0; k < list.length; k += AG_BATCH) {
-          ctx.beginPath();
-          for (const d of list.slice(k, k + AG_BATCH)) this.shapePath(ctx, type.shape, d.x, d.y, d.r, true);
-          ctx.fill();
-          ctx.lineWidth = 1.3;
-          ctx.stroke();
-        }
-        for (const d of list) {
-          if (d.id !== this.data.center) continue;
-          this.shapePath(ctx, type.shape, d.x, d.y, d.r);
-          ctx.lineWidth = 3;
-          ctx.stroke();
-        }
+        const sprite = this.sprite(this.nodes[d.id].type, d.r, d.id === this.data.center ? 3 : 1.3, ratio || 1);
+        // Whole pixels: copying an image to a fractional place makes the browser resample it (3x slower).
+        ctx.drawImage(sprite.image, Math.round(d.x - sprite.half), Math.round(d.y - sprite.half), sprite.size, sprite.size);
       }
     }
     ctx.globalAlpha = 1;
@@ -615,6 +605,30 @@ class AgMap {
       ctx.fillText(l.text, l.x, l.y);
     }
     ctx.restore();
+  }
+
+  // An entity's shape, filled and outlined, as an image: radii are rounded to a quarter pixel.
+  sprite(typeIri, r, lineWidth, ratio) {
+    const radius = Math.round(r * 4) / 4;
+    const key = ((this.typeIndex.get(typeIri) * 4096 + radius * 4) * 8 + lineWidth) * 8 + ratio;
+    let sprite = this.sprites.get(key);
+    if (!sprite) {
+      const type = this.types.get(typeIri);
+      const half = Math.ceil(radius * 1.5 + lineWidth + 1);
+      const image = document.createElement("canvas");
+      image.width = image.height = Math.ceil(2 * half * ratio);
+      const c = image.getContext("2d");
+      c.scale(ratio, ratio);
+      this.shapePath(c, type.shape, half, half, radius);
+      c.fillStyle = type.colour;
+      c.fill();
+      c.lineWidth = lineWidth;
+      c.strokeStyle = type.border;
+      c.stroke();
+      sprite = {image, half, size: 2 * half};
+      this.sprites.set(key, sprite);
+    }
+    return sprite;
   }
 
   // A shape's outline as a closed sub-path; a new path unless ``append``.
@@ -798,7 +812,7 @@ class AgMap {
     canvas.height = Math.round((h + captionHeight) * k);
     const ctx = canvas.getContext("2d");
     ctx.setTransform(k, 0, 0, k, 0, 0);
-    this.paint(ctx, this.frame(w, h, this.view, ctx), w, h);
+    this.paint(ctx, this.frame(w, h, this.view, ctx), w, h, k);
     ctx.fillStyle = this.data.colours.background;
     ctx.fillRect(0, h, w, captionHeight);
     ctx.fillStyle = "#d0d0d0";
