@@ -243,10 +243,10 @@ def build_svg(graph: nx.MultiDiGraph, title: str, vocab: Vocabulary | None = Non
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(' '.join(caption[1:]))}</desc>",
         f'<rect width="{_f(width)}" height="{_f(total)}" fill="{style.BACKGROUND}"/>',
-        '<g fill="none" stroke-linecap="round" stroke-linejoin="round">', *out_edges, "</g>",
-        "<g>", *arrows, "</g>",
-        "<g>", *out_nodes, "</g>",
-        f'<g text-anchor="middle" fill="{style.TEXT}" stroke="#ffffff" stroke-width="3.5" '
+        '<g class="relationships" fill="none" stroke-linecap="round" stroke-linejoin="round">', *out_edges, "</g>",
+        '<g class="arrows">', *arrows, "</g>",
+        '<g class="entities">', *out_nodes, "</g>",
+        f'<g class="names" text-anchor="middle" fill="{style.TEXT}" stroke="#ffffff" stroke-width="3.5" '
         'stroke-linejoin="round" paint-order="stroke">', *out_labels, "</g>",
         *key[0],
         f'<line x1="0" y1="{_f(caption_top)}" x2="{_f(width)}" y2="{_f(caption_top)}" stroke="#c8c8c8"/>',
@@ -262,7 +262,7 @@ def build_svg(graph: nx.MultiDiGraph, title: str, vocab: Vocabulary | None = Non
 def _key(types: dict[str, dict[str, Any]], used: set[str], statuses: list[dict[str, Any]],
          left: float, top: float) -> tuple[list[str], float]:
     """The key: each type drawn (its shape and colour) and each status's line; and the key's height."""
-    out = [f'<g font-size="13" fill="{style.TEXT}">']
+    out = [f'<g class="key" font-size="13" fill="{style.TEXT}">']
     y = top + 14
     out.append(f'<text x="{_f(left)}" y="{_f(y)}" font-size="14" font-weight="600">Entities</text>')
     y += 8
