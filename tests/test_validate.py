@@ -74,7 +74,7 @@ def test_cli_prints_one_summary_line(invoke):
         from actorgraph.coverage import sentence_coverage
 
         expected += "; " + sentence_coverage(WORLD, ONTOLOGY).summary()
-    assert result.output == expected + "\n"
+    assert result.stdout == expected + "\n"
 
 
 def test_cli_json_report(invoke):

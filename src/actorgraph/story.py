@@ -205,15 +205,15 @@ def step_entities(step: Step) -> list[str]:
 # ----------------------------------------------------------------------------------------------
 
 
-def check_stories(graph_dir: Path, graph: rdflib.Graph) -> list[Violation]:
+def check_stories(graph_dir: Path, graph: rdflib.Graph, relationship_types: set[str]) -> list[Violation]:
     """Every story's problems: a malformed file, a name that is not in the graph, a relationship that
-    no triple states, a quote that is not verbatim in its source."""
+    no triple states, a quote that is not verbatim in its source. ``relationship_types`` are the
+    IRIs of the ontology's relationship types (validate knows how to find them)."""
     from rdflib import RDF, URIRef
 
     from .validate import Violation
 
     violations: list[Violation] = []
-    relationship_types = {str(p) for p in graph.subjects(RDF.type, URIRef(ONT + "RelationshipType"))}
     texts: dict[str, str | None] = {}
 
     def source_text(doc: str) -> str | None:

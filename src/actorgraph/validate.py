@@ -57,7 +57,7 @@ class Violation:
     message: str
     value: str | None = None
     location: str | None = None  # file:line where the focus node is written, when it can be found
-    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date | story
+    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date | link | story
 
     def line(self) -> str:
         """``focus  path  message`` (with the value and the file:line when known), for people."""
@@ -71,6 +71,9 @@ class Report:
     """What validation found, and how big the graph is."""
 
     violations: list[Violation] = field(default_factory=list)
+    # Gaps that do not make the graph invalid, because a source may not say them: a government body,
+    # court or prison without its country, an indictment or order without its issuer.
+    warnings: list[Violation] = field(default_factory=list)
     statements: int = 0
     entities: int = 0
     figures: int = 0
@@ -103,6 +106,7 @@ class Report:
             "triples": self.triples,
             "files": self.files,
             "violations": [asdict(v) for v in self.violations],
+            "warnings": [asdict(w) for w in self.warnings],
         }
 
 
@@ -318,8 +322,9 @@ def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | Non
         loaded = _load(gdir, odir)
         index = _Index(loaded.graph)
         locator = _Locator(loaded.files)
+        shacl = list(_shacl(loaded, locator))
         violations = [
-            *_shacl(loaded, locator),
+            *(v for v in shacl if v.check == "shacl"),
             *_quotes(index, gdir, locator),
             *_evidence(index, locator),
             *_domains(index, locator),
@@ -332,6 +337,7 @@ def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | Non
     unique = sorted(set(violations), key=_sort_key)
     return Report(
         violations=unique,
+        warnings=sorted({v for v in shacl if v.check == "link"}, key=_sort_key),
         statements=len(index.instances(ONT + "Statement")),
         entities=len(index.instances(ONT + "Entity")),
         figures=len(index.instances(ONT + "Figure")),
@@ -373,17 +379,20 @@ def _path_text(graph: rdflib.Graph, path) -> str:
 
 
 def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
+    """The shapes' results: violations (check "shacl") and warnings (check "link", see ``Report.warnings``)."""
     from pyshacl import validate as shacl_validate
     from rdflib import BNode, Literal
     from rdflib.namespace import SH
 
-    conforms, results, _ = shacl_validate(
+    _, results, _ = shacl_validate(
         loaded.graph, shacl_graph=loaded.shapes, inference="none", advanced=False, allow_warnings=True,
     )
-    if conforms:
-        return
     data = loaded.graph
-    for result in results.subjects(SH.resultSeverity, SH.Violation):
+    # A result under sh:detail explains another result (why a value failed its sh:node); report the outer one.
+    details = set(results.objects(None, SH.detail))
+    for result, severity in results.subject_objects(SH.resultSeverity):
+        if result in details or severity not in (SH.Violation, SH.Warning):
+            continue
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
@@ -407,7 +416,8 @@ def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
             value_text = _term_text(value)
             if isinstance(value, Literal):
                 location = locator.find_after(location, '"' + str(value).split("\n")[0][:40]) or location
-        yield Violation(focus_text, path_text, str(message or "violates a shape"), value_text, location)
+        check = "shacl" if severity == SH.Violation else "link"
+        yield Violation(focus_text, path_text, str(message or "violates a shape"), value_text, location, check)
 
 
 # -- quotes and source texts ------------------------------------------------------------------
@@ -499,7 +509,8 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def _relationship_types(index: _Index) -> set[str]:
-    return {str(p) for p in index.instances(ONT + "RelationshipType")}
+    """The relationship types: the properties the ontology declares sub-properties of ag:relatedTo."""
+    return {str(p) for p in index.graph.subjects(index.URIRef(RDFS + "subPropertyOf"), index.URIRef(ONT + "relatedTo"))}
 
 
 def _evidence(index: _Index, locator: _Locator) -> Iterator[Violation]:
@@ -597,7 +608,7 @@ def _stories(graph_dir: Path, index: _Index) -> list[Violation]:
     """The stories under graph/stories/ name only what exists, and quote their sources verbatim."""
     from .story import check_stories
 
-    return check_stories(graph_dir, index.graph)
+    return check_stories(graph_dir, index.graph, _relationship_types(index))
 
 
 # -- dates ------------------------------------------------------------------------------------
