@@ -590,7 +590,8 @@ def test_downloads_carry_the_caption(kg, open_page, tmp_path, viewport):
     chunks = _png_text_chunks(png)
     assert chunks["Title"] == "actorgraph network"
     assert "As of July 2021" in chunks["Description"] and "statuses: reported, alleged" in chunks["Description"]
-    assert "Sources: El Salvador offers to jail people deported from the United States." in chunks["Description"]
+    sources = next(line for line in chunks["Description"].splitlines() if line.startswith("Sources: "))
+    assert "El Salvador offers to jail people deported from the United States" in sources
     assert re.search(r"Made \d{4}-\d\d-\d\d \d\d:\d\d", chunks["Description"])
     assert info.value.suggested_filename == "actorgraph-network-as-of-2021-07.png"
     with page.expect_download() as info:
@@ -634,6 +635,12 @@ def test_phone_layout(kg, open_page):
     assert sheet["y"] + sheet["height"] <= height + 1 and sheet["y"] > canvas["y"] + canvas["height"] * 0.5
     page.click("#sheet-toggle")
     assert page.is_visible("#evidence-panel") and page.locator("aside").bounding_box()["height"] > 200
+    page.click("#sheet-toggle")
+    # A tap (a touch, not a mouse) on an entity pins it and opens the sheet on its evidence.
+    page.touchscreen.tap(*node_point(page, node_id(page, "nayib-bukele")))
+    drawn(page)
+    assert page.inner_text("#evidence-panel h2") == "Nayib Bukele"
+    assert page.evaluate("document.querySelector('aside').dataset.sheet") == "open"
 
 
 @BOTH

@@ -1,10 +1,7 @@
 // The explorer page: search, filters, the date slider, the evidence panel, the address, downloads.
 // It never moves an entity: it tells the map what to show, hide or fade (map.js).
-"use strict";
 
-const DATA = JSON.parse(document.getElementById("ag-data").textContent);
-for (const source of DATA.sources) AG_SOURCE_PAGES.set(source.iri, source.page);
-
+// DATA, the page's graph, is read by base.html.
 const NODES = DATA.nodes, EDGES = DATA.edges;
 const STATUS_ORDER = new Map(DATA.statuses.map((s, i) => [s.label, i]));
 const STATUS_LINE = new Map(DATA.statuses.map((s) => [s.label, s.line]));

@@ -763,6 +763,9 @@ class AgMap {
       c.classList.remove("dragging");
     };
     c.addEventListener("pointerup", end);
+    // A tap is handled by the pointer events above; the click a browser makes of it afterwards would land
+    // on whatever the tap opened there (the phone's sheet, over the map), so it is not made.
+    c.addEventListener("touchend", (ev) => ev.preventDefault(), {passive: false});
     c.addEventListener("pointercancel", end);
     c.addEventListener("pointerleave", (ev) => { if (ev.pointerType === "mouse" && !drag) this.hover(null); });
     c.addEventListener("wheel", (ev) => {
