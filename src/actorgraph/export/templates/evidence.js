@@ -119,8 +119,10 @@ function agSpan(text) {
 }
 
 // The same rule as actorgraph.network.holds_on: kept unless it certainly does not hold on the day.
+// A statement's own dates are read once and kept on it.
 function agHoldsOn(item, day) {
-  const start = agSpan(item.start_time), end = agSpan(item.end_time), point = agSpan(item.point_in_time);
+  if (!item._spans) item._spans = [agSpan(item.start_time), agSpan(item.end_time), agSpan(item.point_in_time)];
+  const [start, end, point] = item._spans;
   if (start && start[0] > day[1]) return false;
   if (end && end[1] < day[0]) return false;
   if (point && point[0] > day[1]) return false;

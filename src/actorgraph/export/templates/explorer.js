@@ -402,7 +402,9 @@ function edgeTitle(edge) {
   return NODES[edge.from].name + " — " + edge.relationship + " → " + NODES[edge.to].name;
 }
 
-function showNode(id) {
+// An entity's relationships, the first 40 at once (a hub of thousands would take long to lay out).
+const PANEL_FIRST = 40;
+function showNode(id, all) {
   const node = NODES[id];
   const type = DATA.types.find((t) => t.iri === node.type);
   const edges = shownEdgesOf(id);
@@ -412,7 +414,15 @@ function showNode(id) {
     (hidden ? ", " + hidden + " hidden by the filters" : "") + ".";
   const sections = edges.map((e) => ({heading: edgeTitle(EDGES[e]), items: qualifying[e],
                                       action: () => select({kind: "edge", id: e}, true)}));
-  return agShowPanel(node.name, subtitle, sections);
+  const shown = all ? sections : sections.slice(0, PANEL_FIRST);
+  const heading = agShowPanel(node.name, subtitle, shown);
+  if (shown.length < sections.length) {
+    const more = agEl("button", "link-button", "Show the other " + (sections.length - shown.length) + " relationships");
+    more.type = "button";
+    more.addEventListener("click", () => showNode(id, true));
+    document.getElementById("evidence-panel").appendChild(more);
+  }
+  return heading;
 }
 
 function showEdge(id) {

@@ -253,21 +253,24 @@ class AgMap {
   }
 
   // What to draw, in screen coordinates: edges, nodes and labels, in the view ``view`` of a w x h box.
+  // Where the lines run depends only on the view, so it is kept from one frame to the next (a filter
+  // or a selection changes which lines are drawn and how, not where); with thousands of lines on
+  // screen, the ones a selection or search leaves out are not drawn, nor laid out.
   frame(w, h, view, ctx) {
     const s = view.scale, sv = view.scale * this.aspect, ox = view.x, oy = view.y;
-    const sx = new Float64Array(this.nodes.length), sy = new Float64Array(this.nodes.length);
-    const r = new Float64Array(this.nodes.length);
-    for (let i = 0; i < this.nodes.length; i++) {
+    const n = this.nodes.length;
+    const sx = new Float64Array(n), sy = new Float64Array(n), r = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
       sx[i] = this.nodes[i].x * s + ox;
       sy[i] = this.nodes[i].y * sv + oy;
       r[i] = this.radius(i);
     }
+    const key = [s, sv, ox, oy, w, h, this.zoomFactor()].join(",");
+    if (!this.shapes || this.shapes.key !== key) this.shapes = {key, list: new Array(this.edges.length)};
+    const shapes = this.shapes.list;
     const margin = 40;
     const inside = (x, y, pad) => x > -pad && y > -pad && x < w + pad && y < h + pad;
-    const edges = [];
-    let shown = 0;
-    for (const e of this.edges) shown += this.edgeShown[e.id];
-    this.manyEdges = shown > AG_MANY_EDGES;
+    const visible = [];
     for (const e of this.edges) {
       if (!this.edgeShown[e.id] || !this.nodeShown[e.from] || !this.nodeShown[e.to]) continue;
       const a = e.from, b = e.to;
@@ -276,24 +279,33 @@ class AgMap {
         const y0 = Math.min(sy[a], sy[b]), y1 = Math.max(sy[a], sy[b]);
         if (x1 < 0 || y1 < 0 || x0 > w || y0 > h) continue;
       }
-      edges.push(this.edgeGeometry(e, sx, sy, r));
+      visible.push(e);
+    }
+    const many = visible.length > AG_MANY_EDGES;
+    const edges = [];
+    for (const e of visible) {
+      const state = this.edgeState(e.id);
+      if (many && state === 0) continue;
+      const shape = shapes[e.id] || (shapes[e.id] = this.edgeShape(e, sx, sy, r));
+      const line = this.lines[this.edgeLine[e.id]] || this.lines.solid;
+      edges.push({id: e.id, colour: e.colour, line, lineName: this.edgeLine[e.id], state,
+                  alpha: state === 0 ? AG_FADED_EDGE : (this.edgePale[e.id] ? AG_PALE_EDGE : 1),
+                  width: line.width + (state === 2 ? 1.2 : 0), pts: shape.pts, mid: shape.mid, loop: shape.loop,
+                  length: shape.length, arrow: shape.arrow && (!many || shape.length > 40) ? shape.arrow : null});
     }
     const nodes = [];
-    for (let i = 0; i < this.nodes.length; i++) {
+    for (let i = 0; i < n; i++) {
       if (!this.nodeShown[i] || !inside(sx[i], sy[i], r[i] + 2)) continue;
       nodes.push({id: i, x: sx[i], y: sy[i], r: r[i], state: this.nodeState(i)});
     }
-    const labels = this.placeLabels(nodes, edges, w, h, ctx);
-    return {edges, nodes, labels: labels.nodes, edgeLabels: labels.edges};
+    const labels = this.placeLabels(nodes, edges, w, h, ctx, many);
+    return {edges, nodes, labels: labels.nodes, edgeLabels: labels.edges, many};
   }
 
-  edgeGeometry(e, sx, sy, r) {
+  // Where one relationship's line runs on screen: its points, its middle, its length, its arrowhead.
+  edgeShape(e, sx, sy, r) {
     const a = e.from, b = e.to;
-    const line = this.lines[this.edgeLine[e.id]] || this.lines.solid;
-    const state = this.edgeState(e.id);
-    const geo = {id: e.id, colour: e.colour, line, lineName: this.edgeLine[e.id], state,
-                 alpha: state === 0 ? AG_FADED_EDGE : (this.edgePale[e.id] ? AG_PALE_EDGE : 1),
-                 width: line.width + (state === 2 ? 1.2 : 0)};
+    const geo = {};
     if (a === b) {
       const rr = r[a] * 0.9 + 6;
       geo.loop = [sx[a], sy[a] - r[a] - rr * 0.6, rr];
@@ -323,11 +335,11 @@ class AgMap {
     geo.pts = cx === null ? [x1, y1, x2, y2] : [x1, y1, cx, cy, x2, y2];
     geo.mid = cx === null ? [(x1 + x2) / 2, (y1 + y2) / 2]
                           : [0.25 * x1 + 0.5 * cx + 0.25 * x2, 0.25 * y1 + 0.5 * cy + 0.25 * y2];
-    if (len > r[a] + r[b] + 10 && (len > 40 || !this.manyEdges)) {
+    if (len > r[a] + r[b] + 10) {
       // The arrowhead, along the last stretch of the line.
       const fx = cx === null ? x1 : cx, fy = cy === null ? y1 : cy;
       const d = Math.hypot(x2 - fx, y2 - fy) || 1, ux = (x2 - fx) / d, uy = (y2 - fy) / d;
-      const size = 5 + geo.width * 1.6;
+      const size = 7.5;
       geo.arrow = [x2, y2, x2 - ux * size - uy * size * 0.5, y2 - uy * size + ux * size * 0.5,
                    x2 - ux * size + uy * size * 0.5, y2 - uy * size - ux * size * 0.5];
     }
@@ -342,7 +354,7 @@ class AgMap {
       [sx[i], sy[i]] = this.toScreen(i);
       r[i] = this.radius(i);
     }
-    return this.edgeGeometry(e, sx, sy, r).mid;
+    return this.edgeShape(e, sx, sy, r).mid;
   }
 
   // The width of a node's name at a size, measured once.
@@ -371,7 +383,7 @@ class AgMap {
   // Which labels fit: the selection's, the hovered entity's, those in focus and the search matches
   // first, then by importance; a label that would overlap one already placed is left out. Zooming in
   // spreads the entities, so more labels fit.
-  placeLabels(nodes, edges, w, h, ctx) {
+  placeLabels(nodes, edges, w, h, ctx, many) {
     const cell = 48, columns = Math.ceil(w / cell) + 2, grid = new Map();
     const boxes = [];
     const free = (x0, y0, x1, y1) => {
@@ -453,7 +465,6 @@ class AgMap {
     const edgeLabels = [];
     const size = 11;
     // With thousands of lines on screen, only the names of the relationships in focus.
-    const many = edges.length > AG_MANY_EDGES;
     const candidates = edges.filter((g) => g.state !== 0 && g.mid && (g.state === 2 || (!many && (g.length || 0) > 90)))
       .sort((p, q) => (q.state - p.state) || ((q.length || 0) - (p.length || 0)) || (p.id - q.id));
     for (const g of candidates.slice(0, 600)) {
@@ -480,10 +491,8 @@ class AgMap {
     // Edges, faded first and in focus last, in batches of one colour and line style. With thousands
     // on screen they are drawn as one-pixel lines in paths of a few hundred (the browser draws those
     // several times faster: benchmarks/html_scale.py), with arrowheads on the longer ones only.
-    const many = frame.edges.length > AG_MANY_EDGES;
-    // With thousands of lines, those a selection or a search leaves out are not drawn at all: faded to
-    // near nothing, they would cost most of the frame.
-    for (const state of many ? [1, 2] : [0, 1, 2]) {
+    const many = frame.many;
+    for (const state of [0, 1, 2]) {
       const groups = new Map();
       for (const g of frame.edges) {
         if (g.state !== state) continue;
@@ -504,7 +513,7 @@ class AgMap {
         for (let k = 0; k < list.length; k += AG_BATCH) {
           ctx.beginPath();
           for (const g of list.slice(k, k + AG_BATCH)) {
-            if (hair && g.arrow && g.length > 40) {
+            if (hair && g.arrow) {
               // An open arrowhead, stroked with the line: thousands of filled ones would cost more than the lines.
               ctx.moveTo(g.arrow[2], g.arrow[3]);
               ctx.lineTo(g.arrow[0], g.arrow[1]);
