@@ -259,6 +259,13 @@ function agSheet(open) {
   }
 }
 
+// How many pixels of the bottom of the screen the open sheet covers (0 on a wide screen).
+function agCovered() {
+  const aside = document.querySelector("aside");
+  if (!aside || aside.dataset.sheet !== "open" || !window.matchMedia("(max-width: 700px)").matches) return 0;
+  return aside.getBoundingClientRect().height;
+}
+
 function agSheetSetup() {
   const toggle = document.getElementById("sheet-toggle");
   if (!toggle) return;

@@ -377,7 +377,7 @@ function pick(id, focusPanel) {
     syncFilterBoxes();
   }
   select({kind: "node", id}, false);
-  map.fit([id, ...[...map.focus.nodes].slice(0, 60)]);
+  map.fit([id, ...[...map.focus.nodes].slice(0, 60)], agCovered());
   if (focusPanel) openSelection();
 }
 
@@ -559,7 +559,7 @@ function readAddress() {
     const id = NODE_BY_KEY.get(nodeKey);
     if (map.nodeShown[id]) {
       select({kind: "node", id}, false);
-      map.fit([id, ...map.focus.nodes]);
+      map.fit([id, ...map.focus.nodes], agCovered());
     }
   }
   const edgeKey = params.get("edge");
@@ -568,7 +568,7 @@ function readAddress() {
     const edge = EDGES.find((e) => NODES[e.from].key === from && e.key === key && NODES[e.to].key === to);
     if (edge && map.edgeShown[edge.id]) {
       select({kind: "edge", id: edge.id}, false);
-      map.fit([edge.from, edge.to]);
+      map.fit([edge.from, edge.to], agCovered());
     }
   }
 }

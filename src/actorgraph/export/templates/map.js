@@ -123,10 +123,11 @@ class AgMap {
     return true;
   }
 
-  fitScale(box) {
-    const pad = Math.min(60, Math.max(24, Math.min(this.width, this.height) * 0.08));
+  fitScale(box, covered) {
+    const height = this.height - (covered || 0);
+    const pad = Math.min(60, Math.max(24, Math.min(this.width, height) * 0.08));
     const bw = Math.max(box.x1 - box.x0, 1), bh = Math.max(box.y1 - box.y0, 1);
-    return Math.min((this.width - 2 * pad) / bw, (this.height - 2 * pad - 20) / (bh * this.aspect));
+    return Math.min((this.width - 2 * pad) / bw, (height - 2 * pad - 20) / (bh * this.aspect));
   }
 
   toWorld(sx, sy) { return [(sx - this.view.x) / this.view.scale, (sy - this.view.y) / (this.view.scale * this.aspect)]; }
@@ -136,8 +137,9 @@ class AgMap {
   }
 
   // Fit the view to some nodes (all shown nodes when ``ids`` is null), never closer than a few times
-  // the whole graph's scale, so one entity does not fill the screen.
-  fit(ids) {
+  // the whole graph's scale, so one entity does not fill the screen; ``covered``: pixels at the bottom
+  // hidden by something over the map (a phone's open sheet).
+  fit(ids, covered) {
     let list = ids ? [...ids] : [];
     if (!ids) for (let i = 0; i < this.nodes.length; i++) if (this.nodeShown[i]) list.push(i);
     if (!list.length) list = this.nodes.map((d) => d.id);
@@ -147,11 +149,11 @@ class AgMap {
       box = {x0: Math.min(box.x0, d.x), y0: Math.min(box.y0, d.y), x1: Math.max(box.x1, d.x), y1: Math.max(box.y1, d.y)};
     }
     if (!isFinite(box.x0)) box = this.world;
-    const scale = Math.min(this.fitScale(box), this.baseScale * (ids ? 3 : 1.5));
+    const scale = Math.min(this.fitScale(box, covered), this.baseScale * (ids ? 3 : 1.5));
     this.whole = !ids;
     this.view.scale = scale;
     this.view.x = this.width / 2 - (box.x0 + box.x1) / 2 * scale;
-    this.view.y = this.height / 2 - 10 - (box.y0 + box.y1) / 2 * scale * this.aspect;
+    this.view.y = (this.height - (covered || 0)) / 2 - 10 - (box.y0 + box.y1) / 2 * scale * this.aspect;
     this.redraw();
   }
 
