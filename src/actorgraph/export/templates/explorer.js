@@ -331,8 +331,10 @@ function search(text) {
   applyFocus();
   summary();
   writeAddress();
+  // Bring the matches into view, with their neighbours when there are few enough to see them all.
   const visible = hits.filter((id) => map.nodeShown[id]);
-  if (visible.length) map.fit(visible.slice(0, 200)); else map.redraw();
+  const around = map.focus ? [...map.focus.nodes] : visible;
+  if (visible.length) map.fit(around.length <= 200 ? around : visible.slice(0, 200)); else map.redraw();
 }
 
 function showResults() {
