@@ -9,6 +9,8 @@ that validates is a file that loads), runs pySHACL on an rdflib copy without inf
 * every ``agid:`` identifier that is used is described (has a type), and no ``ag:`` term (nor a term of
   a well-known vocabulary such as RDFS or SKOS) is used that its vocabulary does not define;
 * a statement's start date is not after its end date;
+* no two entities are probable duplicates (see ``duplicates``) unless declared distinct with
+  ``owl:differentFrom``;
 * every story under ``graph/stories/`` names only entities and relationships that exist, and its quotes
   are verbatim in their sources (``story.check_stories``).
 
@@ -24,7 +26,7 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,7 +59,7 @@ class Violation:
     message: str
     value: str | None = None
     location: str | None = None  # file:line where the focus node is written, when it can be found
-    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date | link | story
+    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date | link | duplicate | story
 
     def line(self) -> str:
         """``focus  path  message`` (with the value and the file:line when known), for people."""
@@ -273,18 +275,31 @@ class _Index:
         self.graph = graph
         self.URIRef = URIRef
         self.subclasses: dict[str, set[str]] = defaultdict(set)
+        self.superclasses: dict[str, set[str]] = defaultdict(set)
         for sub, _, sup in graph.triples((None, URIRef(SUBCLASS), None)):
             self.subclasses[str(sup)].add(str(sub))
+            self.superclasses[str(sub)].add(str(sup))
+        self._above: dict[str, set[str]] = {}
+
+    @staticmethod
+    def _closure(cls: str, links: dict[str, set[str]]) -> set[str]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for other in links.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
 
     def below(self, cls: str) -> set[str]:
         """The class and all its subclasses (rdfs:subClassOf*)."""
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sub in self.subclasses.get(todo.pop(), ()):
-                if sub not in seen:
-                    seen.add(sub)
-                    todo.append(sub)
-        return seen
+        return self._closure(cls, self.subclasses)
+
+    def above(self, cls: str) -> set[str]:
+        """The class and all its superclasses (rdfs:subClassOf*), remembered: asked once per entity pair."""
+        if cls not in self._above:
+            self._above[cls] = self._closure(cls, self.superclasses)
+        return self._above[cls]
 
     def instances(self, cls: str) -> set:
         """Nodes typed with the class or one of its subclasses."""
@@ -330,6 +345,7 @@ def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | Non
             *_domains(index, locator),
             *_references(loaded, index, locator),
             *_date_order(index, locator),
+            *_duplicates(index, locator),
             *_stories(gdir, index),
         ]
     finally:
@@ -580,16 +596,32 @@ def _known_vocabularies() -> dict[str, Any]:
     return {str(vocabulary._NS): vocabulary for vocabulary in known}
 
 
+def did_you_mean(iri: str, known: Iterable[str]) -> str:
+    """``; did you mean agid:nayib-bukele?`` for the known IRI whose local name is nearest, or nothing."""
+    from rapidfuzz import fuzz, process
+
+    def local(name: str) -> str:
+        return re.split(r"[#/]", name)[-1]
+
+    choices = {local(k): k for k in sorted(known)}
+    match = process.extractOne(local(iri), sorted(choices), scorer=fuzz.ratio, score_cutoff=75)
+    return f"; did you mean {compact(choices[match[0]])}?" if match else ""
+
+
 def _references(loaded: _Loaded, index: _Index, locator: _Locator) -> Iterator[Violation]:
     typed = {str(s) for s in loaded.graph.subjects(index.URIRef(RDF_TYPE), None)}
+    described = {iri for iri in typed if iri.startswith(ID)}
+    defined = {iri for iri in loaded.ontology_defined if iri.startswith(ONT)}
     vocabularies = _known_vocabularies()
     for iri in sorted(loaded.used):
         name = compact(iri)
         if iri.startswith(ID) and iri not in typed:
-            yield Violation(name, "rdf:type", "is used but never described (no rdf:type)",
+            yield Violation(name, "rdf:type",
+                            "is used but never described (no rdf:type)" + did_you_mean(iri, described),
                             location=locator.find(name), check="reference")
         elif iri.startswith(ONT) and iri not in loaded.ontology_defined:
-            yield Violation(name, "-", "is not defined in the ontology (a typo, or a term to add there?)",
+            hint = did_you_mean(iri, defined) or " (a typo, or a term to add there?)"
+            yield Violation(name, "-", "is not defined in the ontology" + hint,
                             None, locator.find(name), "reference")
         else:
             for namespace, vocabulary in vocabularies.items():
@@ -632,3 +664,36 @@ def _date_order(index: _Index, locator: _Locator) -> Iterator[Violation]:
             yield Violation(name, "ag:startTime", f"starts ({first.text}) after it ends ({last.text})",
                             None, locator.find(name), "date")
 
+
+
+# -- probable duplicates ----------------------------------------------------------------------------
+
+
+def _duplicates(index: _Index, locator: _Locator) -> Iterator[Violation]:
+    """Entities that are probably one (same folded name, or nearly the same name and a compatible type),
+    unless declared distinct with owl:differentFrom. The later-written one is the focus."""
+    from .duplicates import Named, find_duplicates
+
+    graph, ref = index.graph, index.URIRef
+    names_of = (ref(RDFS + "label"), ref(PREFIXES["skos"] + "altLabel"))
+    entities = []
+    for node in index.instances(ONT + "Entity") | index.instances(ONT + "Actor"):
+        if not isinstance(node, ref):
+            continue
+        labels = sorted(str(v) for v in graph.objects(node, names_of[0]))
+        aliases = sorted(str(v) for v in graph.objects(node, names_of[1]))
+        classes = frozenset(t for t in index.types(node) if t.startswith(ONT))
+        entities.append(Named(str(node), tuple(labels + aliases), classes))
+    different = ref(PREFIXES["owl"] + "differentFrom")
+    distinct = {frozenset((str(a), str(b))) for a, b in graph.subject_objects(different)}
+    for pair in find_duplicates(entities, index.above, distinct):
+        first, second = compact(pair.first), compact(pair.second)
+        places = {first: locator.find(first), second: locator.find(second)}
+        later, earlier = sorted((first, second), key=lambda n: _sort_key(Violation(n, "", "", None, places[n])),
+                                reverse=True)
+        where = f" ({places[earlier]})" if places[earlier] else ""
+        yield Violation(
+            later, "rdfs:label",
+            f"probable duplicate of {earlier}{where}: {pair.reason()}; if they are two, "
+            f"declare it with {later} owl:differentFrom {earlier}",
+            None, places[later], "duplicate")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from .. import paths
 from . import pass_ctx
-from .export import export_group, write_atomic
+from .export import emit, export_group, refuse_page_on_terminal
 
 
 @export_group.command("story")
@@ -34,13 +33,8 @@ def export_story(ctx, name: str | None, output: str | None):
             story = load_story(path)
             click.echo(f"{path.stem}  {story.title} ({len(story.steps)} steps)")
         return
-    data = build_story(ctx.kg, find_story(graph_dir, name)).encode("utf-8")
-    if not output or output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    write_atomic(Path(output), data)
-    click.echo(f"wrote {output}", err=True)
+    refuse_page_on_terminal(output, "export story")
+    emit(build_story(ctx.kg, find_story(graph_dir, name)).encode("utf-8"), output)
 
 
 @export_group.command("sources")
@@ -57,10 +51,10 @@ def export_sources(ctx, output: Path):
     """
     from ..errors import DataFileError
     from ..export.source import build_source_pages
+    from ..files import write_files
 
     if not output.is_dir():
         raise DataFileError(f"{output}: no such directory")
     pages = build_source_pages(ctx.kg)
-    for name, text in pages.items():
-        write_atomic(output / name, text.encode("utf-8"))
+    write_files({output / name: text for name, text in pages.items()})  # all of them, or none
     click.echo(f"wrote {len(pages)} source page(s) to {output}", err=True)
