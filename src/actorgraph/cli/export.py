@@ -14,7 +14,7 @@ import click
 
 from .. import paths
 from ..errors import DataFileError, UsageError
-from ..files import write_file, write_files
+from ..files import check_target, write_file, write_files
 from . import cli, pass_ctx
 
 
@@ -79,6 +79,9 @@ def _make_command(name: str):
         to_stdout = not output or output == "-"
         if fmt.suffix == ".html":
             refuse_page_on_terminal(output, f"export {name}")
+        if not to_stdout:  # a target that must not be replaced is refused before any work, in one line
+            for target in (csv_targets(output) if name == "csv" else (output,)):
+                check_target(target)
         notes: list[str] = []
         result = build(ctx.kg, name, view, notes)
         for note in notes:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .. import paths
+from ..files import check_target
 from . import pass_ctx
 from .export import emit, export_group, refuse_page_on_terminal
 
@@ -34,6 +35,8 @@ def export_story(ctx, name: str | None, output: str | None):
             click.echo(f"{path.stem}  {story.title} ({len(story.steps)} steps)")
         return
     refuse_page_on_terminal(output, "export story")
+    if output and output != "-":
+        check_target(output)
     emit(build_story(ctx.kg, find_story(graph_dir, name)).encode("utf-8"), output)
 
 
