@@ -240,6 +240,9 @@ def main() -> None:
 
         size_ours, size_theirs = len(ours.encode()), len(theirs.encode())
         print()
+        # The cores are shared: say how busy the machine was, since every figure below moves with it.
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end of the run")
+        print()
         print(f"{'':28}{'actorgraph':>14}{'pyvis default':>16}{'pyvis / ours':>14}")
         print(f"{'file size':28}{size_ours / 1e6:>11.2f} MB{size_theirs / 1e6:>13.2f} MB"
               f"{size_theirs / size_ours:>13.2f}x")

@@ -171,12 +171,12 @@ function agWords(text) {
 
 // Search: how well a name matches what was typed (lower is better; null: no match): the whole name,
 // the start of the name, the start of one of its words.
-function agMatchRank(names, wanted) {
+function agMatchRank(names, wanted, known) {
   const query = agWords(wanted).trim();
   if (!query) return null;
   let best = null;
-  for (const name of names) {
-    const words = agWords(name);
+  for (const [k, name] of names.entries()) {
+    const words = known ? known[k] : agWords(name);  // ``known``: the names' agWords, computed once
     let rank = null;
     if (words === " " + query) rank = 0;
     else if (words.startsWith(" " + query)) rank = 1;

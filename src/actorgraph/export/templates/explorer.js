@@ -12,6 +12,7 @@ for (const t of DATA.types) {
   TYPE_BY_NAME.set(agSlug(t.label), t.iri);
 }
 const NAMES = NODES.map((n) => [n.name, ...n.aliases]);
+const NAME_WORDS = NAMES.map((names) => names.map(agWords));
 
 // Each statement's dates, parsed once.
 for (const edge of EDGES) {
@@ -321,7 +322,7 @@ function search(text) {
   if (state.q) {
     const ranked = [];
     for (let i = 0; i < NODES.length; i++) {
-      const rank = agMatchRank(NAMES[i], state.q);
+      const rank = agMatchRank(NAMES[i], state.q, NAME_WORDS[i]);
       if (rank !== null) ranked.push([rank, -NODES[i].degree, NODES[i].name, i]);
     }
     ranked.sort((p, q) => p[0] - q[0] || p[1] - q[1] || (p[2] < q[2] ? -1 : p[2] > q[2] ? 1 : 0));

@@ -442,7 +442,7 @@ class AgMap {
     }
     order.sort((p, q) => p.priority - q.priority);
     const placed = [];
-    const limit = 400;
+    const limit = 250;  // names on screen at most: more would be unreadable, and text is slow to draw
     let tries = 0;
     for (const d of order) {
       // Enough names, or enough tries: past a few thousand, few more would find a free place.
@@ -633,7 +633,8 @@ class AgMap {
 
   // An entity's shape, filled and outlined, as an image: radii are rounded to a quarter pixel.
   sprite(typeIri, r, lineWidth, ratio, faded) {
-    const radius = Math.round(r * 4) / 4;
+    // Radii to the half pixel: a fitted view makes a new set of sizes, and each new image costs a little.
+    const radius = Math.round(r * 2) / 2;
     const key = (((this.typeIndex.get(typeIri) * 4096 + radius * 4) * 8 + lineWidth) * 8 + ratio) * 2 + (faded ? 1 : 0);
     let sprite = this.sprites.get(key);
     if (!sprite) {
