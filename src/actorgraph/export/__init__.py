@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 Output = str | bytes | dict[str, str]
 
-# A page draws this many entities in about 3 s (benchmarks/html_scale.py); bigger graphs show their most
+# A page draws this many entities in about 1 s (benchmarks/html_scale.py); bigger graphs show their most
 # connected entities, and say so.
 HTML_MAX_NODES = 5000
 
