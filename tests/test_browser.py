@@ -250,8 +250,9 @@ def test_hub_names_are_readable_at_the_default_fit(kg, open_page, viewport):
             assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1])
 
 
-def test_more_names_appear_as_you_zoom(open_page):
-    page = open_page(EXPORTS / "actorgraph.html").page
+@BOTH
+def test_more_names_appear_as_you_zoom(open_page, viewport):
+    page = open_page(EXPORTS / "actorgraph.html", viewport).page
     before = {label["id"] for label in labels(page)}
     total = page.evaluate("window.actorgraph.data.nodes.length")
     assert len(before) < total
@@ -337,8 +338,9 @@ def test_positions_hold_through_search_filters_dates_and_show_all(kg, open_page,
     assert counts(page)["nodes"] == len(world_before)
 
 
-def test_search_fits_the_matches_and_enter_picks_the_best(kg, open_page):
-    page = open_page(EXPORTS / "actorgraph.html").page
+@BOTH
+def test_search_fits_the_matches_and_enter_picks_the_best(kg, open_page, viewport):
+    page = open_page(EXPORTS / "actorgraph.html", viewport).page
     scale = page.evaluate("window.actorgraph.map.view.scale")
     page.fill("#search", "Osiris")
     drawn(page)
@@ -410,8 +412,9 @@ def test_hover_previews_until_something_is_pinned(world, open_page, tmp_path):
     page.wait_for_function("document.querySelector('#evidence-panel h2').innerText === 'Evidence'")
 
 
-def test_source_link_opens_the_sentence_highlighted(kg, open_page, tmp_path):
-    page = open_page(EXPORTS / "actorgraph.html").page
+@BOTH
+def test_source_link_opens_the_sentence_highlighted(kg, open_page, tmp_path, viewport):
+    page = open_page(EXPORTS / "actorgraph.html", viewport).page
     page.fill("#search", "Engel List")
     page.press("#search", "Enter")
     drawn(page)
@@ -424,15 +427,19 @@ def test_source_link_opens_the_sentence_highlighted(kg, open_page, tmp_path):
     target = page.locator("mark.target")
     assert "Engel List" in " ".join(target.all_inner_texts())
     box = target.first.bounding_box()
-    assert 0 < box["y"] < VIEWPORTS["desktop"][1]  # scrolled into view
+    assert 0 < box["y"] < VIEWPORTS[viewport][1]  # scrolled into view
     assert "sanctioned under" in page.inner_text("#evidence-panel")
 
 
 # -- 4. filters -----------------------------------------------------------------------------------------
 
 
-def test_status_and_source_filters(world, open_page, tmp_path):
-    page = open_page(write(tmp_path, "world.html", build(world, "html"))).page
+@BOTH
+def test_status_and_source_filters(world, open_page, tmp_path, viewport):
+    page = open_page(write(tmp_path, "world.html", build(world, "html")), viewport).page
+    if viewport == "phone":
+        page.click("#sheet-toggle")
+    page.evaluate("document.getElementById('filters').open = true")
     graph = world.network()
     page.locator("#status-filter input[data-status='alleged']").uncheck()
     drawn(page)
@@ -606,8 +613,9 @@ def test_downloads_carry_the_caption(kg, open_page, tmp_path, viewport):
     assert root.findall(f".//{ns}script") == []
 
 
-def test_print_stylesheet(kg, open_page):
-    page = open_page(EXPORTS / "actorgraph.html").page
+@BOTH
+def test_print_stylesheet(kg, open_page, viewport):
+    page = open_page(EXPORTS / "actorgraph.html", viewport).page
     click_node(page, "osiris-luna-meza")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")

@@ -373,6 +373,7 @@ function resultKeys(ev, button) {
 
 // Pick an entity from the search: pin it, show it, and bring it into view.
 function pick(id, focusPanel) {
+  document.getElementById("search-results").hidden = true;  // picked: the list would hide the map
   if (!map.nodeShown[id]) {
     // A match hidden by a filter: show everything again rather than pin something invisible.
     state.hiddenTypes.clear(); state.hiddenStatuses.clear(); state.hiddenSources.clear(); state.undated = true;
@@ -386,6 +387,7 @@ function pick(id, focusPanel) {
 
 const searchBox = document.getElementById("search");
 searchBox.addEventListener("input", () => search(searchBox.value));
+searchBox.addEventListener("focus", () => { if (state.q) showResults(); });
 searchBox.addEventListener("keydown", (ev) => {
   if (ev.key === "Enter") {
     ev.preventDefault();
