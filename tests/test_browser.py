@@ -126,7 +126,8 @@ def drawn(page) -> None:
 
 
 def node_id(page, key: str) -> int:
-    return page.evaluate("(key) => window.actorgraph.data.nodes.find((n) => n.key === key).id", key)
+    """An entity's index on the page, by its id (``carl-mott``) or its IRI."""
+    return page.evaluate("(key) => window.actorgraph.data.nodes.find((n) => n.key === key).id", key.removeprefix(AGID))
 
 
 def edge_id(page, key: str) -> int:

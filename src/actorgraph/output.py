@@ -166,6 +166,8 @@ def render_text(result: Table | Document) -> str:
                 console.print(Text(f"{table.title}: none"))
             for note in source_note:
                 console.print(Text(note))
+            for note in table.notes:
+                console.print(Text(f"note: {note}"))
         for note in result.notes:
             console.print(Text(f"note: {note}"))
     lines: list[str] = []

@@ -9,6 +9,9 @@ that validates is a file that loads), runs pySHACL on an rdflib copy without inf
 * every ``agid:`` identifier that is used is described (has a type), and no ``ag:`` term (nor a term of
   a well-known vocabulary such as RDFS or SKOS) is used that its vocabulary does not define;
 * a statement's start date is not after its end date;
+* every identifier in another dataset (a sub-property of ``ag:externalIdentifier``) has the form its
+  property declares (``ag:idPattern``) and an ``ag:IdentifierOrigin`` that records where it was found,
+  whose excerpt gives it (verbatim in the stored text, when it was found in a source document).
 * no two entities are probable duplicates (see ``duplicates``) unless declared distinct with
   ``owl:differentFrom``;
 * every story under ``graph/stories/`` names only entities and relationships that exist, and its quotes
@@ -37,6 +40,7 @@ from . import paths
 from .dates import parse_date
 from .errors import BadDateError, DataFileError, ParseError
 from .store import ID, ONT, PREFIXES, parse_error, turtle_files
+from .vocab import IdentifierScheme
 
 if TYPE_CHECKING:
     import rdflib
@@ -59,7 +63,8 @@ class Violation:
     message: str
     value: str | None = None
     location: str | None = None  # file:line where the focus node is written, when it can be found
-    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date | link | duplicate | story
+    # shacl | quote | source | evidence | domain | reference | date | link | duplicate | identifier | story
+    check: str = "shacl"
 
     def line(self) -> str:
         """``focus  path  message`` (with the value and the file:line when known), for people."""
@@ -346,6 +351,7 @@ def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | Non
             *_references(loaded, index, locator),
             *_date_order(index, locator),
             *_duplicates(index, locator),
+            *_identifiers(index, gdir, locator),
             *_stories(gdir, index),
         ]
     finally:
@@ -665,7 +671,6 @@ def _date_order(index: _Index, locator: _Locator) -> Iterator[Violation]:
                             None, locator.find(name), "date")
 
 
-
 # -- probable duplicates ----------------------------------------------------------------------------
 
 
@@ -697,3 +702,96 @@ def _duplicates(index: _Index, locator: _Locator) -> Iterator[Violation]:
             f"probable duplicate of {earlier}{where}: {pair.reason()}; if they are two, "
             f"declare it with {later} owl:differentFrom {earlier}",
             None, places[later], "duplicate")
+
+
+# -- identifiers in other datasets --------------------------------------------------------------
+
+
+def _identifier_schemes(index: _Index) -> dict[str, IdentifierScheme]:
+    """The identifier properties the ontology declares (sub-properties of ``ag:externalIdentifier``)."""
+    from rdflib import URIRef
+
+    found = {}
+    for prop in index.graph.subjects(URIRef(RDFS + "subPropertyOf"), URIRef(ONT + "externalIdentifier")):
+        def text(annotation: str, prop=prop) -> str | None:
+            value = index.one(prop, annotation)
+            return None if value is None else str(value)
+
+        iri = str(prop)
+        found[iri] = IdentifierScheme(iri, text(RDFS + "label") or compact(iri), text(ONT + "idPattern"),
+                                      text(ONT + "idForm"), text(ONT + "idUrl"))
+    return dict(sorted(found.items()))
+
+
+def _document_text(index: _Index, doc, graph_dir: Path) -> str | None:
+    """The stored text of a source document, or None when it has none or it cannot be read (the checks of
+    source documents say why)."""
+    text_file = index.one(doc, ONT + "textFile")
+    if text_file is None:
+        return None
+    target = (graph_dir / str(text_file)).resolve()
+    if not target.is_relative_to(graph_dir.resolve()):
+        return None
+    try:
+        return target.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _identifiers(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Violation]:
+    """Every external identifier is in its property's form and has a recorded origin that gives it."""
+    from rdflib import Literal
+
+    graph, ref = index.graph, index.URIRef
+    schemes = _identifier_schemes(index)
+    origins: dict[tuple[str, str, str], list] = defaultdict(list)
+    for origin in sorted(set(graph.subjects(ref(ONT + "identifies"), None)) | index.instances(ONT + "IdentifierOrigin"),
+                         key=str):
+        entity, scheme, value = (index.one(origin, ONT + p) for p in ("identifies", "identifierScheme",
+                                                                         "identifierValue"))
+        name = compact(str(origin))
+        where = locator.find(name)
+        if entity is None or scheme is None or value is None:
+            continue  # the shapes report it
+        origins[(str(entity), str(scheme), str(value))].append(origin)
+        if str(scheme) not in schemes:
+            known = ", ".join(compact(s) for s in schemes)
+            yield Violation(name, "ag:identifierScheme", f"must be an identifier property ({known})",
+                            compact(str(scheme)), where, "identifier")
+            continue
+        if (entity, ref(str(scheme)), Literal(str(value))) not in graph:
+            yield Violation(name, "ag:identifierValue",
+                            f"records an identifier that {compact(str(entity))} does not carry "
+                            f"(no {compact(str(scheme))} {_short(str(value))} on it)", None, where, "identifier")
+        excerpt = index.one(origin, ONT + "excerpt")
+        if excerpt is None:
+            continue  # the shapes report it
+        if str(value) not in str(excerpt):
+            yield Violation(name, "ag:excerpt", "the excerpt does not contain the identifier",
+                            _short(str(value)), locator.find_after(where, "ag:excerpt"), "identifier")
+        found_in = index.one(origin, ONT + "foundIn")
+        if found_in is not None and index.types(found_in) & index.below(ONT + "SourceDocument"):
+            text = _document_text(index, found_in, graph_dir)
+            if text is not None and str(excerpt) not in text:
+                text_file = index.one(found_in, ONT + "textFile")
+                yield Violation(name, "ag:excerpt", f"excerpt not found verbatim in {text_file}",
+                                _short(str(excerpt)), locator.find_after(where, "ag:excerpt"), "identifier")
+        elif found_in is not None:
+            missing = [p for p in ("repository", "path", "commit") if index.one(origin, ONT + p) is None]
+            if missing:
+                yield Violation(name, "ag:foundIn",
+                                "an identifier found in a file needs its " + ", ".join(f"ag:{p}" for p in missing)
+                                + " (or ag:foundIn a source document of the graph)", None, where, "identifier")
+
+    for scheme in schemes.values():
+        for entity, value in sorted(graph.subject_objects(ref(scheme.iri)), key=lambda so: (str(so[0]), str(so[1]))):
+            subject, predicate, text = _term_text(entity), compact(scheme.iri), str(value)
+            where = locator.find(subject, predicate, _term_text(value)) or locator.find(subject)
+            if not scheme.fits(text):
+                yield Violation(subject, predicate, f"{scheme.label} must be {scheme.form or scheme.pattern}",
+                                _short(text), where, "identifier")
+            if not origins.get((str(entity), scheme.iri, text)):
+                yield Violation(subject, predicate,
+                                "identifier has no recorded origin: add an ag:IdentifierOrigin that says where it "
+                                "was found (repository, path, commit and excerpt, or a source document)",
+                                _short(text), where, "identifier")

@@ -22,6 +22,16 @@ SELECT ?p ?label ?comment ?edgeLabel ?colour ?inverse ?domain ?range WHERE {
 } ORDER BY ?p
 """
 
+_IDENTIFIERS = """
+SELECT ?p ?label ?pattern ?form ?url WHERE {
+  ?p rdfs:subPropertyOf ag:externalIdentifier .
+  OPTIONAL { ?p rdfs:label ?label }
+  OPTIONAL { ?p ag:idPattern ?pattern }
+  OPTIONAL { ?p ag:idForm ?form }
+  OPTIONAL { ?p ag:idUrl ?url }
+} ORDER BY ?p
+"""
+
 _CLASSES = """
 SELECT ?c ?label ?comment ?colour ?shape ?order ?parent WHERE {
   ?c a owl:Class .
@@ -63,6 +73,34 @@ class Relationship:
         return self.iri.removeprefix(ONT)
 
 
+@dataclass(frozen=True)
+class IdentifierScheme:
+    """An identifier property (a sub-property of ``ag:externalIdentifier``): its label, its form (a regular
+    expression and the same in words) and the address of an entity's page in the other dataset."""
+
+    iri: str
+    label: str
+    pattern: str | None
+    form: str | None
+    url: str | None
+
+    @property
+    def name(self) -> str:
+        return self.iri.removeprefix(ONT)
+
+    def link(self, value: str) -> str | None:
+        """The address of the entity's page in the other dataset, or None when the ontology gives none."""
+        from urllib.parse import quote
+
+        return self.url.replace("{id}", quote(value, safe="")) if self.url else None
+
+    def fits(self, value: str) -> bool:
+        """Whether ``value`` has the identifier's form."""
+        import re
+
+        return self.pattern is None or re.fullmatch(self.pattern, value) is not None
+
+
 @dataclass
 class OntClass:
     iri: str
@@ -91,6 +129,7 @@ class Status:
 class Vocabulary:
     relationships: dict[str, Relationship]
     classes: dict[str, OntClass]
+    identifiers: dict[str, IdentifierScheme] = field(default_factory=dict)
     statuses: dict[str, Status] = field(default_factory=dict)
 
     def ancestors(self, iri: str) -> list[str]:
@@ -159,6 +198,17 @@ def load_vocabulary(store: Store) -> Vocabulary:
         parent = row.get("parent")
         if parent is not None and parent.value not in cls.parents:
             cls.parents.append(parent.value)
+    identifiers: dict[str, IdentifierScheme] = {}
+    for row in store.select(_IDENTIFIERS).rows:
+        iri = row["p"].value
+        if iri in identifiers:
+            continue
+
+        def text(var: str, row=row) -> str | None:
+            return str(to_python(row.get(var))) if row.get(var) is not None else None
+
+        identifiers[iri] = IdentifierScheme(iri, text("label") or iri.removeprefix(ONT), text("pattern"),
+                                            text("form"), text("url"))
     statuses: dict[str, Status] = {}
     for row in store.select(_STATUSES).rows:
         iri = row["s"].value
@@ -172,4 +222,4 @@ def load_vocabulary(store: Store) -> Vocabulary:
             line_style=str(to_python(row.get("lineStyle"))) if row.get("lineStyle") else None,
             order=int(order) if isinstance(order, int | float) else None,
         )
-    return Vocabulary(relationships, classes, statuses)
+    return Vocabulary(relationships, classes, identifiers, statuses)

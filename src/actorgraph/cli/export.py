@@ -30,7 +30,7 @@ def csv_targets(output: str) -> tuple[Path, Path]:
 
 @cli.group("export")
 def export_group():
-    """Write the graph as an interactive page, a timeline, GraphML, GEXF, CSV or RDF.
+    """Write the graph as an interactive page, a timeline, GraphML, GEXF, CSV, RDF or FollowTheMoney.
 
     Example:
 
@@ -48,6 +48,7 @@ _EXAMPLES = {
     "ntriples": "actorgraph export ntriples -o actorgraph.nt",
     "jsonld": "actorgraph export jsonld -o actorgraph.jsonld",
     "svg": 'actorgraph export svg --ego "Osiris Luna Meza" -o luna.svg',
+    "ftm": "actorgraph export ftm -o actorgraph.ftm.json",
 }
 
 
@@ -121,7 +122,7 @@ def _make_command(name: str):
     export_group.command(name)(command)
 
 
-for _name in ("html", "svg", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld"):
+for _name in ("html", "svg", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld", "ftm"):
     _make_command(_name)
 
 
@@ -133,7 +134,7 @@ for _name in ("html", "svg", "timeline", "graphml", "gexf", "csv", "turtle", "nt
 @pass_ctx
 def export_all(ctx, output: Path | None, check: bool):
     """Regenerate every file of exports/: the network page and figure, three ego networks, the timeline,
-    each source's text page, each story's page, GraphML and GEXF.
+    each source's text page, each story's page, GraphML, GEXF and FollowTheMoney.
 
     Example:
 

@@ -12,6 +12,7 @@ text); only the CLI writes files, and it writes them atomically.
 | turtle   | rdf           | the RDF data as Turtle |
 | ntriples | rdf           | the RDF data as sorted N-Triples |
 | jsonld   | rdf           | the RDF data as JSON-LD |
+| ftm      | ftm           | FollowTheMoney entities (JSON lines) for Aleph, OpenSanctions and the ftm tools |
 
 Beside them, ``export all`` writes one page per source document (``source.py``) and per story
 (``story.py``), which the network pages link to.
@@ -86,13 +87,14 @@ def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None)
 
 
 def _html(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
+    from ..questions import identifiers_by_entity
     from .html import render_network
 
     graph, title = network_view(kg, view, notes)
     if any(item.get("source") for _, _, data in graph.edges(data=True) for item in data.get("evidence", [])):
         notes.append("the evidence links to each source's text page (source-*.html): "
                      "write them beside this page with: actorgraph export sources -o DIR")
-    return render_network(graph, title, kg.vocabulary)
+    return render_network(graph, title, kg.vocabulary, identifiers=identifiers_by_entity(kg))
 
 
 def _svg(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
@@ -146,6 +148,12 @@ def _jsonld(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     return build_jsonld(kg)
 
 
+def _ftm(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
+    from .ftm import build_ftm
+
+    return build_ftm(kg, notes)
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
@@ -167,6 +175,8 @@ FORMATS: dict[str, Format] = {
         Format("turtle", ".ttl", _turtle, "the RDF data as Turtle", network=False),
         Format("ntriples", ".nt", _ntriples, "the RDF data as sorted N-Triples", network=False),
         Format("jsonld", ".jsonld", _jsonld, "the RDF data as JSON-LD", network=False),
+        Format("ftm", ".ftm.json", _ftm, "FollowTheMoney entities, one JSON object a line, for Aleph and "
+               "OpenSanctions", network=False),
     )
 }
 
@@ -202,6 +212,7 @@ SHIPPED: tuple[Shipped, ...] = (
     Shipped("timeline.html", "timeline"),
     Shipped("actorgraph.graphml", "graphml"),
     Shipped("actorgraph.gexf", "gexf"),
+    Shipped("actorgraph.ftm.json", "ftm"),
 )
 
 

@@ -58,9 +58,11 @@ def _evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{field: item[field] for field in EVIDENCE_FIELDS if item.get(field) is not None} for item in items]
 
 
-def vis_data(graph: nx.MultiDiGraph, vocab: Vocabulary | None = None,
-             seed: int = LAYOUT_SEED) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Node and edge dicts for the page, sorted, with positions, importance and evidence."""
+def vis_data(graph: nx.MultiDiGraph, vocab: Vocabulary | None = None, seed: int = LAYOUT_SEED,
+             identifiers: dict[str, list[dict[str, Any]]] | None = None,
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Node and edge dicts for the page, sorted, with positions, importance and evidence (and each
+    entity's identifiers in other datasets, when given: scheme, id, link, where it was found)."""
     positions = layout(graph, seed)
     radius = sizes(graph)
     center = graph.graph.get("center")
@@ -93,6 +95,8 @@ def vis_data(graph: nx.MultiDiGraph, vocab: Vocabulary | None = None,
             "x": x,
             "y": y,
         })
+        if identifiers and identifiers.get(node):
+            nodes[-1]["ids"] = identifiers[node]
     edges = []
     seen_pairs: dict[tuple[int, int], int] = {}
     ordered = sorted(graph.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], e[2]))
@@ -118,11 +122,12 @@ def vis_data(graph: nx.MultiDiGraph, vocab: Vocabulary | None = None,
 
 
 def page_data(graph: nx.MultiDiGraph, title: str, vocab: Vocabulary | None = None,
-              seed: int = LAYOUT_SEED) -> dict[str, Any]:
+              seed: int = LAYOUT_SEED, identifiers: dict[str, list[dict[str, Any]]] | None = None,
+              ) -> dict[str, Any]:
     """Everything the explorer page draws: the graph, the styles of its types and statuses, its sources."""
     from .source import page_name
 
-    nodes, edges = vis_data(graph, vocab, seed)
+    nodes, edges = vis_data(graph, vocab, seed, identifiers)
     types: dict[str, dict[str, Any]] = {}
     for node in nodes:
         if node["type"] not in types:
@@ -182,9 +187,10 @@ def environment():
 
 
 def render_network(graph: nx.MultiDiGraph, title: str, vocab: Vocabulary | None = None,
-                   seed: int = LAYOUT_SEED) -> str:
-    """The explorer page for ``graph`` as HTML text."""
-    data = page_data(graph, title, vocab, seed)
+                   seed: int = LAYOUT_SEED, identifiers: dict[str, list[dict[str, Any]]] | None = None) -> str:
+    """The explorer page for ``graph`` as HTML text (with each entity's identifiers in other datasets, when
+    given, in its evidence panel)."""
+    data = page_data(graph, title, vocab, seed, identifiers)
     return environment().get_template("network.html").render(title=title, data=script_json(data))
 
 

@@ -421,6 +421,11 @@ function showNode(id, all) {
                                       action: () => select({kind: "edge", id: e}, true)}));
   const shown = all ? sections : sections.slice(0, PANEL_FIRST);
   const heading = agShowPanel(node.name, subtitle, shown);
+  if (node.ids && node.ids.length) {
+    // Its identifiers in other datasets, under the subtitle.
+    const panel = document.getElementById("evidence-panel");
+    (panel.querySelector(".subtitle") || heading).after(agIdentifiers(node.ids));
+  }
   if (shown.length < sections.length) {
     const more = agEl("button", "link-button", "Show the other " + (sections.length - shown.length) + " relationships");
     more.type = "button";
