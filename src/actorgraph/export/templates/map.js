@@ -8,6 +8,7 @@ const AG_FADED_NODE = 0.16;   // opacity of what a selection or a search leaves 
 const AG_FADED_EDGE = 0.08;
 const AG_PALE_EDGE = 0.38;    // an undated relationship in a dated view
 const AG_MANY_EDGES = 1500;   // above this many lines on screen, they are drawn as one-pixel lines
+const AG_MANY_NODES = 2000;  // above this many entities on screen, small faded ones are drawn as squares
 const AG_BATCH = 300;         // shapes per path: one path of thousands is far slower to fill or stroke
 const AG_LABEL_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
@@ -448,7 +449,9 @@ class AgMap {
       // Enough names, or enough tries: past a few thousand, few more would find a free place.
       if (placed.length >= limit || tries > 2500) break;
       tries += 1;
-      const must = d.priority < 0;
+      // Matches and neighbours come first but, like the rest, only where they fit; only the selected and
+      // the hovered entity's name is drawn whatever it covers.
+      const must = d.priority <= -3e6;
       const size = this.labelSize(d.id), weight = size >= 15 ? "600" : "400";
       const lines = this.nodes[d.id].lines.slice(0, 3);
       if (this.nodes[d.id].lines.length > 3) lines[2] = lines[2] + "…";
@@ -575,9 +578,17 @@ class AgMap {
     // thousands of small shapes one by one costs far more than copying their images).
     // A faded entity is stamped from an image in paler colours rather than drawn translucent: the
     // browser copies an opaque image several times faster than it blends a translucent one.
+    // With thousands on screen, a small faded entity is a pale square: filling a rectangle is cheaper still.
+    const squares = frame.nodes.length > AG_MANY_NODES;
     for (const state of [0, 1, 2]) {
       for (const d of frame.nodes) {
         if (d.state !== state) continue;
+        if (squares && state === 0 && d.r < 4) {
+          ctx.fillStyle = this.paleColour(this.types.get(this.nodes[d.id].type).colour, 0.3);
+          const side = Math.max(2, Math.round(d.r * 1.6));
+          ctx.fillRect(Math.round(d.x - side / 2), Math.round(d.y - side / 2), side, side);
+          continue;
+        }
         const sprite = this.sprite(this.nodes[d.id].type, d.r, d.id === this.data.center ? 3 : 1.3, ratio || 1,
                                    state === 0);
         // Whole pixels: copying an image to a fractional place makes the browser resample it (3x slower).
