@@ -84,7 +84,9 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
 
     builder = _Builder(sheet, base, doc_local)
     builder.check()
-    source_text = builder.source_turtle()
+    # A source whose accepted proposals are all new entities has no statements: no file of its own (an
+    # empty one would be refused by validate), and the one an earlier run wrote goes.
+    source_text = builder.source_turtle() if builder.claims or builder.figures else None
     block = builder.entity_block()
     builder.check_dropped(old_block)
     builder.check_dropped_triples(source_file)
@@ -102,7 +104,10 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
                                             (source_file, source_text, old_source)) if new != old]
     if check or not result.changed:
         return result
-    files.write_files({path: new_actors if path == actors_file else source_text for path in result.changed})
+    files.write_files({path: new_actors if path == actors_file else source_text for path in result.changed
+                       if path == actors_file or source_text is not None})
+    if source_text is None and old_source is not None:
+        source_file.unlink()
     result.written = True
     return result
 
@@ -852,7 +857,7 @@ class _Builder:
 
     # -- the final check: the whole graph, validated ------------------------------------------------------
 
-    def validate(self, source_file: Path, source_text: str, actors_file: Path, actors_text: str) -> None:
+    def validate(self, source_file: Path, source_text: str | None, actors_file: Path, actors_text: str) -> None:
         """Validate the graph with the new files in a scratch copy; report what concerns this source."""
         from .validate import validate
 
@@ -860,7 +865,10 @@ class _Builder:
         with tempfile.TemporaryDirectory(prefix="actorgraph-add-") as scratch:
             copy = Path(scratch) / "graph"
             shutil.copytree(gdir, copy, symlinks=True)
-            (copy / source_file.name).write_text(source_text, encoding="utf-8")
+            if source_text is None:
+                (copy / source_file.name).unlink(missing_ok=True)
+            else:
+                (copy / source_file.name).write_text(source_text, encoding="utf-8")
             (copy / actors_file.name).write_text(actors_text, encoding="utf-8")
             report = validate(copy, self.base.ontology_dir)
         ours = {f"agid:st-{self.name}-", f"agid:fig-{self.name}-", f"agid:xid-{self.name}-"}

@@ -7,10 +7,11 @@ spans of that text:
 
 - a link (Membership, Directorship, Occupancy, Sanction...) quotes its whole line, the JSON object that
   says it;
-- a claim read from a property of an entity (a person's ``nationality``) quotes that property as it is
-  written in the entity's line: ``"nationality":["sv"]``;
-- an identifier the file gives (a ``wikidataId``; with ``opensanctions``, the entity's own id) quotes the
-  same way, and becomes the identifier's recorded origin.
+- a claim read from a property of an entity (a person's ``nationality``) quotes the entity's line that
+  writes the property: a whole record, like a link, so the quote is unique in the file and says whose
+  property it is (``"nationality":["sv"]`` alone would occur once per Salvadoran in the file);
+- an identifier the file gives (a ``wikidataId``; with ``opensanctions``, the entity's own id) records
+  the key as written (``"wikidataId":["Q4115189"]``) as its origin's excerpt.
 
 What becomes what is read from ``ontology/ftm.ttl`` (``ag:ftmImport``, and the export's ``ag:ftmProperty``
 in reverse for roles, reasons, authorities and dates). Each claim is the file's own reporting, status
@@ -69,10 +70,17 @@ class Read:
         return self.text[span[0]:span[1]]
 
     def where(self, entity_id: str, *key: str) -> tuple[int, int] | None:
-        """The span of a key of the entity (the first line that has it), or of its first line."""
+        """The span of the entity's first line that has the key (of its first line, with no key): what a
+        claim quotes."""
         for line in self.lines.get(entity_id, []):
-            if not key:
+            if not key or key in line.spans:
                 return line.start, line.end
+        return None
+
+    def written(self, entity_id: str, *key: str) -> tuple[int, int] | None:
+        """The span of the key itself, key and value, where the entity's first line that has it writes it:
+        the excerpt an identifier's origin records."""
+        for line in self.lines.get(entity_id, []):
             if key in line.spans:
                 return line.spans[key]
         return None
@@ -319,7 +327,7 @@ class _Proposer:
         if self.opensanctions:
             wanted.append(("openSanctionsId", ("id",), proxy.id))
         for scheme, key, value in wanted:
-            span = self.read.where(proxy.id, *key)
+            span = self.read.written(proxy.id, *key)
             if scheme not in schemes or span is None or not schemes[scheme].fits(value):
                 continue
             excerpt = self.read.quote(span)
@@ -569,8 +577,8 @@ def render_import_sheet(proposed: Proposed, *, source_id: str, text_file: str, s
 
     out = [
         f"# Review sheet written by `actorgraph import ftm` for {_scalar(file_name)}, stored as {text_file}.",
-        "# Nothing in it is in the graph. Each claim quotes the file itself: a link its whole line, a property",
-        "# of an entity the property as it is written. Accept what you want in the graph, fix the rest",
+        "# Nothing in it is in the graph. Each claim quotes the file itself: the whole line of the link, or of",
+        "# the entity whose property it reads. Accept what you want in the graph, fix the rest",
         "# (a relationship type, an entity that is one already in the graph: same_as), then `actorgraph add`",
         f"# this file. Proposed: {len(proposed.entities)} entities, {len(proposed.claims)} claims.",
         *sheet_head(source_id, text_file, sha256, published),

@@ -51,6 +51,23 @@ class Document:
         return data
 
 
+# Characters a terminal acts on instead of showing: C0 and C1 controls and DEL (ESC starts colour codes,
+# OSC 52 writes the clipboard, CR overwrites the line), and the bidirectional overrides and isolates,
+# which reorder what is shown. Tab and newline are layout, kept where a cell may span lines.
+_CONTROLS = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_ESCAPES = {code: f"\\u{code:04x}" for code in _CONTROLS}
+_ESCAPES.update({0x0D: "\\r", 0x09: "\\t", 0x0A: "\\n"})
+_ESCAPES_MULTILINE = {code: text for code, text in _ESCAPES.items() if code not in (0x09, 0x0A)}
+
+
+def printable(text: str, *, multiline: bool = False) -> str:
+    """Text safe to print on a terminal: every control character shown as an escape (``\\u001b``,
+    ``\\r``, ``\\u202e``, written as JSON, Turtle and Python write them), so data can neither run
+    terminal commands nor hide what it says. With ``multiline``, newlines and tabs are kept; otherwise
+    the text stays on one line."""
+    return text.translate(_ESCAPES_MULTILINE if multiline else _ESCAPES)
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
@@ -91,16 +108,16 @@ def _rich_table(table: Table):
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    rich_table = RichTable(title=Text(table.title) if table.title else None, box=box.SIMPLE_HEAD,
+    rich_table = RichTable(title=Text(printable(table.title)) if table.title else None, box=box.SIMPLE_HEAD,
                            show_lines=False, title_justify="left")
     for column in table.columns:
         # Quotes are the evidence: give them room rather than a narrow, tall column.
         # Short values (dates, statuses) never wrap. Long text wraps, and rich narrows the widest columns
         # first, so the quote is never narrower than another column. (A minimum width here makes rich
         # give up and overflow; _print_table then falls back to records.)
-        rich_table.add_column(Text(column), overflow="fold", no_wrap=column in _SHORT)
+        rich_table.add_column(Text(printable(column)), overflow="fold", no_wrap=column in _SHORT)
     for row in table.rows:
-        rich_table.add_row(*(Text(cell(row.get(c))) for c in table.columns))
+        rich_table.add_row(*(Text(printable(cell(row.get(c)), multiline=True)) for c in table.columns))
     return rich_table
 
 
@@ -125,16 +142,16 @@ def _records(table: Table, width: int) -> str:
     import textwrap
 
     label_width = max(len(c) for c in table.columns) + 4  # "  " + column + ": "
-    lines = [table.title] if table.title else []
+    lines = [printable(table.title)] if table.title else []
     for row in table.rows:
         lines.append("")
         for column in table.columns:
-            value = cell(row.get(column))
+            value = printable(cell(row.get(column)), multiline=True)
             if not value:
                 continue
             wrapped = textwrap.wrap(value, width=max(20, width - label_width), break_long_words=True,
                                     break_on_hyphens=False) or [""]
-            lines.append(f"  {column + ':':<{label_width - 2}}{wrapped[0]}")
+            lines.append(f"  {printable(column) + ':':<{label_width - 2}}{wrapped[0]}")
             lines.extend(" " * label_width + more for more in wrapped[1:])
     lines.append("")
     return "\n".join(lines) + "\n"
@@ -150,26 +167,26 @@ def render_text(result: Table | Document) -> str:
         if result.rows:
             _print_table(console, shown)
         else:
-            console.print(Text(f"{result.title}: no results" if result.title else "no results"))
+            console.print(Text(printable(f"{result.title}: no results" if result.title else "no results")))
         for note in [*source_note, *result.notes]:
-            console.print(Text(f"note: {note}" if not note.startswith("source: ") else note))
+            console.print(Text(printable(f"note: {note}" if not note.startswith("source: ") else note)))
     else:
-        console.print(Text(result.title))
+        console.print(Text(printable(result.title)))
         for key, value in result.fields.items():
-            console.print(Text(f"  {key}: {cell(value)}"))
+            console.print(Text(printable(f"  {key}: {cell(value)}")))
         for table in result.sections.values():
             console.print(Text(""))
             shown, source_note = _collapse_constant_source(table)
             if table.rows:
                 _print_table(console, shown)
             else:
-                console.print(Text(f"{table.title}: none"))
+                console.print(Text(printable(f"{table.title}: none")))
             for note in source_note:
-                console.print(Text(note))
+                console.print(Text(printable(note)))
             for note in table.notes:
-                console.print(Text(f"note: {note}"))
+                console.print(Text(printable(f"note: {note}")))
         for note in result.notes:
-            console.print(Text(f"note: {note}"))
+            console.print(Text(printable(f"note: {note}")))
     lines: list[str] = []
     for line in (raw.rstrip() for raw in stream.getvalue().splitlines()):
         if (line.startswith(("note: ", "source: ")) and lines and lines[-1]

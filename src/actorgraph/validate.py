@@ -3,7 +3,9 @@
 ``validate(graph_dir, ontology_dir)`` parses the Turtle with the same parser the store uses (so a file
 that validates is a file that loads), runs pySHACL on an rdflib copy without inference, and then checks:
 
-* every quote appears verbatim in its source document's stored text, and that text matches its SHA-256;
+* every quote appears verbatim in its source document's stored text, exactly once and with at least
+  three words (so that it points at one sentence), and that text matches its SHA-256;
+* no Turtle file is empty (a 0-byte or truncated file would otherwise only lose data silently);
 * every direct triple of a relationship type has a statement node, and every statement its direct triple;
 * every statement's subject and object belong to its relationship type's domain and range;
 * every ``agid:`` identifier that is used is described (has a type), and no ``ag:`` term (nor a term of
@@ -63,7 +65,7 @@ class Violation:
     message: str
     value: str | None = None
     location: str | None = None  # file:line where the focus node is written, when it can be found
-    # shacl | quote | source | evidence | domain | reference | date | link | duplicate | identifier | story
+    # shacl | file | quote | source | evidence | domain | reference | date | link | duplicate | identifier | story
     check: str = "shacl"
 
     def line(self) -> str:
@@ -142,6 +144,7 @@ class _Loaded:
     graph_triples: int
     files: dict[Path, str]  # every parsed file and its text, for locating nodes
     used: set[str]  # every IRI used in any file
+    empty: list[Path]  # files that hold no triple
 
 
 def _rdflib_term(term, scope: str):
@@ -155,7 +158,9 @@ def _rdflib_term(term, scope: str):
         return Literal(term.value, lang=term.language)
     if term.datatype.value == XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    # Keep the lexical form as written: rdflib would otherwise normalise "2021-07-01Z"^^xsd:date to
+    # "2021-07-01", and the shapes' patterns would never see the time zone.
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def _parse(path: Path, scope: str, into: rdflib.Graph) -> Iterator[tuple]:
@@ -186,11 +191,13 @@ def _load(graph_dir: Path, ontology_dir: Path) -> _Loaded:
     defined: set[str] = set()
     used: set[str] = set()
     texts: dict[Path, str] = {}
+    empty: list[Path] = []
     graph_triples = 0
     for index, path in enumerate(files):
         is_shapes = path == shapes_path
         in_ontology = path.parent == ontology_dir and not is_shapes
         in_graph = path.parent == graph_dir
+        quad = None
         for quad in _parse(path, f"f{index}x", shapes if is_shapes else data):
             if in_ontology and quad.predicate.value == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
                 defined.add(quad.subject.value)
@@ -198,8 +205,10 @@ def _load(graph_dir: Path, ontology_dir: Path) -> _Loaded:
             for term in (quad.subject, quad.predicate, quad.object):
                 if isinstance(term, ox.NamedNode):
                     used.add(term.value)
+        if quad is None:
+            empty.append(path)
         texts[path] = path.read_text(encoding="utf-8", errors="replace")
-    return _Loaded(data, shapes, defined, graph_triples, texts, used)
+    return _Loaded(data, shapes, defined, graph_triples, texts, used, empty)
 
 
 def _display(path: Path) -> str:
@@ -344,6 +353,7 @@ def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | Non
         locator = _Locator(loaded.files)
         shacl = list(_shacl(loaded, locator))
         violations = [
+            *_empty_files(loaded),
             *(v for v in shacl if v.check == "shacl"),
             *_quotes(index, gdir, locator),
             *_evidence(index, locator),
@@ -442,7 +452,18 @@ def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
         yield Violation(focus_text, path_text, str(message or "violates a shape"), value_text, location, check)
 
 
+def _empty_files(loaded: _Loaded) -> Iterator[Violation]:
+    for path in loaded.empty:
+        shown = _display(path)
+        yield Violation(shown, "-", "the file holds no triples (an empty or truncated file?)", None,
+                        f"{shown}:1", "file")
+
+
 # -- quotes and source texts ------------------------------------------------------------------
+
+# A quote must point at one place in its source: it occurs there exactly once, and has at least this
+# many words (runs of letters or digits), so that "a" or "the court" cannot pass for evidence.
+MIN_QUOTE_WORDS = 3
 
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
@@ -475,7 +496,13 @@ def _quotes(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Viola
         if text_file is None:
             texts[doc] = None  # the shapes report it
             continue
-        target = (graph_dir / str(text_file)).resolve()
+        try:
+            target = (graph_dir / str(text_file)).resolve()
+        except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+            yield Violation(name, "ag:textFile", f"source text {text_file} cannot be read (a loop of symbolic "
+                            f"links)", None, where, "source")
+            texts[doc] = None
+            continue
         if Path(str(text_file)).is_absolute() or not target.is_relative_to(root):
             yield Violation(name, "ag:textFile", "the text file must be inside the graph directory",
                             f'"{text_file}"', where, "source")
@@ -510,14 +537,26 @@ def _quotes(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Viola
             text_file = index.one(doc, ONT + "textFile")
             for quote in quotes:
                 q = str(quote)
-                if not q.strip() or q in text:
-                    continue
+                if not q.strip():
+                    continue  # the shapes report a blank quote
                 name = compact(str(statement))
+                where = locator.find_after(locator.find(name), '"' + q[:40])
+                occurrences = text.count(q)
+                if occurrences == 1:
+                    words = len(re.findall(r"\w+", q))
+                    if words < MIN_QUOTE_WORDS:
+                        yield Violation(name, "ag:quote", f"quote too short to identify a sentence ({words} "
+                                        f"word{'s' if words != 1 else ''}; at least {MIN_QUOTE_WORDS})",
+                                        _short(q), where, "quote")
+                    continue
+                if occurrences > 1:
+                    yield Violation(name, "ag:quote", f"quote occurs {occurrences} times in {text_file}; quote "
+                                    f"enough of the sentence to point at one place", _short(q), where, "quote")
+                    continue
                 if _fold(q) in _fold(text):
                     why = "it differs only in quotation marks, dashes, spaces or Unicode form"
                 else:
                     why = f"the source has only its first {_matching_start(q, text)} of {len(q)} characters"
-                where = locator.find_after(locator.find(name), '"' + q[:40])
                 yield Violation(name, "ag:quote", f"quote not found verbatim in {text_file} ({why})",
                                 _short(q), where, "quote")
 

@@ -15,7 +15,8 @@ import click
 from .. import paths
 from ..errors import DataFileError, UsageError
 from ..files import check_target, write_file, write_files
-from . import cli, pass_ctx
+from ..output import printable
+from . import cli, echo_result, pass_ctx
 
 
 def csv_targets(output: str) -> tuple[Path, Path]:
@@ -61,8 +62,7 @@ def refuse_page_on_terminal(output: str | None, command: str) -> None:
 def emit(data: bytes, output: str | None) -> None:
     """``data`` to the file ``output``, or to standard output when there is none or it is ``-``."""
     if not output or output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        echo_result(data)
         return
     write_file(output, data)
     click.echo(f"wrote {output}", err=True)
@@ -86,7 +86,7 @@ def _make_command(name: str):
         notes: list[str] = []
         result = build(ctx.kg, name, view, notes)
         for note in notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(printable(f"note: {note}"), err=True)
         if isinstance(result, dict):
             if to_stdout:
                 raise UsageError("csv writes two files: give -o DIR or -o PREFIX")
