@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .dates import PartialDate, format_date, parse_date
+from .store import ONT
 
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph
@@ -101,8 +102,11 @@ class Field:
     @property
     def page_keys(self) -> tuple[str, ...]:
         """The keys an HTML page carries: a thing's label but not its IRI (the page shows labels, and the
-        IRIs of sources, parties and statuses would double its size at 20,000 statements)."""
-        return self.keys[1:] if self.kind == "thing" else self.keys
+        IRIs of parties, statuses and events would double its size at 20,000 statements), except a
+        source document's, which names the document's own page."""
+        if self.kind == "thing" and self.range != ONT + "SourceDocument":
+            return self.keys[1:]
+        return self.keys
 
     def shown(self, record: Mapping[str, Any]) -> Any:
         """The value people read: a thing's label, a date with its precision, a text as it is."""
