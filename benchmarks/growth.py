@@ -67,13 +67,34 @@ def command_args(name: str, a: str, b: str, out: Path) -> list[str]:
     }[name]
 
 
+def ontology_for(src: Path, work: Path) -> Path:
+    """The ontology a checkout reads: ours, plus, for another checkout, a file that also types each
+    relationship type as ``ag:RelationshipType`` (how code from before relationship types became
+    sub-properties of ``ag:relatedTo`` finds them), so that both see the same network."""
+    if src == ROOT / "src":
+        return ROOT / "ontology"
+    import pyoxigraph as ox
+
+    target = work / "ontology-for-the-other-checkout"
+    if not target.is_dir():
+        shutil.copytree(ROOT / "ontology", target)
+        store = ox.Store()
+        for path in sorted((ROOT / "ontology").glob("*.ttl")):
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        found = store.query("SELECT ?p WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> "
+                            "<https://w3id.org/actorgraph/ont#relatedTo> }")
+        lines = [f"<{row['p'].value}> a <https://w3id.org/actorgraph/ont#RelationshipType> .\n" for row in found]
+        (target / "relationship-types.ttl").write_text("".join(lines), encoding="utf-8")
+    return target
+
+
 def run(src: Path, graph: Path, cache: Path, args: list[str], timeout: float) -> dict:
     """One CLI run in a fresh process: wall seconds, CPU seconds and peak memory (or why it failed)."""
     env = dict(os.environ, PYTHONPATH=str(src), ACTORGRAPH_CACHE_DIR=str(cache), ACTORGRAPH_ANSWER_CACHE="never",
                COLUMNS="200")
     env.pop("ACTORGRAPH_STORE_CACHE", None)
     command = [sys.executable, "-m", "actorgraph", "--graph-dir", str(graph), "--ontology-dir",
-               str(ROOT / "ontology"), *args]
+               str(ontology_for(src, cache.parent)), *args]
     start = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(cache.parent))
     deadline = start + timeout
