@@ -88,13 +88,14 @@ def test_stale_cache_never_answers_through_the_cli(invoke, world_copy, monkeypat
     assert "Ana Torres-Ruiz" in names() and "Ana Torres" not in names()
 
 
-def test_bindings_go_in_a_values_block_at_the_head_of_where():
-    query = "# WHERE { in a comment\nSELECT ?x WHERE {\n ?x ?p ?v }"
+def test_bindings_go_in_a_values_block_on_the_marker_line():
+    query = "# WHERE { in a comment\nSELECT ?x WHERE {\n  #@values\n  ?x ?p ?v }"
     bound = bind_values(query, {"v": ox.Literal('a "quoted" } value')})
-    assert bound.startswith("# WHERE { in a comment\nSELECT ?x WHERE { VALUES (?v) { (")
-    assert '"a \\"quoted\\" } value"' in bound
+    assert bound.startswith("# WHERE { in a comment\nSELECT ?x WHERE {\n  VALUES (?v) { (")
+    assert '"a \\"quoted\\" } value"' in bound and bound.endswith(") }\n  ?x ?p ?v }")
     with pytest.raises(QueryError, match="bad parameter name"):
         bind_values(query, {"v }": ox.Literal("x")})
+    assert bind_values(query, {}) == query
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -2,9 +2,10 @@
 Turtle files, or a remote SPARQL 1.1 endpoint. Results come back as pyoxigraph terms either way.
 
 User values reach SPARQL only as bound terms: a ``VALUES`` block of serialised terms (pyoxigraph's own
-N-Triples serialisation, which escapes them) at the head of the outermost WHERE group. Local and remote
-stores use the same mechanism, so a query binds the same way on both. User text is never formatted into
-query text.
+N-Triples serialisation, which escapes them) on the query's ``#@values`` line, which says where they
+go. Local and remote stores use the same mechanism, so a query binds the same way on both. User text
+is never formatted into query text. (pyoxigraph's own ``substitutions`` only bind variables that the
+query projects, and a remote endpoint has nothing like them.)
 """
 
 from __future__ import annotations
@@ -360,6 +361,9 @@ def _prune(root: Path, keep: str, limit: int = 3) -> None:
 # Remote endpoint
 # ----------------------------------------------------------------------------------------------
 
+VALUES_MARKER = "#@values"
+
+
 def values_block(bindings: Mapping[str, Term]) -> str:
     """A VALUES block of serialised terms. Terms serialise themselves with N-Triples escaping."""
     names = sorted(bindings)
@@ -368,23 +372,26 @@ def values_block(bindings: Mapping[str, Term]) -> str:
     return f"VALUES ({head}) {{ ({row}) }}"
 
 
-_WHERE_RE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
-
-
 def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
-    """The query with its bindings as a VALUES block at the start of the first WHERE group.
+    """The query with its bindings as a VALUES block on each line that is ``#@values`` alone.
 
-    Comment lines are skipped when looking for WHERE; the terms serialise themselves, escaped.
+    A query that takes values says where they go; one that does not is refused rather than left
+    unbound. The terms serialise themselves, escaped.
     """
     if not bindings:
         return query
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"bad parameter name {name!r}")
-    match = _WHERE_RE.search(query)
-    if not match:
-        raise QueryError("a query with parameters needs a WHERE clause")
-    return f"{query[:match.end()]} {values_block(bindings)}\n{query[match.end():]}"
+    lines = query.split("\n")
+    places = [i for i, line in enumerate(lines) if line.strip() == VALUES_MARKER]
+    if not places:
+        raise QueryError(f"the query takes bound values ({', '.join(sorted(bindings))}) but has no line "
+                         f"'{VALUES_MARKER}' to say where they go")
+    block = values_block(bindings)
+    for i in places:
+        lines[i] = lines[i].replace(VALUES_MARKER, block)
+    return "\n".join(lines)
 
 
 def prologue() -> str:
