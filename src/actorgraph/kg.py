@@ -12,9 +12,12 @@ from .queries import NamedQuery, bind_value, get_query, paged, prepared
 from .store import ONT, SelectResult, Store, Term, open_store, to_python
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import networkx as nx
 
     from .names import NameIndex
+    from .paging import Key, Page, PageIndex
     from .vocab import Vocabulary
 
 Row = dict[str, Any]
@@ -31,6 +34,7 @@ class KnowledgeGraph:
     def __init__(self, store: Store, graph_dir: Path | None = None):
         self.store = store
         self.graph_dir = graph_dir
+        self._page_indexes: dict[str, PageIndex] = {}
 
     # -- SPARQL ---------------------------------------------------------------------------------
 
@@ -79,6 +83,51 @@ class KnowledgeGraph:
         query = self.named_query(name)
         bindings = self.bind(query, params)
         return self.select(paged(prepared(query, bindings), limit, offset), bindings)
+
+    def named_page(self, name: str, /, *, limit: int, cursor: str | None = None, lowest: Key | None = None,
+                   highest: Key | None = None, keep: Callable[[Key], bool] | None = None,
+                   **params: str | None) -> Page:
+        """One page of a listing (``statements``, ``timeline``, ``quotes``): every row of its next
+        ``limit`` units (a statement; for the timeline, a statement's date) after ``cursor``, in the
+        listing's order, and the cursor of the next page. Units that share a key (statements of the same
+        date) stay together, so a page may hold more. ``lowest``, ``highest`` and ``keep`` bound and
+        filter the keys (see ``paging``). Fast at any size: see ``paging`` for how."""
+        from .paging import Page, decode_cursor, encode_cursor
+
+        if type(limit) is not int or limit < 1:
+            raise UsageError(f"a page holds at least one row, not {limit!r}")
+        query = self.named_query(name)
+        if query.page is None:
+            raise UsageError(f"query {name!r} does not page by cursor; use limit and offset")
+        bindings = self.bind(query, params)
+        after = decode_cursor(name, cursor, len(query.page.key)) if cursor else None
+        entries, more = self.page_index(query, bindings).page(after, limit, lowest, keep, highest)
+        result = self.select(prepared(query, bindings, page=[unit for _, unit in entries]))
+        return Page(result, len(entries), encode_cursor(name, entries[-1][0]) if more and entries else None)
+
+    def page_index(self, query: NamedQuery, bindings: dict[str, Term]) -> PageIndex:
+        """The sorted keys and units of a listing for these bindings: read from beside the compiled store,
+        else built from its page query (and saved there when the store has a home)."""
+        import hashlib
+
+        from .paging import PageIndex, prune_indexes
+        from .queries import page_query_text
+        from .store import bind_values
+
+        assert query.page is not None
+        text = bind_values(page_query_text(query, bindings), bindings)
+        version = hashlib.blake2b(f"{query.page.key}{query.page.unit}\n{text}".encode(), digest_size=10).hexdigest()
+        if version in self._page_indexes:
+            return self._page_indexes[version]
+        sidecar = self.store.sidecar(f"pages-{query.name}-{version}.txt")
+        index = PageIndex.load(sidecar, len(query.page.key)) if sidecar else None
+        if index is None:
+            index = PageIndex.from_solutions(self.store.run(text), query.page.key, query.page.unit)
+            if sidecar:
+                index.save(sidecar)
+                prune_indexes(sidecar.parent)
+        self._page_indexes[version] = index
+        return index
 
     # -- names, vocabulary, network ---------------------------------------------------------------
 

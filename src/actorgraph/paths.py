@@ -55,9 +55,9 @@ def cache_dir() -> Path:
     return Path(base) / "actorgraph"
 
 
-def write_cache_file(path: Path, text: str) -> None:
-    """Write a cache file atomically (readers see the old file or the new one). A cache that cannot be
-    written (a read-only disk, say) only costs speed, so failures are ignored."""
+def write_cache_file(path: Path, text: str | bytes) -> None:
+    """Write a cache file (text or bytes) atomically: readers see the old file or the new one. A cache
+    that cannot be written (a read-only disk, say) only costs speed, so failures are ignored."""
     import tempfile
 
     try:
@@ -66,8 +66,8 @@ def write_cache_file(path: Path, text: str) -> None:
     except OSError:
         return
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(temporary, path)
     except OSError:
         Path(temporary).unlink(missing_ok=True)

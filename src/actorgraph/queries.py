@@ -33,7 +33,7 @@ comments. Unfilled, a marker is a comment and the file is plain SPARQL:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,10 +46,12 @@ from .errors import UsageError
 from .store import VALUES_MARKER, values_block
 
 _HEADER_RE = re.compile(r"^#\s*(title|description|param|anchor|listing):\s*(.*)$")
+_PAGE_HEADER_RE = re.compile(r"^#\s*(key|unit):\s*(.*)$")
 ANCHORS_MARKER = "#@anchors"
 ANCHORS_VALUES_MARKER = "#@anchors values"
+PAGE_MARKER = "#@page"
 TABLE_MARKER = "#@table"
-LINE_MARKERS = (VALUES_MARKER, ANCHORS_MARKER, ANCHORS_VALUES_MARKER)
+LINE_MARKERS = (VALUES_MARKER, ANCHORS_MARKER, ANCHORS_VALUES_MARKER, PAGE_MARKER)
 # A marker at the end of a line of SPARQL (only #@table is one).
 _TRAILING_MARKER_RE = re.compile(r"\s#@[\w-]+\s*$")
 PARAM_TYPES = ("entity", "document", "class", "string", "integer", "date")
@@ -65,6 +67,17 @@ class Param:
 
 
 @dataclass(frozen=True)
+class PageQuery:
+    """How a listing pages (``queries/pages/NAME.rq``, see ``paging``): the query that lists its units
+    with their keys, the variables that order the pages, and those a page binds the listing to."""
+
+    text: str
+    path: Path
+    key: tuple[str, ...]
+    unit: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     title: str
@@ -75,6 +88,7 @@ class NamedQuery:
     # Parameter name -> the pattern that filters by it (see the module's docstring).
     anchors: dict[str, str] = field(default_factory=dict)
     listing: bool = False
+    page: PageQuery | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -139,13 +153,43 @@ def parse_named_query(path: Path) -> NamedQuery:
     unknown = sorted(set(anchors) - {p.name for p in params})
     if unknown:
         raise UsageError(f"{path}: anchor for a parameter it does not declare: {', '.join(unknown)}")
-    _check_markers(path, text, bool(params), bool(anchors), listing)
-    return NamedQuery(path.stem, title, description, text, path, params, anchors, listing)
+    found = _check_markers(path, text, bool(params), bool(anchors), listing)
+    page = _parse_page_query(page_path(path), bool(params), bool(anchors))
+    if (page is None) != (PAGE_MARKER not in found):
+        raise UsageError(f"{path}: a {PAGE_MARKER} line and a page query ({page_path(path)}) go together")
+    return NamedQuery(path.stem, title, description, text, path, params, anchors, listing, page)
 
 
-def _check_markers(path: Path, text: str, params: bool, anchors: bool, listing: bool) -> None:
+def page_path(path: Path) -> Path:
+    """Where the page query of the listing in ``path`` lives (see ``paging``)."""
+    return path.parent / "pages" / path.name
+
+
+def _parse_page_query(path: Path, params: bool, anchors: bool) -> PageQuery | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    declared: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        match = _PAGE_HEADER_RE.match(line)
+        if match:
+            names = tuple(name.lstrip("?$") for name in match.group(2).split())
+            if not names or not all(re.fullmatch(r"\w+", name) for name in names):
+                raise UsageError(f"{path}: bad {match.group(1)} line: {line!r}")
+            declared[match.group(1)] = names
+    if set(declared) != {"key", "unit"}:
+        raise UsageError(f"{path}: a page query needs a '# key:' and a '# unit:' line")
+    found = _check_markers(path, text, params, anchors, False)
+    if PAGE_MARKER in found:
+        raise UsageError(f"{path}: a page query has no {PAGE_MARKER} line of its own")
+    return PageQuery(text, path, declared["key"], declared["unit"])
+
+
+def _check_markers(path: Path, text: str, params: bool, anchors: bool, listing: bool) -> set[str]:
     """Every marker is one we know, and each declaration has the marker that puts it to use: a marker
-    that is misspelt or missing would otherwise be a comment, and a value silently left unbound."""
+    that is misspelt or missing would otherwise be a comment, and a value silently left unbound.
+    Returns the markers found."""
     found: set[str] = set()
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
@@ -166,18 +210,58 @@ def _check_markers(path: Path, text: str, params: bool, anchors: bool, listing: 
         raise UsageError(f"{path}: {ANCHORS_MARKER} lines but no '# anchor:' declared")
     if TABLE_MARKER in found and not listing:
         raise UsageError(f"{path}: {TABLE_MARKER} lines are for listings: add '# listing: yes'")
+    return found
 
 
-def prepared(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+def prepared(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal],
+             page: Sequence[Sequence[str]] | None = None) -> str:
     """The text to run for these bindings, its markers filled (see the module's docstring): each bound
     parameter's anchor at ``#@anchors``, with its VALUES block at ``#@anchors values``; unbound anchors
-    are left out; a listing with no anchor bound joins its ``#@table`` lines as tables. The values
-    themselves reach the text only as serialised terms; ``#@values`` is the store's to fill."""
-    bound = [(name, pattern) for name, pattern in sorted(query.anchors.items()) if name in bindings]
-    tables = query.listing and not bound
+    are left out; a listing run whole, with no anchor bound, joins its ``#@table`` lines as tables.
+    ``#@values`` is the store's to fill. With ``page`` (rows of units, as N-Triples terms, see
+    ``paging``), every ``#@page`` line gets one VALUES block of the units and the bound values, and
+    the text is run without bindings. Values reach the text only as serialised terms."""
+    if page is not None and query.page is not None:
+        # The page's units were chosen with the anchors, which would only add work here; the bound
+        # values go with the units, in one table, so that Oxigraph starts from the units (with a
+        # separate VALUES block it started from the value: the source document's every statement).
+        # Run this text without bindings: its #@values line stays a comment.
+        names = sorted(bindings)
+        row = [str(bindings[name]) for name in names]
+        block = page_values([*query.page.unit, *names], [[*unit, *row] for unit in page])
+        return _put(query.text, PAGE_MARKER, lambda: block)
+    tables = query.listing and not any(name in bindings for name in query.anchors)
+    return _filled(query.text, query.anchors, bindings, tables)
+
+
+def page_query_text(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """The text of the listing's page query for these bindings (its anchors filled like the listing's)."""
+    if query.page is None:
+        raise UsageError(f"query {query.name!r} does not page")
+    return _filled(query.page.text, query.anchors, bindings, False)
+
+
+def page_values(variables: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A VALUES block of several rows of N-Triples terms (read from a page index, written by us)."""
+    body = " ".join(f"({' '.join(row)})" for row in rows)
+    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
+
+
+def _put(text: str, marker: str, make: Callable[[], str]) -> str:
+    """The text with each line that is ``marker`` alone replaced by ``make()``, indented alike."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip() == marker:
+            lines[index] = line[: len(line) - len(line.lstrip())] + make()
+    return "\n".join(lines)
+
+
+def _filled(text: str, anchors: Mapping[str, str], bindings: Mapping[str, ox.NamedNode | ox.Literal],
+            tables: bool) -> str:
+    bound = [(name, pattern) for name, pattern in sorted(anchors.items()) if name in bindings]
     if not bound and not tables:
-        return query.text
-    lines = query.text.split("\n")
+        return text
+    lines = text.split("\n")
     for index, line in enumerate(lines):
         stripped = line.strip()
         indent = line[: len(line) - len(line.lstrip())]
@@ -217,11 +301,16 @@ def _parsed(path: Path) -> NamedQuery:
     """``parse_named_query``, once per version of the file: reading and parsing it again was half the
     time of a one-millisecond query (``profile``) in a long-lived process."""
     stat = path.stat()
-    return _parse_version(path, stat.st_mtime_ns, stat.st_size)
+    try:
+        page = page_path(path).stat()
+        page_version = (page.st_mtime_ns, page.st_size)
+    except FileNotFoundError:
+        page_version = None
+    return _parse_version(path, stat.st_mtime_ns, stat.st_size, page_version)
 
 
 @lru_cache(maxsize=256)
-def _parse_version(path: Path, mtime_ns: int, size: int) -> NamedQuery:
+def _parse_version(path: Path, mtime_ns: int, size: int, page_version: tuple[int, int] | None) -> NamedQuery:
     return parse_named_query(path)
 
 
