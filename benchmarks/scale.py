@@ -65,7 +65,8 @@ def relationship_types() -> list[str]:
     store = ox.Store()
     for path in sorted(ONTOLOGY.glob("*.ttl")):
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    query = ("SELECT ?p WHERE { ?p a <https://w3id.org/actorgraph/ont#RelationshipType> } ORDER BY ?p")
+    query = ("SELECT ?p WHERE { ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> "
+             "<https://w3id.org/actorgraph/ont#relatedTo> } ORDER BY ?p")
     return [sol["p"].value.rsplit("#", 1)[1] for sol in store.query(query)]
 
 

@@ -19,22 +19,25 @@ BLOCK_RE = re.compile(r"```console\n(.*?)```", re.DOTALL)
 WIDTH = "110"
 
 
-def run(command: str) -> str:
-    """Output of one `actorgraph ...` command line, as a person would see it (stdout then stderr)."""
+def run(command: str, graph: Path | None = None) -> str:
+    """Output of one `actorgraph ...` command line, as a person would see it (stdout then stderr); on
+    ``graph`` instead of graph/ when given."""
     from click.testing import CliRunner
 
     from actorgraph.cli import cli
 
     args = shlex.split(command)
     assert args[0] == "actorgraph", command
-    result = CliRunner(env={"COLUMNS": WIDTH}).invoke(cli, args[1:], catch_exceptions=False)
+    env = {"COLUMNS": WIDTH, "ACTORGRAPH_GRAPH_DIR": str(graph) if graph else None}
+    result = CliRunner(env=env).invoke(cli, args[1:], catch_exceptions=False)
     return result.output
 
 
-def blocks(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each console block: its raw text and its (command, recorded output) pairs."""
+def blocks(text: str, fence: str = "console") -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each ```console block (or another ``fence``): its raw text and its (command, recorded output) pairs."""
     found = []
-    for match in BLOCK_RE.finditer(text):
+    pattern = BLOCK_RE if fence == "console" else re.compile(rf"```{re.escape(fence)}\n(.*?)```", re.DOTALL)
+    for match in pattern.finditer(text):
         pairs: list[tuple[str, list[str]]] = []
         for line in match.group(1).splitlines():
             if line.startswith("$ "):

@@ -80,13 +80,16 @@ def actorgraph_serve(graph: Path, ontology: Path, *args: str) -> Iterator[tuple[
 
 
 @contextlib.contextmanager
-def oxigraph_serve(location: Path) -> Iterator[str]:
-    """A real read-write ``oxigraph serve`` (union default graph); yields its base URL."""
+def oxigraph_serve(location: Path, union: bool = True) -> Iterator[str]:
+    """A real read-write ``oxigraph serve`` (union default graph unless ``union`` is false); yields its
+    base URL."""
     port = free_port()
     exe = shutil.which("oxigraph")
     if exe is None:
         raise RuntimeError("the oxigraph server is missing: pip install oxigraph")
-    cmd = [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    cmd = [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    if union:
+        cmd.append("--union-default-graph")
     base = f"http://127.0.0.1:{port}/"
     with running(cmd, base + "query"):
         yield base

@@ -13,7 +13,7 @@ import pytest
 
 import actorgraph
 from actorgraph.export import FORMATS, SHIPPED, View, build, build_all
-from conftest import EVIL, make_evil_world
+from conftest import EVIL, GRAPH, make_evil_world
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
@@ -146,7 +146,7 @@ def test_rdf_round_trip_of_the_shipped_graph(kg):
     import rdflib
     from rdflib.compare import isomorphic
 
-    source = _source_graph(ROOT / "graph")
+    source = _source_graph(GRAPH)
     for fmt, rdflib_format in (("turtle", "turtle"), ("jsonld", "json-ld")):
         assert isomorphic(rdflib.Graph().parse(data=build(kg, fmt), format=rdflib_format), source)
 

@@ -3,19 +3,14 @@ disagreeing figures kept side by side, inferred dates marked, and (nearly) every
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from actorgraph.coverage import measure, sentence_coverage, split_sentences
 from actorgraph.errors import DataFileError
+from conftest import FIRST_SOURCE as DOC
+from conftest import GRAPH, ONTOLOGY, ROOT, WORLD, first_source_rows
 
-ROOT = Path(__file__).resolve().parent.parent
-GRAPH = ROOT / "graph"
-ONTOLOGY = ROOT / "ontology"
-WORLD = Path(__file__).resolve().parent / "fixtures" / "world"
 SOURCE = GRAPH / "sources" / "el-salvador-offers-to-jail-us-deportees.txt"
-DOC = "https://w3id.org/actorgraph/id/doc-el-salvador-offers-to-jail-us-deportees"
 ID = "https://w3id.org/actorgraph/id/"
 AG = "https://w3id.org/actorgraph/ont#"
 
@@ -27,9 +22,8 @@ def test_sentence_coverage_of_the_first_source(kg):
     print(f"\nsentence coverage: {report.summary()}")
     for document, sentence in report.uncited:
         print(f"  uncited in {document}: {sentence.text}")
-    assert report.ratio >= 0.9, report.summary()
-    [doc] = report.documents
-    assert doc.document == DOC
+    [doc] = [d for d in report.documents if d.document == DOC]
+    assert doc.ratio >= 0.9, report.summary()
     assert doc.headings == ["MS-13 negotiators"]
     assert doc.total == 52, report.summary()
     assert doc.unlocated == []
@@ -199,9 +193,10 @@ def test_institutions_carry_their_spanish_names(kg):
 def test_the_offer_is_an_offer_never_an_agreement(kg):
     assert kg.ask("ASK { agid:offer-jail-us-criminals a ag:Offer }")
     assert not kg.ask("ASK { agid:offer-jail-us-criminals a ag:Agreement }")
-    rows = kg.rows("""
+    rows = first_source_rows(kg, """
         SELECT ?p ?status WHERE {
-          ?st rdf:predicate ?p ; ag:status ?status .
+          #@values
+          ?st rdf:predicate ?p ; ag:status ?status ; ag:source ?doc .
           { ?st rdf:subject agid:offer-jail-us-criminals } UNION { ?st rdf:object agid:offer-jail-us-criminals }
         }""")
     statuses = {(r["p"].rsplit("#", 1)[-1], r["status"].rsplit("#", 1)[-1]) for r in rows}
@@ -211,11 +206,12 @@ def test_the_offer_is_an_offer_never_an_agreement(kg):
 
 
 def test_disagreeing_figures_are_both_kept_with_distinct_sources(kg):
-    rows = kg.rows("""
+    rows = first_source_rows(kg, """
         SELECT ?measure ?value ?by WHERE {
+          #@values
           ?f ag:measures ?measure ; ag:value ?value .
           VALUES ?measure { ag:PrisonPopulation ag:Detentions }
-          ?st rdf:subject ?f ; rdf:predicate ag:describes ; ag:assertedBy ?by .
+          ?st rdf:subject ?f ; rdf:predicate ag:describes ; ag:assertedBy ?by ; ag:source ?doc .
           FILTER NOT EXISTS { ?st ag:endTime ?end }
         } ORDER BY ?measure ?value""")
     found = [(r["measure"].rsplit("#", 1)[-1], r["value"], r["by"].rsplit("/", 1)[-1]) for r in rows]
@@ -239,13 +235,14 @@ def test_the_article_s_own_calculation_keeps_its_reasoning(kg):
     assert "37,000 + 83,000 − 7,000 = 113,000" in row["basis"]
 
 
-def test_every_figure_is_complete_and_describes_something(kg):
-    rows = kg.rows("""
+def test_every_figure_of_the_first_source_is_complete_and_describes_something(kg):
+    rows = first_source_rows(kg, """
         SELECT ?f (COUNT(DISTINCT ?v) AS ?values) (COUNT(DISTINCT ?u) AS ?units) (COUNT(DISTINCT ?m) AS ?measures)
                (COUNT(DISTINCT ?a) AS ?approximations) (COUNT(DISTINCT ?b) AS ?bases)
                (COUNT(DISTINCT ?st) AS ?statements)
         WHERE {
-          ?f a ag:Figure .
+          #@values
+          ?f a ag:Figure . FILTER EXISTS { ?s rdf:subject ?f ; ag:source ?doc }
           OPTIONAL { ?f ag:value ?v } OPTIONAL { ?f ag:unit ?u } OPTIONAL { ?f ag:measures ?m }
           OPTIONAL { ?f ag:approximation ?a } OPTIONAL { ?f ag:basis ?b }
           OPTIONAL { ?st rdf:subject ?f ; rdf:predicate ag:describes }
@@ -276,9 +273,10 @@ def test_monday_and_tuesday_are_inferred_dates_with_their_basis(kg, statement, d
 
 
 def test_dates_read_from_the_text_are_not_marked_inferred(kg):
-    rows = kg.rows("""
+    rows = first_source_rows(kg, """
         SELECT DISTINCT ?value WHERE {
-          ?st (ag:pointInTime|ag:startTime|ag:endTime) [ ag:dateValue ?value ; ag:inferred false ] }
+          #@values
+          ?st ag:source ?doc ; (ag:pointInTime|ag:startTime|ag:endTime) [ ag:dateValue ?value ; ag:inferred false ] }
         ORDER BY ?value""")
     assert [r["value"] for r in rows] == [
         "2019-09",

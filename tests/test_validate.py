@@ -14,11 +14,7 @@ import pytest
 
 from actorgraph.errors import DataFileError, ParseError
 from actorgraph.validate import validate
-
-ROOT = Path(__file__).resolve().parent.parent
-GRAPH = ROOT / "graph"
-ONTOLOGY = ROOT / "ontology"
-WORLD = Path(__file__).resolve().parent / "fixtures" / "world"
+from conftest import GRAPH, ONTOLOGY, WORLD
 
 REPORT = "world-report.ttl"
 WORLD_SUMMARY = "valid: 9 statements, 13 entities, 2 figures, 1 source document; 154 triples"
@@ -74,7 +70,7 @@ def test_cli_prints_one_summary_line(invoke):
         from actorgraph.coverage import sentence_coverage
 
         expected += "; " + sentence_coverage(WORLD, ONTOLOGY).summary()
-    assert result.output == expected + "\n"
+    assert result.stdout == expected + "\n"
 
 
 def test_cli_json_report(invoke):
@@ -346,7 +342,8 @@ def test_dangling_reference(invoke, world_copy):
     lines = failing(invoke, world_copy)
     assert [fields(line)[:3] for line in lines] == [
         ["agid:st-mott-arrested", "ag:inEvent", "ag:inEvent must be an ag:Event: agid:arrest-of-blue"],
-        ["agid:arrest-of-blue", "rdf:type", "is used but never described (no rdf:type)"],
+        ["agid:arrest-of-blue", "rdf:type",
+         "is used but never described (no rdf:type); did you mean agid:arrest-of-red?"],
     ]
     assert lines[1].endswith(f"({world_copy / REPORT}:54)")
 
@@ -360,7 +357,8 @@ def test_dangling_reference_in_a_direct_triple(invoke, world_copy):
     )
     edit(report, "rdf:object agid:harbor-gang", "rdf:object agid:harbour-gang")
     lines = failing(invoke, world_copy)
-    assert ["agid:harbour-gang", "rdf:type", "is used but never described (no rdf:type)"] in [
+    assert ["agid:harbour-gang", "rdf:type",
+            "is used but never described (no rdf:type); did you mean agid:harbor-gang?"] in [
         fields(line)[:3] for line in lines
     ]
 
@@ -368,7 +366,7 @@ def test_dangling_reference_in_a_direct_triple(invoke, world_copy):
 def test_undefined_ontology_term(invoke, world_copy):
     edit(world_copy / "actors.ttl", "agid:sylvania a ag:Country", "agid:sylvania a ag:Kountry")
     lines = failing(invoke, world_copy)
-    assert ["ag:Kountry", "-", "is not defined in the ontology (a typo, or a term to add there?)"] in [
+    assert ["ag:Kountry", "-", "is not defined in the ontology; did you mean ag:Country?"] in [
         fields(line)[:3] for line in lines
     ]
 
@@ -525,3 +523,61 @@ def test_ontology_without_shapes(world_copy, tmp_path):
     shutil.copy(ONTOLOGY / "actorgraph.ttl", ontology)
     with pytest.raises(DataFileError, match="shapes.ttl: no such file"):
         validate(world_copy, ontology)
+
+
+def test_an_undefined_term_with_nothing_like_it_asks_whether_to_add_it(invoke, world_copy):
+    edit(world_copy / "actors.ttl", "agid:sylvania a ag:Country", "agid:sylvania a ag:Zzqxv")
+    lines = failing(invoke, world_copy)
+    assert ["ag:Zzqxv", "-", "is not defined in the ontology (a typo, or a term to add there?)"] in [
+        fields(line)[:3] for line in lines
+    ]
+
+
+# -- probable duplicates ----------------------------------------------------------------------------
+
+
+def test_a_second_entity_with_the_same_name_is_a_probable_duplicate(invoke, world_copy):
+    append(world_copy / "actors.ttl", 'agid:carl-mott-2 a ag:Person ; rdfs:label "CARL  MÖTT" .')
+    lines = failing(invoke, world_copy)
+    assert len(lines) == 1
+    focus, path, message = fields(lines[0])
+    assert (focus, path) == ("agid:carl-mott-2", "rdfs:label")
+    assert message == (
+        "probable duplicate of agid:carl-mott (tests/fixtures/world/actors.ttl:8): the same name “Carl Mott” "
+        "(ignoring case and accents); if they are two, declare it with agid:carl-mott-2 owl:differentFrom "
+        "agid:carl-mott".replace("tests/fixtures/world", str(world_copy)))
+    assert lines[0].endswith(f"({world_copy}/actors.ttl:20)")
+
+
+def test_a_shared_alias_is_a_duplicate_whatever_the_types(invoke, world_copy):
+    append(world_copy / "actors.ttl", 'agid:red-river a ag:Place ; rdfs:label "Red River" ; skos:altLabel "Red" .')
+    [line] = failing(invoke, world_copy)
+    assert fields(line)[0] == "agid:red-river"
+    assert "probable duplicate of agid:carl-mott" in line and "the same name “Red”" in line
+
+
+def test_nearly_the_same_name_is_a_probable_duplicate(invoke, world_copy):
+    append(world_copy / "actors.ttl", 'agid:carl-motte a ag:Person ; rdfs:label "Carl Motte" .\n'
+                                      'agid:bo-lind-ortez a ag:Person ; rdfs:label "Bo Lind Ortez" .')
+    lines = failing(invoke, world_copy)
+    assert [fields(line)[0] for line in lines] == ["agid:carl-motte", "agid:bo-lind-ortez"]
+    assert "“Carl Mott” and “Carl Motte” are 95% alike" in lines[0]
+    assert "“Bo Lind” and “Bo Lind Ortez” differ by one word" in lines[1]
+
+
+def test_declared_distinct_entities_are_not_duplicates(invoke, world_copy):
+    append(world_copy / "actors.ttl",
+           "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+           'agid:carl-mott-2 a ag:Person ; rdfs:label "Carl Mott" ; owl:differentFrom agid:carl-mott .')
+    result = invoke("validate", graph=world_copy)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("label, cls", [
+    ("Freedonian prisons 2", "Prison"),  # a different number, like the 2019 and the 2025 agreements
+    ("Harbor Gang court", "CourtOrProsecutor"),  # a court is no gang: the types are not compatible
+])
+def test_near_names_that_are_not_duplicates(invoke, world_copy, label, cls):
+    append(world_copy / "actors.ttl", f'agid:other a ag:{cls} ; rdfs:label "{label}" .')
+    result = invoke("validate", graph=world_copy)
+    assert result.exit_code == 0, result.output

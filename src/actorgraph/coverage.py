@@ -29,7 +29,7 @@ _OPENER = re.compile(r"[A-ZÁÉÍÓÚÑÜ0-9“‘\"'(¿¡]")
 # "U.S.", "U.N.", "D.C.": initials never end a sentence here; nor do these short titles.
 _INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}$")
 _ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "vs.", "no.", "gen.", "col.", "sen.", "rep."}
-_LINE_END = re.compile(r"[.!?:][”’\"')\]]*$")
+_LINE_END = re.compile(r"[.!?:…][”’\"')\]]*$")
 
 _QUOTES = """
 SELECT ?doc ?label ?file ?quote WHERE {
@@ -57,6 +57,11 @@ def _ends_sentence(line: str, dot: int) -> bool:
     return not (_INITIALS.search(word) or word.lower() in _ABBREVIATIONS)
 
 
+def is_heading(line: str) -> bool:
+    """A line that does not end as a sentence does (a title, a subheading)."""
+    return not _LINE_END.search(line.strip())
+
+
 def split_sentences(text: str) -> tuple[list[Sentence], list[str]]:
     """The sentences of ``text`` and, apart, its headings (lines that end without punctuation)."""
     sentences: list[Sentence] = []
@@ -68,7 +73,7 @@ def split_sentences(text: str) -> tuple[list[Sentence], list[str]]:
         stripped = line.strip()
         if not stripped:
             continue
-        if not _LINE_END.search(stripped):
+        if is_heading(stripped):
             headings.append(stripped)
             continue
         start = 0
@@ -200,6 +205,16 @@ def measure(
     return sentences, headings, cited
 
 
+def read_source(path: Path, iri: str) -> str:
+    """The stored text of the source document ``iri``; a one-line DataFileError when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DataFileError(f"{path}: cannot read the source text of {iri}: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise DataFileError(f"{path}: the source text of {iri} is not UTF-8") from None
+
+
 def sentence_coverage(
     source: KnowledgeGraph | Store | str | Path | None = None,
     ontology_dir: str | Path | None = None,
@@ -240,12 +255,7 @@ def sentence_coverage(
     for iri in sorted(docs):
         info = docs[iri]
         path = gdir / info["file"]
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as err:
-            raise DataFileError(f"{path}: cannot read the source text of {iri}: {err.strerror}") from None
-        except UnicodeDecodeError:
-            raise DataFileError(f"{path}: the source text of {iri} is not UTF-8") from None
+        text = read_source(path, iri)
         quotes = sorted(info["quotes"])
         sentences, headings, cited = measure(text, quotes, min_overlap)
         documents.append(

@@ -45,12 +45,38 @@ class ParseError(ActorgraphError):
         super().__init__(f"{where}: {message}")
 
 
+class SheetError(ActorgraphError):
+    """A review sheet is malformed, or names something the graph does not have. ``problems`` holds one
+    line per problem, each starting with sheet:line; the message is the only problem, or a count."""
+
+    def __init__(self, path: str, problems: list[str]):
+        self.path, self.problems = path, problems
+        message = problems[0] if len(problems) == 1 else f"{path}: {len(problems)} problems; nothing was written"
+        super().__init__(message)
+
+
 class DataFileError(ActorgraphError):
     """A file or directory is missing, unreadable or of the wrong kind."""
 
 
 class QueryError(ActorgraphError):
     """A SPARQL query is malformed or failed to run. The message carries the parser's position."""
+
+
+class QueryRefused(QueryError):
+    """A query refused before it ran (see ``actorgraph.guard``)."""
+
+
+class ServiceRefused(QueryRefused):
+    """The query calls a SERVICE endpoint that the user did not allow: no outbound request is made."""
+
+
+class QueryTooComplex(QueryRefused):
+    """The query nests too deeply, or chains too many operators, for the SPARQL engine to parse safely."""
+
+
+class QueryStopped(QueryError):
+    """A query ran past its time or memory limit, or crashed the engine, and was stopped."""
 
 
 class ReadOnlyError(ActorgraphError):

@@ -126,5 +126,7 @@ class NameIndex:
                 if len(tightest) == 1:
                     return tightest[0]
                 raise AmbiguousNameError(text, sorted(self.labels[i] for i in tightest)[:8])
-        matches = self.search(text, limit=3, cutoff=0.0)
+        # Only names somewhat like it: a suggestion scoring under 60 is noise, and would change whenever
+        # an unrelated entity joins the graph.
+        matches = self.search(text, limit=3, cutoff=60.0)
         raise UnknownNameError(text, [m.label for m in matches[:3]])

@@ -4,9 +4,10 @@
 
 - nodes are the entities (instances of a subclass of ``ag:Entity``) that take part in at least one
   relationship; figures, statements, source documents and date nodes never become nodes;
-- edges are the triples whose predicate is an ``ag:RelationshipType``, one edge per (subject,
-  relationship, object), keyed by the relationship's local name; each edge carries the list of its
-  statements as ``evidence`` (quote, source, asserting party, status, dates with precision...).
+- edges are the triples whose predicate is a relationship type (``rdfs:subPropertyOf ag:relatedTo``),
+  one edge per (subject, relationship, object), keyed by the relationship's local name; each edge
+  carries the list of its statements as ``evidence`` (quote, source, asserting party, status, dates
+  with precision...).
 
 Every value comes from SPARQL through ``kg.rows()``, so the store may be a remote endpoint; styling
 comes from the ontology through ``kg.vocabulary``.
@@ -49,14 +50,14 @@ DATE_FIELDS = ("point_in_time", "start_time", "end_time")
 # (the projection of 100k statements took 28 s that way, 7 s this way). Labels and entity types are
 # looked up in Python from one query each.
 _EDGES = """
-SELECT ?s ?p ?o WHERE { ?p a ag:RelationshipType . ?s ?p ?o . }
+SELECT ?s ?p ?o WHERE { ?p rdfs:subPropertyOf ag:relatedTo . ?s ?p ?o . }
 """
 
 # Statements whose triple links two entities by a relationship, even if the direct triple is missing.
 _STATEMENTS = """
 SELECT ?statement ?s ?p ?o ?quote ?source ?assertedBy ?status ?reason ?role ?event WHERE {
   ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  ?p a ag:RelationshipType .
+  ?p rdfs:subPropertyOf ag:relatedTo .
   OPTIONAL { ?statement ag:quote ?quote }
   OPTIONAL { ?statement ag:source ?source }
   OPTIONAL { ?statement ag:assertedBy ?assertedBy }
@@ -71,7 +72,7 @@ SELECT ?statement ?s ?p ?o ?quote ?source ?assertedBy ?status ?reason ?role ?eve
 _STATEMENT_TRIPLES = """
 SELECT DISTINCT ?s ?p ?o WHERE {
   ?statement rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  ?p a ag:RelationshipType .
+  ?p rdfs:subPropertyOf ag:relatedTo .
 }
 """
 

@@ -58,19 +58,14 @@ def cache_dir() -> Path:
 def write_cache_file(path: Path, text: str | bytes) -> None:
     """Write a cache file (text or bytes) atomically: readers see the old file or the new one. A cache
     that cannot be written (a read-only disk, say) only costs speed, so failures are ignored."""
-    import tempfile
+    from .errors import ActorgraphError
+    from .files import write_file
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError:
+        write_file(path, text, sync=False)
+    except (OSError, ActorgraphError):
         return
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
 
 
 def queries_dir() -> Path:

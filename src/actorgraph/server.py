@@ -1,47 +1,58 @@
 """The SPARQL 1.1 Protocol endpoint behind ``actorgraph serve``.
 
-Design: a small stdlib HTTP front (``ThreadingHTTPServer``) and a pool of worker processes, each
-holding the graph in an Oxigraph store: in memory, parsed from one snapshot of the Turtle files, or
-read-only on disk (the compiled store ``LocalStore`` builds atomically) for big graphs; one named graph
-per source document either way, the union as default graph. Oxigraph
-evaluates every query; the front adds what ``oxigraph serve`` lacks or gets wrong for us:
+Design: uvicorn (HTTP parsing by h11, the backlog, keep-alive timeouts) runs a Starlette application
+(routing, request bodies, CORS preflights) on one event loop, in front of a pool of worker processes
+that each hold the graph in an Oxigraph store (``actorgraph.pool``). Oxigraph evaluates every query;
+the front adds what ``oxigraph serve`` lacks or gets wrong for us:
 
-- a hard time limit. ``oxigraph serve --timeout-s 1`` let an ``ORDER BY`` query run for 6 min 44 s, and
-  a cancelled streaming query came back as ``200 OK`` with an error message glued into the body. Here
-  the front waits on the worker; past the limit it kills that worker, starts a fresh one and answers
-  ``503`` with a one-line reason. Other queries, in other workers, are untouched.
-- a result-size limit: more than ``max_results`` rows (or triples) is refused with ``422`` and a
-  message saying so, rather than silently cut: a partial answer must not pass for a whole one.
-- updates refused (``403``) unless started with ``allow_updates``; then a single worker owns a private,
-  writable copy of the store (in memory, or a copied directory), discarded on exit, so the Turtle files
-  and the cache never change.
-- the query page (``static/``), our prefixes (``ag:``, ``agid:``...) predeclared, a service description
-  that names our endpoint, formats and named graphs, and CORS for browser clients.
+- a hard time limit (``oxigraph serve --timeout-s 1`` let an ``ORDER BY`` query run for 6 min 44 s):
+  past it, the worker is killed and replaced, and the client gets ``503`` with a one-line reason;
+- a fair share of the workers between clients, so that slow queries cannot starve everyone (pool.py);
+- limits on each answer, in rows or triples and in bytes (``422`` rather than a cut answer: a partial
+  answer must not pass for a whole one), and on each worker's memory;
+- the query-text guard (guard.py): SERVICE refused unless allowed, texts too deep for the parser
+  refused, before any worker sees them;
+- connections that must deliver each request within ``REQUEST_DEADLINE`` (uvicorn's keep-alive timer is
+  reset by every byte, so a client sending one byte at a time would hold a connection forever), a cap
+  on connections per client address and in all, and a deadline for a client that stops reading;
+- a Host allow-list (loopback names by default) against DNS rebinding, and CORS only for the origins
+  the user names: without it, any web page the user visits could read the graph through the browser;
+- read-only always, the datasets of the SPARQL 1.1 Protocol (default-graph-uri, named-graph-uri, FROM)
+  honoured, the endpoint's URL as base IRI, our prefixes predeclared, a service description, and the
+  query page (``static/``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
-import queue
-import shutil
+import socket
 import sys
-import tempfile
-import threading
+import time
 import urllib.parse
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import paths
-from .errors import ActorgraphError, UsageError
+from .errors import ActorgraphError, QueryTooComplex, ServiceRefused, UsageError
+from .pool import Busy, Pool, Preempted, QueryTimeout, Reply, WorkerCrashed, error_reply
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-MAX_BODY = 1 << 20  # a query text larger than 1 MiB is refused before it is read
+MAX_BODY = 1 << 20  # a query text larger than 1 MiB is refused
 # Below this much Turtle each worker holds the graph in memory; above, workers share the on-disk store
 # through the page cache (one copy of a million-statement graph rather than one per worker).
 MEMORY_LIMIT = 64 * 1024 * 1024
+REQUEST_DEADLINE = 10.0  # seconds a connection has to deliver a whole request (head and body)
+KEEP_ALIVE = 5.0  # seconds an idle keep-alive connection stays open
+WRITE_DEADLINE = 30.0  # seconds a client may stop reading an answer before the connection is dropped
+CONNECTIONS_PER_CLIENT = 64  # open connections from one address
+MAX_CONNECTIONS = 1024  # open connections in all
+BACKLOG = 2048  # connections the kernel queues before the server accepts them (capped by somaxconn)
+ENDPOINT_PATHS = ("/sparql", "/sparql/", "/query", "/update")
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 # (media type, pyoxigraph format name), in the order we prefer when the client accepts anything.
 RESULT_TYPES = [
@@ -78,29 +89,20 @@ TEXTUAL = ("text/", "application/sparql-results+", "application/ld+json", "appli
 
 @dataclass(frozen=True)
 class Settings:
-    """How ``serve`` runs. Defaults are the safe ones: loopback, read-only, bounded."""
+    """How ``serve`` runs. Defaults are the safe ones: loopback, read-only, bounded, no CORS."""
 
     host: str = "127.0.0.1"
     port: int = 7878
     timeout: float = 10.0
     max_results: int = 10_000
-    allow_updates: bool = False
+    max_bytes: int = 16 << 20
+    max_memory: int | None = None  # per worker; None: half the machine's memory shared by the workers
     workers: int = 0  # 0: one per CPU core
     store: str = "auto"  # memory, disk, or auto: memory below MEMORY_LIMIT bytes of Turtle
     quiet: bool = False
-
-
-@dataclass
-class Reply:
-    status: int
-    content_type: str
-    body: bytes
-    headers: dict[str, str] | None = None
-
-
-def error_reply(status: int, message: str) -> Reply:
-    """A one-line plain-text error, the way every error leaves the server."""
-    return Reply(status, "text/plain; charset=utf-8", (message.strip().replace("\n", " ") + "\n").encode())
+    allowed_hosts: tuple[str, ...] = ()  # Host header names accepted beside loopback ones; "*" for any
+    cors_origins: tuple[str, ...] = ()  # origins whose pages may read answers; "*" for any
+    allowed_services: tuple[str, ...] = field(default=())  # endpoints SERVICE may call
 
 
 # -- content negotiation -----------------------------------------------------------------------------
@@ -156,445 +158,196 @@ def content_type(media: str) -> str:
     return f"{media}; charset=utf-8" if media.startswith(TEXTUAL) else media
 
 
-# -- the work one query does, inside a worker process ----------------------------------------------------
+# -- the HTTP application --------------------------------------------------------------------------------
 
 
-def _term_json(term) -> dict[str, Any]:
-    """One term in the SPARQL 1.1 JSON results shape."""
-    import pyoxigraph as ox
+class Endpoint:
+    """The ASGI application: host check, then CORS (when asked for), then our routes."""
 
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {"subject": _term_json(term.subject),
-                                        "predicate": _term_json(term.predicate),
-                                        "object": _term_json(term.object)}}
-
-
-def answer_query(store, text: str, accept: str | None, default_graphs: list[str],
-                 named_graphs: list[str], max_results: int) -> Reply:
-    """Run one query on an open pyoxigraph store and serialise it in the negotiated format."""
-    import itertools
-
-    import pyoxigraph as ox
-
-    from .store import PREFIXES
-
-    options: dict[str, Any] = {"prefixes": PREFIXES}
-    if default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
-        options["use_default_graph_as_union"] = True
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    try:
-        result = store.query(text, **options)
-    except SyntaxError as err:
-        return error_reply(400, f"bad SPARQL: {err}")
-    except ValueError as err:
-        return error_reply(400, f"bad request: {err}")
-
-    graph_result = not isinstance(result, ox.QuerySolutions | ox.QueryBoolean)
-    chosen = negotiate(accept, GRAPH_TYPES if graph_result else RESULT_TYPES)
-    if chosen is None:
-        offered = ", ".join(dict.fromkeys(m for m, _ in (GRAPH_TYPES if graph_result else RESULT_TYPES)))
-        return error_reply(406, f"cannot answer in {accept!r}; this query's result is available as: {offered}")
-    media, fmt = chosen
-    try:
-        if isinstance(result, ox.QueryBoolean):
-            body = result.serialize(format=getattr(ox.QueryResultsFormat, fmt))
-        elif isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = list(itertools.islice(result, max_results + 1))
-            if len(rows) > max_results:
-                return too_many(max_results, "rows")
-            # Built as JSON once, then converted by Oxigraph's own writers for the other formats.
-            doc = {"head": {"vars": variables},
-                   "results": {"bindings": [{v: _term_json(row[v]) for v in variables if row[v] is not None}
-                                            for row in rows]}}
-            body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-            if fmt != "JSON":
-                parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-                body = parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt))
-        else:
-            triples = list(itertools.islice(result, max_results + 1))
-            if len(triples) > max_results:
-                return too_many(max_results, "triples")
-            body = ox.serialize(triples, format=getattr(ox.RdfFormat, fmt), prefixes=PREFIXES)
-    except OSError as err:
-        return error_reply(500, f"query failed: {err}")
-    return Reply(200, content_type(media), body)
-
-
-def too_many(limit: int, what: str) -> Reply:
-    return error_reply(422, f"result refused: more than {limit} {what} (the server's result-size limit, "
-                            f"actorgraph serve --max-results); add LIMIT or narrow the query")
-
-
-def answer_update(store, text: str) -> Reply:
-    from .store import PREFIXES
-
-    try:
-        store.update(text, prefixes=PREFIXES)
-    except SyntaxError as err:
-        return error_reply(400, f"bad SPARQL update: {err}")
-    except (OSError, ValueError) as err:
-        return error_reply(500, f"update failed: {err}")
-    return Reply(204, "text/plain; charset=utf-8", b"")
-
-
-def worker_main(conn, source, writable: bool) -> None:
-    """A worker process: open the store, then answer jobs from the pipe until it closes.
-
-    ``source`` is the compiled on-disk store's path, or a snapshot of the Turtle files as
-    (named graph, bytes) pairs to parse into memory: Oxigraph's in-memory store answered our named
-    queries 6 to 9 times faster than its on-disk one, and parsing Turtle beat copying the on-disk
-    store (see benchmarks/README.md). Every worker parses the same snapshot, read once by the front,
-    so all of them hold the same graph even if a file changes while the server runs.
-    """
-    import pyoxigraph as ox
-
-    try:
-        if isinstance(source, list):
-            store = ox.Store()
-            for graph, data in source:
-                store.load(data, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
-        else:
-            store = ox.Store(source) if writable else ox.Store.read_only(source)
-    except (OSError, SyntaxError) as err:
-        conn.send(("failed", str(err)))
-        return
-    conn.send(("ready", None))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return  # the front has gone: nothing left to serve
-        kind, payload = job
-        try:
-            if kind == "query":
-                reply = answer_query(store, **payload)
-            else:
-                reply = answer_update(store, payload["text"])
-        except Exception as err:  # noqa: BLE001 - a worker must answer, never die silently
-            reply = error_reply(500, f"internal error: {type(err).__name__}: {err}")
-        conn.send(reply)
-
-
-# -- the pool of workers ---------------------------------------------------------------------------------
-
-
-class QueryTimeout(Exception):
-    pass
-
-
-class Busy(Exception):
-    pass
-
-
-class WorkerCrashed(Exception):
-    pass
-
-
-class Worker:
-    def __init__(self, context, source, writable: bool):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child, source, writable), daemon=True)
-        self.process.start()
-        child.close()
-        status, detail = self.conn.recv()
-        if status != "ready":
-            self.process.join()
-            raise ActorgraphError(f"cannot open the store: {detail}")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-
-class Pool:
-    """Worker processes behind a queue. A job that runs past its time limit costs its worker's life."""
-
-    def __init__(self, source: Path | list[tuple[str, bytes]], size: int, writable: bool):
-        import multiprocessing
-
-        self._context = multiprocessing.get_context("spawn")
-        self._source = str(source) if isinstance(source, Path) else source
-        self._writable = writable
-        self._idle: queue.Queue[Worker] = queue.Queue()
-        self._all: set[Worker] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-        for _ in range(size):
-            self._add()
-
-    def _add(self) -> None:
-        worker = Worker(self._context, self._source, self._writable)
-        with self._lock:
-            if self._closed:
-                worker.kill()
-                return
-            self._all.add(worker)
-        self._idle.put(worker)
-
-    def run(self, kind: str, payload: dict, timeout: float) -> Reply:
-        """Answer one job. Waiting for a free worker and running the job are each bounded by
-        ``timeout``; only the run counts toward the time limit, so a queue never kills a worker."""
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise Busy from None
-        crashed = False
-        try:
-            worker.conn.send((kind, payload))
-            if worker.conn.poll(timeout):
-                reply = worker.conn.recv()
-                self._idle.put(worker)
-                return reply
-        except (EOFError, OSError):
-            crashed = True
-        # Too slow, or the worker died: kill it, and let a fresh one take its place off this thread.
-        with self._lock:
-            self._all.discard(worker)
-        worker.kill()
-        threading.Thread(target=self._add, daemon=True).start()
-        if crashed:
-            raise WorkerCrashed
-        raise QueryTimeout
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            workers = list(self._all)
-            self._all.clear()
-        for worker in workers:
-            worker.kill()
-
-
-# -- HTTP -------------------------------------------------------------------------------------------------
-
-
-class Endpoint(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, settings: Settings, pool: Pool, graphs: list[str]):
+    def __init__(self, settings: Settings, pool: Pool, graphs: list[str], base_url: str):
         self.settings = settings
         self.pool = pool
         self.graphs = graphs
-        super().__init__((settings.host, settings.port), Handler)
+        self.base_url = base_url
+        self.endpoint_url = base_url + "sparql"
+        self.examples = examples_json()
 
-    @property
-    def base_url(self) -> str:
-        host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}/"
+    def asgi(self):
+        """The application uvicorn runs: our routes inside Starlette's CORS middleware (when origins are
+        allowed) inside the Host check."""
+        app: Any = self
+        if self.settings.cors_origins:
+            from starlette.middleware.cors import CORSMiddleware
 
+            # Any request header a client sends may be used; answers are readable by those origins only.
+            app = CORSMiddleware(app, allow_origins=list(self.settings.cors_origins),
+                                 allow_methods=["GET", "HEAD", "POST", "OPTIONS"], allow_headers=["*"],
+                                 expose_headers=["Content-Type", "Content-Length", "Retry-After"], max_age=600)
+        hosts = self.settings.allowed_hosts
+        if "*" in hosts:
+            return app
+        allowed = {name.lower().strip("[]") for name in (*LOOPBACK_NAMES, self.settings.host, *hosts)}
+        return HostCheck(app, allowed)
 
-class Handler(BaseHTTPRequestHandler):
-    server: Endpoint
-    protocol_version = "HTTP/1.1"
-    server_version = "actorgraph"
-    sys_version = ""
+    async def __call__(self, scope, receive, send) -> None:
+        from starlette.requests import Request
 
-    def version_string(self) -> str:
-        return "actorgraph"
+        if scope["type"] != "http":
+            return
+        started = time.monotonic()
+        request = Request(scope, receive)
+        reply = await self.respond(request, receive)
+        if reply is None:
+            return  # the client went away before its answer was ready
+        await self.send(reply, scope, receive, send)
+        if not self.settings.quiet:
+            client = (scope.get("client") or ("-",))[0]
+            path = urllib.parse.quote(scope.get("path", ""), safe="/:@!$&'()*+,;=-._~")
+            sys.stderr.write(f"{client} {scope['method']} {path} {reply.status} "
+                             f"{(time.monotonic() - started) * 1000:.0f} ms\n")
 
-    # -- plumbing
+    @staticmethod
+    async def send(reply: Reply, scope, receive, send) -> None:
+        from starlette.responses import Response
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's signature
-        if not self.server.settings.quiet:
-            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+        headers = {"X-Content-Type-Options": "nosniff", "Vary": "Accept", **(reply.headers or {})}
+        body = b"" if scope["method"] == "HEAD" else reply.body
+        response = Response(body, status_code=reply.status, headers=headers, media_type=None)
+        response.headers["Content-Type"] = reply.content_type
+        if reply.status != 204:  # a 204 carries no length (RFC 9110 8.6)
+            response.headers["Content-Length"] = str(len(reply.body))
+        await response(scope, receive, send)
 
-    def send(self, reply: Reply, head_only: bool = False) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Access-Control-Expose-Headers", "Content-Type, Content-Length")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Vary", "Accept")
-        for key, value in (reply.headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        if not head_only:
-            self.wfile.write(reply.body)
-
-    def route(self) -> tuple[str, dict[str, list[str]]]:
-        parts = urllib.parse.urlsplit(self.path)
-        return parts.path, urllib.parse.parse_qs(parts.query, keep_blank_values=True)
-
-    def is_endpoint(self, path: str) -> bool:
-        return path in ("/sparql", "/query", "/sparql/", "/update")
-
-    # -- verbs
-
-    def do_OPTIONS(self) -> None:  # noqa: N802 - the stdlib's naming
-        self.send(Reply(204, "text/plain; charset=utf-8", b"", {
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Accept, Content-Type",
-            "Access-Control-Max-Age": "600",
-            "Allow": "GET, POST, OPTIONS",
-        }))
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        path, params = self.route()
-        if self.is_endpoint(path) and not params:
-            self.send(self.service_description(), head_only=True)
-        elif path in ("/", "/index.html") or path.startswith("/static/"):
-            self.send(self.static(path), head_only=True)
-        else:
-            self.send(error_reply(404, f"no such page {path}"), head_only=True)
-
-    def do_GET(self) -> None:  # noqa: N802
-        path, params = self.route()
+    async def respond(self, request, receive) -> Reply | None:
+        path, method = request.url.path, request.method
+        if method not in ("GET", "HEAD", "POST", "OPTIONS"):
+            allow = ALLOWED_METHODS if path in ENDPOINT_PATHS else "GET, HEAD"
+            return error_reply(405, f"{method} is not allowed here: this endpoint is read-only and answers "
+                                    f"{allow}", {"Allow": allow})
         if path in ("/", "/index.html") or path.startswith("/static/"):
-            self.send(self.static(path))
-        elif self.is_endpoint(path):
-            if "update" in params:
-                self.send(self.refuse_update() if not self.server.settings.allow_updates else
-                          error_reply(405, "an update must be sent with POST"))
-            elif "query" in params:
-                self.send(self.query(params))
-            else:
-                self.send(self.service_description())
-        else:
-            self.send(error_reply(404, f"no such page {path}; the SPARQL endpoint is /sparql"))
-
-    def do_POST(self) -> None:  # noqa: N802
-        path, params = self.route()
-        if not self.is_endpoint(path):
-            self.send(error_reply(404, f"no such page {path}; the SPARQL endpoint is /sparql"))
-            return
-        length = self.headers.get("Content-Length")
-        if length is None:
-            self.send(error_reply(411, "a POST needs a Content-Length"))
-            return
+            if method in ("POST", "OPTIONS"):
+                return error_reply(405, f"{method} is not allowed on the page", {"Allow": "GET, HEAD"})
+            return self.static(path)
+        if path not in ENDPOINT_PATHS:
+            return error_reply(404, f"no such page {path}; the SPARQL endpoint is /sparql")
+        if method == "OPTIONS":
+            return Reply(204, "text/plain; charset=utf-8", b"", {"Allow": ALLOWED_METHODS})
         try:
-            size = int(length)
-        except ValueError:
-            self.send(error_reply(400, "bad Content-Length"))
-            return
-        if size > MAX_BODY:
-            self.close_connection = True
-            self.send(error_reply(413, f"request body larger than {MAX_BODY} bytes"))
-            return
-        body = self.rfile.read(size)
-        kind = (self.headers.get_content_type() or "").lower()
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            self.send(error_reply(400, "the request body is not UTF-8"))
-            return
-        if kind == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qs(text, keep_blank_values=True)
-            for key, values in form.items():
-                params.setdefault(key, []).extend(values)
-            if "update" in params:
-                self.send(self.update(params["update"]))
-            elif "query" in params:
-                self.send(self.query(params))
-            else:
-                self.send(error_reply(400, "no 'query' or 'update' parameter"))
-        elif kind == "application/sparql-query":
-            params["query"] = [*params.get("query", []), text]
-            self.send(self.query(params))
-        elif kind == "application/sparql-update":
-            self.send(self.update([text]))
-        else:
-            self.send(error_reply(415, f"unsupported Content-Type {kind!r}: send application/sparql-query, "
-                                       f"application/sparql-update or a form"))
+            params = urllib.parse.parse_qs(request.scope["query_string"].decode("ascii"),
+                                           keep_blank_values=True, errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return error_reply(400, "the query string is not UTF-8")
+        if method == "POST":
+            body = await read_body(request)
+            if isinstance(body, Reply):
+                return body
+            problem = merge_body(request.headers.get("content-type"), body, params)
+            if problem is not None:
+                return problem
+        if "update" in params:
+            return refuse_update()
+        if "query" not in params:
+            if method == "POST":
+                return error_reply(400, "no 'query' parameter")
+            return self.service_description(request.headers.get("accept"))
+        return await self.query(params, request, receive)
 
-    # -- answers
+    async def query(self, params: dict[str, list[str]], request, receive) -> Reply | None:
+        from . import guard
+        from .store import PREFIXES, is_update
 
-    def refuse_update(self) -> Reply:
-        return error_reply(403, "updates are refused: this SPARQL endpoint is read-only "
-                                "(start actorgraph serve with --allow-updates to accept them)")
-
-    def query(self, params: dict[str, list[str]]) -> Reply:
-        from .store import is_update
-
-        texts = params.get("query", [])
+        texts = params["query"]
         if len(texts) != 1:
             return error_reply(400, "exactly one 'query' parameter is needed")
         text = texts[0]
         if is_update(text):
-            return self.refuse_update() if not self.server.settings.allow_updates else \
-                error_reply(400, "an update must be sent as 'update', not 'query'")
-        payload = {"text": text, "accept": self.headers.get("Accept"),
-                   "default_graphs": params.get("default-graph-uri", []),
-                   "named_graphs": params.get("named-graph-uri", []),
-                   "max_results": self.server.settings.max_results}
-        return self.dispatch("query", payload)
-
-    def update(self, texts: list[str]) -> Reply:
-        if not self.server.settings.allow_updates:
-            return self.refuse_update()
-        if len(texts) != 1:
-            return error_reply(400, "exactly one 'update' parameter is needed")
-        return self.dispatch("update", {"text": texts[0]})
-
-    def dispatch(self, kind: str, payload: dict) -> Reply:
-        limit = self.server.settings.timeout
+            return refuse_update()
         try:
-            return self.server.pool.run(kind, payload, limit)
+            scan = guard.check(text, self.settings.allowed_services, PREFIXES, base=self.endpoint_url)
+        except ServiceRefused as err:
+            return error_reply(403, str(err))
+        except QueryTooComplex as err:
+            return error_reply(400, str(err))
+        graphs = {key: params.get(key, []) for key in ("default-graph-uri", "named-graph-uri")}
+        for key, values in graphs.items():
+            for value in values:
+                if not is_iri(value):
+                    return error_reply(400, f"bad {key} {value!r}: not an absolute IRI")
+        payload = {"text": text, "accept": request.headers.get("accept"),
+                   "default_graphs": graphs["default-graph-uri"], "named_graphs": graphs["named-graph-uri"],
+                   "query_dataset": scan.has_dataset, "base": self.endpoint_url,
+                   "max_results": self.settings.max_results, "max_bytes": self.settings.max_bytes}
+        client = (request.scope.get("client") or ("unknown",))[0]
+        return await self.run(client, payload, receive)
+
+    async def run(self, client: str, payload: dict, receive) -> Reply | None:
+        """Run the query on a worker; give up (and free the worker) if the client disconnects first."""
+        limit = self.settings.timeout
+        job = asyncio.ensure_future(self.pool.run(client, payload, limit))
+        gone = asyncio.ensure_future(disconnected(receive))
+        await asyncio.wait({job, gone}, return_when=asyncio.FIRST_COMPLETED)
+        gone.cancel()
+        if not job.done():
+            job.cancel()
+            await asyncio.gather(job, return_exceptions=True)
+            return None
+        try:
+            return job.result()
         except QueryTimeout:
             return error_reply(503, f"query stopped: it ran past the time limit of {limit:g} s "
                                     f"(actorgraph serve --timeout)")
         except Busy:
-            return error_reply(503, f"server busy: no worker was free within {limit:g} s; try again")
+            return error_reply(503, f"server busy: no worker was free within {limit:g} s; try again",
+                               {"Retry-After": "5"})
+        except Preempted as stopped:
+            return error_reply(503, f"query stopped after {stopped.seconds:.1f} s to give other clients their "
+                                    f"share: every worker was busy with a long query; try again later",
+                               {"Retry-After": "10"})
         except WorkerCrashed:
-            return error_reply(500, "the query's worker process died (out of memory?); it has been replaced")
+            from .limits import human
 
-    def service_description(self) -> Reply:
+            return error_reply(500, f"query stopped: its worker process died (over the memory limit of "
+                                    f"{human(self.pool.memory or 0)} per worker, actorgraph serve --max-memory, "
+                                    f"or a crash); it has been replaced")
+
+    def service_description(self, accept: str | None) -> Reply:
         import pyoxigraph as ox
 
         sd = "http://www.w3.org/ns/sparql-service-description#"
         rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-        service = ox.BlankNode("service")
-        dataset = ox.BlankNode("dataset")
-        default = ox.BlankNode("default")
-        endpoint = ox.NamedNode(urllib.parse.urljoin(self.server.base_url, "sparql"))
+        service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
 
         def node(name: str) -> ox.NamedNode:
             return ox.NamedNode(sd + name)
 
+        from .limits import human
+
+        limits = self.settings
         triples = [
             ox.Triple(service, rdf_type, node("Service")),
-            ox.Triple(service, node("endpoint"), endpoint),
+            ox.Triple(service, node("endpoint"), ox.NamedNode(self.endpoint_url)),
             ox.Triple(service, node("supportedLanguage"), node("SPARQL11Query")),
             ox.Triple(service, node("feature"), node("UnionDefaultGraph")),
-            ox.Triple(service, node("defaultEntailmentRegime"),
-                      ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+            ox.Triple(service, node("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
             ox.Triple(service, node("defaultDataset"), dataset),
             ox.Triple(dataset, rdf_type, node("Dataset")),
             ox.Triple(dataset, node("defaultGraph"), default),
             ox.Triple(default, rdf_type, node("Graph")),
             ox.Triple(service, ox.NamedNode("http://purl.org/dc/terms/description"), ox.Literal(
-                f"actorgraph: political actors and the evidence for each relationship. Read-only: "
-                f"{'no' if self.server.settings.allow_updates else 'yes'}; time limit "
-                f"{self.server.settings.timeout:g} s; at most {self.server.settings.max_results} rows or "
-                f"triples per result; the default graph is the union of the named graphs.")),
+                f"actorgraph: political actors and the evidence for each relationship. Read-only. Time limit "
+                f"{limits.timeout:g} s; at most {limits.max_results} rows or triples and {human(limits.max_bytes)} "
+                f"per answer; the default graph is the union of the named graphs unless the request or the "
+                f"query names a dataset; SERVICE only to the endpoints allowed "
+                f"({', '.join(limits.allowed_services) or 'none'}).")),
         ]
-        if self.server.settings.allow_updates:
-            triples.append(ox.Triple(service, node("supportedLanguage"), node("SPARQL11Update")))
         for iri in dict.fromkeys(FORMAT_IRIS.values()):
             triples.append(ox.Triple(service, node("resultFormat"), ox.NamedNode(iri)))
-        for i, graph in enumerate(self.server.graphs):
+        for i, graph in enumerate(self.graphs):
             named = ox.BlankNode(f"graph{i}")
             triples += [ox.Triple(dataset, node("namedGraph"), named),
                         ox.Triple(named, rdf_type, node("NamedGraph")),
                         ox.Triple(named, node("name"), ox.NamedNode(graph))]
-        media, fmt = negotiate(self.headers.get("Accept"), GRAPH_TYPES) or GRAPH_TYPES[0]
+        media, fmt = negotiate(accept, GRAPH_TYPES) or GRAPH_TYPES[0]
         body = ox.serialize(triples, format=getattr(ox.RdfFormat, fmt), prefixes={"sd": sd})
         return Reply(200, content_type(media), body)
 
@@ -608,12 +361,109 @@ class Handler(BaseHTTPRequestHandler):
         media = types.get(files[name].suffix, "application/octet-stream")
         headers = {"Cache-Control": "no-cache"}
         if name == "index.html":
-            body = body.replace(b"<!--EXAMPLES-->", examples_json().encode())
+            body = body.replace(b"<!--EXAMPLES-->", self.examples.encode())
             # Everything the page needs comes from this server: no CDN, works offline.
             headers["Content-Security-Policy"] = ("default-src 'none'; script-src 'self'; style-src 'self'; "
                                                   "connect-src 'self'; img-src 'self' data:; "
                                                   "base-uri 'none'; form-action 'none'")
         return Reply(200, content_type(media), body, headers)
+
+
+class HostCheck:
+    """Refuse requests whose Host header names no allowed host: a web page on a rebound DNS name
+    (evil.example resolving to 127.0.0.1) then cannot talk to the endpoint through the browser."""
+
+    def __init__(self, app, allowed: set[str]):
+        self.app, self.allowed = app, allowed
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            raw = dict(scope["headers"]).get(b"host")
+            if raw is not None:
+                host = raw.decode("latin-1")
+                try:
+                    name = (urllib.parse.urlsplit(f"//{host}").hostname or "").lower()
+                except ValueError:
+                    name = ""
+                if name not in self.allowed:
+                    shown = urllib.parse.quote(host, safe=":[]")
+                    reply = error_reply(400, f"host {shown!r} is not allowed: this server answers to "
+                                             f"{', '.join(sorted(self.allowed))} (actorgraph serve --allow-host)")
+                    await Endpoint.send(reply, scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
+def refuse_update() -> Reply:
+    return error_reply(403, "updates are refused: this SPARQL endpoint is read-only; the Turtle files are the "
+                            "only source of truth (edit them, then restart actorgraph serve)")
+
+
+def is_iri(value: str) -> bool:
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
+async def read_body(request) -> bytes | Reply:
+    """The request body, at most MAX_BODY bytes (413 past that, whatever Content-Length claimed)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        return error_reply(413, f"request body larger than {MAX_BODY} bytes", {"Connection": "close"})
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return error_reply(413, f"request body larger than {MAX_BODY} bytes", {"Connection": "close"})
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def merge_body(content_type_header: str | None, body: bytes, params: dict[str, list[str]]) -> Reply | None:
+    """Add a POST body's parameters to ``params`` (form, or a query or update as the body); a Reply
+    with the error when the body cannot be taken."""
+    from email.message import Message
+
+    header = Message()
+    header["content-type"] = content_type_header or ""
+    kind = header.get_content_type().lower() if content_type_header else ""
+    charset = (header.get_param("charset") or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        return error_reply(415, f"unsupported charset {charset!r}: send the query as UTF-8")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return error_reply(400, "the request body is not UTF-8")
+    if kind == "application/x-www-form-urlencoded":
+        try:
+            form = urllib.parse.parse_qs(text, keep_blank_values=True, errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return error_reply(400, "the form is not UTF-8")
+        for key, values in form.items():
+            params.setdefault(key, []).extend(values)
+        if "query" in params and "update" in params:
+            return error_reply(400, "send either 'query' or 'update', not both")
+        return None
+    if kind == "application/sparql-query":
+        params["query"] = [*params.get("query", []), text]
+        return None
+    if kind == "application/sparql-update":
+        params["update"] = [text]
+        return None
+    return error_reply(415, f"unsupported Content-Type {kind or '(none)'!r}: send application/sparql-query, "
+                            f"application/sparql-update or a form")
+
+
+async def disconnected(receive) -> None:
+    """Return when the client closes its connection (the request body has been read by then)."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
 
 
 def examples_json() -> str:
@@ -625,6 +475,85 @@ def examples_json() -> str:
     text = json.dumps(examples, ensure_ascii=False)
     # "<" as \u003c keeps "</script>" and "<!--" in a query from ending the data block.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# -- connections: what uvicorn's h11 protocol lacks ---------------------------------------------------------
+
+
+def protocol_class() -> type:
+    """uvicorn's h11 protocol with three additions, kept to asyncio's and h11's public interfaces:
+
+    - a request deadline: from the moment a connection is ready for a request (opened, or its last
+      answer sent), the whole request must arrive within REQUEST_DEADLINE, else the connection is
+      closed. uvicorn only times out idle keep-alive connections, and any byte resets its timer.
+    - at most CONNECTIONS_PER_CLIENT connections from one address and MAX_CONNECTIONS in all; a
+      connection past either is closed at once, before it costs anything.
+    - a write deadline: a client that stops reading its answer for WRITE_DEADLINE is dropped.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    per_address: dict[str, int] = {}
+    receiving = (h11.IDLE, h11.SEND_BODY)  # the client's states before its request is complete
+
+    class Protocol(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+        _stalled: asyncio.TimerHandle | None = None
+        _address = ""
+
+        def connection_made(self, transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._address = self.client[0] if self.client else ""
+            per_address[self._address] = per_address.get(self._address, 0) + 1
+            if per_address[self._address] > CONNECTIONS_PER_CLIENT or len(self.connections) > MAX_CONNECTIONS:
+                transport.close()
+                return
+            self._arm()
+
+        def connection_lost(self, exc) -> None:
+            count = per_address.get(self._address, 1) - 1
+            if count > 0:
+                per_address[self._address] = count
+            else:
+                per_address.pop(self._address, None)
+            for timer in (self._deadline, self._stalled):
+                if timer is not None:
+                    timer.cancel()
+            super().connection_lost(exc)
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state not in receiving and self._deadline is not None:
+                self._deadline.cancel()  # the whole request is in
+                self._deadline = None
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            if not self.transport.is_closing() and self.conn.their_state in receiving:
+                self._arm()
+
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            if self._stalled is None:
+                self._stalled = self.loop.call_later(WRITE_DEADLINE, self.transport.abort)
+
+        def resume_writing(self) -> None:
+            super().resume_writing()
+            if self._stalled is not None:
+                self._stalled.cancel()
+                self._stalled = None
+
+        def _arm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            self._deadline = self.loop.call_later(REQUEST_DEADLINE, self._expire)
+
+        def _expire(self) -> None:
+            self._deadline = None
+            if self.conn.their_state in receiving and not self.transport.is_closing():
+                self.transport.close()
+
+    return Protocol
 
 
 # -- starting and stopping ------------------------------------------------------------------------------
@@ -668,67 +597,99 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on (host, port), or a one-line error."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as err:
+        raise ActorgraphError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(BACKLOG)
+    except OSError as err:
+        sock.close()
+        raise ActorgraphError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    return sock
+
+
+def check_settings(settings: Settings) -> None:
+    """Every limit finite and positive, every name well-formed: a one-line UsageError otherwise."""
+    from .guard import check_allowed_service
+    from .limits import seconds
+
+    seconds(settings.timeout, "--timeout")
+    if settings.max_results < 1:
+        raise UsageError("--max-results must be at least 1")
+    if settings.max_bytes < 1 or (settings.max_memory is not None and settings.max_memory < 1):
+        raise UsageError("--max-bytes and --max-memory must be sizes above 0")
+    if settings.store not in ("auto", "memory", "disk"):
+        raise UsageError(f"--store must be auto, memory or disk, not {settings.store!r}")
+    for url in settings.allowed_services:
+        check_allowed_service(url)
+    for origin in settings.cors_origins:
+        parts = urllib.parse.urlsplit(origin)
+        if origin != "*" and (parts.scheme not in ("http", "https") or not parts.netloc or parts.path):
+            raise UsageError(f"--cors needs an origin such as https://example.org (or *), not {origin!r}")
+
+
 class Server:
     """A running endpoint: ``with Server(settings) as s: s.serve_forever()``; ``s.url`` is its address."""
 
     def __init__(self, settings: Settings, graph_dir: Path | None = None, ontology_dir: Path | None = None):
+        from .limits import physical_memory
         from .store import compile_store, turtle_files
 
-        if settings.timeout <= 0:
-            raise UsageError("--timeout must be more than 0 seconds")
-        if settings.max_results < 1:
-            raise UsageError("--max-results must be at least 1")
+        check_settings(settings)
         gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
         self.settings = settings
-        self._scratch: Path | None = None
-        if settings.store not in ("auto", "memory", "disk"):
-            raise UsageError(f"--store must be auto, memory or disk, not {settings.store!r}")
         files = turtle_files(gdir, odir)
         self.in_memory = settings.store == "memory" or (
             settings.store == "auto" and sum(f.stat().st_size for f in files) < MEMORY_LIMIT)
-        source: Path | list[tuple[str, bytes]]
-        if self.in_memory:
-            source = snapshot(files, odir)
-        else:
-            # The compiled store is built atomically (temporary directory, then rename) and never
-            # changes once built: it is a consistent snapshot that every worker opens.
-            source = compile_store(gdir, odir)
-            if settings.allow_updates:
-                # Updates go to a private copy, so neither the files nor the shared cache ever change.
-                self._scratch = Path(tempfile.mkdtemp(prefix="actorgraph-serve-"))
-                shutil.copytree(source, self._scratch / "db")
-                source = self._scratch / "db"
-        size = 1 if settings.allow_updates else (settings.workers or os.cpu_count() or 1)
-        graphs = named_graphs(files, odir)
+        # The compiled store is built atomically (temporary directory, then rename) and never changes
+        # once built: like the in-memory snapshot, a consistent copy that every worker opens.
+        source: Path | list[tuple[str, bytes]] = snapshot(files, odir) if self.in_memory else compile_store(gdir, odir)
+        size = settings.workers or os.cpu_count() or 1
+        self.memory = settings.max_memory or max(1 << 30, physical_memory() // 2 // size)
+        self.loop = asyncio.new_event_loop()
         self.pool: Pool | None = None
+        self.sock: socket.socket | None = None
+        self._uvicorn = None
         try:
-            self.pool = Pool(source, size, writable=settings.allow_updates)
-            try:
-                self.httpd = Endpoint(settings, self.pool, graphs)
-            except OSError as err:
-                raise ActorgraphError(f"cannot listen on {settings.host}:{settings.port}: "
-                                      f"{err.strerror or err}") from None
+            self.pool = Pool(source, size, self.memory, self.loop)
+            self.sock = listen(settings.host, settings.port)
         except BaseException:
             self.close()
             raise
-
-    @property
-    def url(self) -> str:
-        return self.httpd.base_url
+        host, port = self.sock.getsockname()[:2]
+        self.url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+        self.endpoint = Endpoint(settings, self.pool, named_graphs(files, odir), self.url)
 
     def serve_forever(self) -> None:
-        self.httpd.serve_forever(poll_interval=0.2)
+        """Serve until SIGINT or SIGTERM (re-raised afterwards, as KeyboardInterrupt for SIGINT)."""
+        import uvicorn
+
+        config = uvicorn.Config(
+            self.endpoint.asgi(), http=protocol_class(), ws="none", lifespan="off", log_config=None,
+            log_level="error" if self.settings.quiet else "warning", access_log=False, server_header=False,
+            timeout_keep_alive=KEEP_ALIVE, backlog=BACKLOG, timeout_graceful_shutdown=2,
+            h11_max_incomplete_event_size=64 * 1024)  # a GET's whole head, the query in its URL included
+        self._uvicorn = uvicorn.Server(config)
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self._uvicorn.serve(sockets=[self.sock]))
 
     def shutdown(self) -> None:
-        self.httpd.shutdown()
+        if self._uvicorn is not None:
+            self._uvicorn.should_exit = True
 
     def close(self) -> None:
-        if getattr(self, "httpd", None) is not None:
-            self.httpd.server_close()
         if self.pool is not None:
             self.pool.close()
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+        if self.sock is not None:
+            self.sock.close()
+        if not self.loop.is_closed():
+            self.loop.close()
 
     def __enter__(self) -> Server:
         return self

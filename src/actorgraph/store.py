@@ -272,7 +272,13 @@ class LocalStore(Store):
         key = known_fingerprint or fingerprint(files)
         return cls(_open_cached(key, files, odir), files, key)
 
+    # Endpoints a query may call with SERVICE (``actorgraph sparql --allow-service``); none by default.
+    allowed_services: frozenset[str] = frozenset()
+
     def _run(self, query, bindings):
+        from . import guard
+
+        guard.check(query, self.allowed_services, PREFIXES)  # before Oxigraph sees the text: see guard.py
         try:
             return self._store.query(bind_values(query, bindings), prefixes=PREFIXES,
                                      use_default_graph_as_union=True)

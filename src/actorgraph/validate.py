@@ -8,7 +8,9 @@ that validates is a file that loads), runs pySHACL on an rdflib copy without inf
 * every statement's subject and object belong to its relationship type's domain and range;
 * every ``agid:`` identifier that is used is described (has a type), and no ``ag:`` term (nor a term of
   a well-known vocabulary such as RDFS or SKOS) is used that its vocabulary does not define;
-* a statement's start date is not after its end date.
+* a statement's start date is not after its end date;
+* no two entities are probable duplicates (see ``duplicates``) unless declared distinct with
+  ``owl:differentFrom``.
 
 Relationship types, domains and ranges are read from the ontology, never listed here. A malformed file
 raises ``ParseError`` ("file:line: message"); everything else is returned as ``Violation``s in a
@@ -22,7 +24,7 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +57,7 @@ class Violation:
     message: str
     value: str | None = None
     location: str | None = None  # file:line where the focus node is written, when it can be found
-    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date
+    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date | link | duplicate
 
     def line(self) -> str:
         """``focus  path  message`` (with the value and the file:line when known), for people."""
@@ -69,6 +71,9 @@ class Report:
     """What validation found, and how big the graph is."""
 
     violations: list[Violation] = field(default_factory=list)
+    # Gaps that do not make the graph invalid, because a source may not say them: a government body,
+    # court or prison without its country, an indictment or order without its issuer.
+    warnings: list[Violation] = field(default_factory=list)
     statements: int = 0
     entities: int = 0
     figures: int = 0
@@ -101,6 +106,7 @@ class Report:
             "triples": self.triples,
             "files": self.files,
             "violations": [asdict(v) for v in self.violations],
+            "warnings": [asdict(w) for w in self.warnings],
         }
 
 
@@ -267,18 +273,31 @@ class _Index:
         self.graph = graph
         self.URIRef = URIRef
         self.subclasses: dict[str, set[str]] = defaultdict(set)
+        self.superclasses: dict[str, set[str]] = defaultdict(set)
         for sub, _, sup in graph.triples((None, URIRef(SUBCLASS), None)):
             self.subclasses[str(sup)].add(str(sub))
+            self.superclasses[str(sub)].add(str(sup))
+        self._above: dict[str, set[str]] = {}
+
+    @staticmethod
+    def _closure(cls: str, links: dict[str, set[str]]) -> set[str]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for other in links.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
 
     def below(self, cls: str) -> set[str]:
         """The class and all its subclasses (rdfs:subClassOf*)."""
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sub in self.subclasses.get(todo.pop(), ()):
-                if sub not in seen:
-                    seen.add(sub)
-                    todo.append(sub)
-        return seen
+        return self._closure(cls, self.subclasses)
+
+    def above(self, cls: str) -> set[str]:
+        """The class and all its superclasses (rdfs:subClassOf*), remembered: asked once per entity pair."""
+        if cls not in self._above:
+            self._above[cls] = self._closure(cls, self.superclasses)
+        return self._above[cls]
 
     def instances(self, cls: str) -> set:
         """Nodes typed with the class or one of its subclasses."""
@@ -316,19 +335,22 @@ def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | Non
         loaded = _load(gdir, odir)
         index = _Index(loaded.graph)
         locator = _Locator(loaded.files)
+        shacl = list(_shacl(loaded, locator))
         violations = [
-            *_shacl(loaded, locator),
+            *(v for v in shacl if v.check == "shacl"),
             *_quotes(index, gdir, locator),
             *_evidence(index, locator),
             *_domains(index, locator),
             *_references(loaded, index, locator),
             *_date_order(index, locator),
+            *_duplicates(index, locator),
         ]
     finally:
         term_log.setLevel(level)
     unique = sorted(set(violations), key=_sort_key)
     return Report(
         violations=unique,
+        warnings=sorted({v for v in shacl if v.check == "link"}, key=_sort_key),
         statements=len(index.instances(ONT + "Statement")),
         entities=len(index.instances(ONT + "Entity")),
         figures=len(index.instances(ONT + "Figure")),
@@ -370,17 +392,20 @@ def _path_text(graph: rdflib.Graph, path) -> str:
 
 
 def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
+    """The shapes' results: violations (check "shacl") and warnings (check "link", see ``Report.warnings``)."""
     from pyshacl import validate as shacl_validate
     from rdflib import BNode, Literal
     from rdflib.namespace import SH
 
-    conforms, results, _ = shacl_validate(
+    _, results, _ = shacl_validate(
         loaded.graph, shacl_graph=loaded.shapes, inference="none", advanced=False, allow_warnings=True,
     )
-    if conforms:
-        return
     data = loaded.graph
-    for result in results.subjects(SH.resultSeverity, SH.Violation):
+    # A result under sh:detail explains another result (why a value failed its sh:node); report the outer one.
+    details = set(results.objects(None, SH.detail))
+    for result, severity in results.subject_objects(SH.resultSeverity):
+        if result in details or severity not in (SH.Violation, SH.Warning):
+            continue
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
@@ -404,7 +429,8 @@ def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
             value_text = _term_text(value)
             if isinstance(value, Literal):
                 location = locator.find_after(location, '"' + str(value).split("\n")[0][:40]) or location
-        yield Violation(focus_text, path_text, str(message or "violates a shape"), value_text, location)
+        check = "shacl" if severity == SH.Violation else "link"
+        yield Violation(focus_text, path_text, str(message or "violates a shape"), value_text, location, check)
 
 
 # -- quotes and source texts ------------------------------------------------------------------
@@ -496,7 +522,8 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def _relationship_types(index: _Index) -> set[str]:
-    return {str(p) for p in index.instances(ONT + "RelationshipType")}
+    """The relationship types: the properties the ontology declares sub-properties of ag:relatedTo."""
+    return {str(p) for p in index.graph.subjects(index.URIRef(RDFS + "subPropertyOf"), index.URIRef(ONT + "relatedTo"))}
 
 
 def _evidence(index: _Index, locator: _Locator) -> Iterator[Violation]:
@@ -566,16 +593,32 @@ def _known_vocabularies() -> dict[str, Any]:
     return {str(vocabulary._NS): vocabulary for vocabulary in known}
 
 
+def did_you_mean(iri: str, known: Iterable[str]) -> str:
+    """``; did you mean agid:nayib-bukele?`` for the known IRI whose local name is nearest, or nothing."""
+    from rapidfuzz import fuzz, process
+
+    def local(name: str) -> str:
+        return re.split(r"[#/]", name)[-1]
+
+    choices = {local(k): k for k in sorted(known)}
+    match = process.extractOne(local(iri), sorted(choices), scorer=fuzz.ratio, score_cutoff=75)
+    return f"; did you mean {compact(choices[match[0]])}?" if match else ""
+
+
 def _references(loaded: _Loaded, index: _Index, locator: _Locator) -> Iterator[Violation]:
     typed = {str(s) for s in loaded.graph.subjects(index.URIRef(RDF_TYPE), None)}
+    described = {iri for iri in typed if iri.startswith(ID)}
+    defined = {iri for iri in loaded.ontology_defined if iri.startswith(ONT)}
     vocabularies = _known_vocabularies()
     for iri in sorted(loaded.used):
         name = compact(iri)
         if iri.startswith(ID) and iri not in typed:
-            yield Violation(name, "rdf:type", "is used but never described (no rdf:type)",
+            yield Violation(name, "rdf:type",
+                            "is used but never described (no rdf:type)" + did_you_mean(iri, described),
                             location=locator.find(name), check="reference")
         elif iri.startswith(ONT) and iri not in loaded.ontology_defined:
-            yield Violation(name, "-", "is not defined in the ontology (a typo, or a term to add there?)",
+            hint = did_you_mean(iri, defined) or " (a typo, or a term to add there?)"
+            yield Violation(name, "-", "is not defined in the ontology" + hint,
                             None, locator.find(name), "reference")
         else:
             for namespace, vocabulary in vocabularies.items():
@@ -608,3 +651,36 @@ def _date_order(index: _Index, locator: _Locator) -> Iterator[Violation]:
             yield Violation(name, "ag:startTime", f"starts ({first.text}) after it ends ({last.text})",
                             None, locator.find(name), "date")
 
+
+
+# -- probable duplicates ----------------------------------------------------------------------------
+
+
+def _duplicates(index: _Index, locator: _Locator) -> Iterator[Violation]:
+    """Entities that are probably one (same folded name, or nearly the same name and a compatible type),
+    unless declared distinct with owl:differentFrom. The later-written one is the focus."""
+    from .duplicates import Named, find_duplicates
+
+    graph, ref = index.graph, index.URIRef
+    names_of = (ref(RDFS + "label"), ref(PREFIXES["skos"] + "altLabel"))
+    entities = []
+    for node in index.instances(ONT + "Entity") | index.instances(ONT + "Actor"):
+        if not isinstance(node, ref):
+            continue
+        labels = sorted(str(v) for v in graph.objects(node, names_of[0]))
+        aliases = sorted(str(v) for v in graph.objects(node, names_of[1]))
+        classes = frozenset(t for t in index.types(node) if t.startswith(ONT))
+        entities.append(Named(str(node), tuple(labels + aliases), classes))
+    different = ref(PREFIXES["owl"] + "differentFrom")
+    distinct = {frozenset((str(a), str(b))) for a, b in graph.subject_objects(different)}
+    for pair in find_duplicates(entities, index.above, distinct):
+        first, second = compact(pair.first), compact(pair.second)
+        places = {first: locator.find(first), second: locator.find(second)}
+        later, earlier = sorted((first, second), key=lambda n: _sort_key(Violation(n, "", "", None, places[n])),
+                                reverse=True)
+        where = f" ({places[earlier]})" if places[earlier] else ""
+        yield Violation(
+            later, "rdfs:label",
+            f"probable duplicate of {earlier}{where}: {pair.reason()}; if they are two, "
+            f"declare it with {later} owl:differentFrom {earlier}",
+            None, places[later], "duplicate")

@@ -11,7 +11,7 @@ from .store import ONT, Store, to_python
 
 _RELATIONSHIPS = """
 SELECT ?p ?label ?comment ?edgeLabel ?colour ?inverse ?domain ?range WHERE {
-  ?p a ag:RelationshipType .
+  ?p rdfs:subPropertyOf ag:relatedTo .
   OPTIONAL { ?p rdfs:label ?label }
   OPTIONAL { ?p rdfs:comment ?comment }
   OPTIONAL { ?p ag:edgeLabel ?edgeLabel }

@@ -144,4 +144,4 @@ def main() -> None:
 
 
 # Each module registers its commands on ``cli``; they import heavy libraries only when they run.
-from . import analysis, export, queries, server, validate  # noqa: E402,F401
+from . import analysis, draft, export, grow, queries, server, validate  # noqa: E402,F401

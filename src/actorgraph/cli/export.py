@@ -1,7 +1,7 @@
 """Commands: ``actorgraph export FORMAT``, and ``export all`` for the shipped ``exports/``.
 
-The builders in ``actorgraph.export`` return text; this module is the only place that writes files,
-and it writes each one atomically (a temporary file in the same directory, then ``os.replace``).
+The builders in ``actorgraph.export`` return text; this module writes it, through ``actorgraph.files``
+(atomic, and never through a link or onto a special file), or to standard output with ``-o -``.
 """
 
 from __future__ import annotations
@@ -14,25 +14,8 @@ import click
 
 from .. import paths
 from ..errors import DataFileError, UsageError
+from ..files import write_file, write_files
 from . import cli, pass_ctx
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` so that readers see the old file or the new one, never half of one."""
-    import tempfile
-
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise DataFileError(f"{directory}: no such directory")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def csv_targets(output: str) -> tuple[Path, Path]:
@@ -76,24 +59,27 @@ def _make_command(name: str):
         if ego is None and depth != 1:
             raise UsageError("--depth needs --ego")
         view = View(as_of=as_of, ego=ego, depth=depth, types=tuple(types), max_nodes=max_nodes or None)
+        to_stdout = not output or output == "-"
+        if not output and fmt.suffix == ".html" and sys.stdout.isatty():
+            # A page of HTML is unreadable on a terminal and floods it (the shipped graph's is 869 KB).
+            raise UsageError(f"export {name} writes an HTML page: give -o FILE (or -o - to print it anyway)")
         notes: list[str] = []
         result = build(ctx.kg, name, view, notes)
         for note in notes:
             click.echo(f"note: {note}", err=True)
         if isinstance(result, dict):
-            if not output or output == "-":
+            if to_stdout:
                 raise UsageError("csv writes two files: give -o DIR or -o PREFIX")
             nodes_path, edges_path = csv_targets(output)
-            write_atomic(nodes_path, result["nodes.csv"].encode("utf-8"))
-            write_atomic(edges_path, result["edges.csv"].encode("utf-8"))
+            write_files({nodes_path: result["nodes.csv"], edges_path: result["edges.csv"]})
             click.echo(f"wrote {nodes_path} and {edges_path}", err=True)
             return
         data = result.encode("utf-8") if isinstance(result, str) else result
-        if not output or output == "-":
+        if to_stdout:
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
             return
-        write_atomic(Path(output), data)
+        write_file(output, data)
         click.echo(f"wrote {output}", err=True)
 
     command.__doc__ = f"Write {fmt.description}.\n\n    Example:\n\n        {_EXAMPLES[name]}\n    "
@@ -115,7 +101,8 @@ def _make_command(name: str):
     required = name == "csv"
     command = click.option("-o", "--output", metavar="FILE" if not required else "DIR|PREFIX",
                            required=required,
-                           help="Where to write (default: standard output)." if not required
+                           help="The file to write, replaced atomically; - for standard output (the "
+                                "default, except for an HTML page on a terminal)." if not required
                            else "A directory, or a prefix for PREFIX-nodes.csv and PREFIX-edges.csv."
                            )(command)
     export_group.command(name)(command)
@@ -151,7 +138,9 @@ def export_all(ctx, output: Path | None, check: bool):
                                   f"(run: actorgraph export all -o {directory})")
         click.echo(f"{len(files)} exports in {directory} are up to date", err=True)
         return
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        write_atomic(directory / name, data)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DataFileError(f"{directory}: cannot create the directory: {err.strerror}") from None
+    write_files({directory / name: data for name, data in files.items()})
     click.echo(f"wrote {len(files)} files to {directory}", err=True)

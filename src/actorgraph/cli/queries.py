@@ -231,22 +231,37 @@ SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntr
 @click.option("--format", "fmt", type=click.Choice(SPARQL_FORMATS), default=None,
               help="SELECT/ASK: table (default), json (SPARQL 1.1 JSON results), csv, tsv, xml. "
                    "CONSTRUCT/DESCRIBE: turtle (default), jsonld, ntriples, rdfxml.")
+@click.option("--timeout", default="120", show_default=True, metavar="SECONDS",
+              help="Stop the query after this many seconds.")
+@click.option("--max-memory", default=None, metavar="SIZE",
+              help="Stop the query when it needs more memory than this (512M, 8G) [default: half of this "
+                   "machine's memory].")
+@click.option("--allow-service", "services", multiple=True, metavar="URL",
+              help="Let SERVICE call this endpoint (repeatable). Without it, SERVICE is refused: no query "
+                   "sends a request to another server.")
 @pass_ctx
-def sparql(ctx: Context, query_text: str, fmt: str | None):
+def sparql(ctx: Context, query_text: str, fmt: str | None, timeout: str, max_memory: str | None,
+           services: tuple[str, ...]):
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query. Read-only: updates are refused.
 
     The prefixes ag:, agid:, rdf:, rdfs:, owl:, xsd:, skos:, dct:, foaf:, schema:, org:, prov: and
-    time: are predeclared.
+    time: are predeclared. The query stops after --timeout seconds, on Ctrl-C, or when it needs more
+    than --max-memory.
 
     \b
     Example:
       actorgraph sparql 'SELECT ?name WHERE { ?p a ag:Person ; rdfs:label ?name }'
-      actorgraph sparql query.rq --format json
+      actorgraph sparql query.rq --format json --timeout 600
       echo 'ASK { agid:nayib-bukele ag:offered ?o }' | actorgraph sparql -
     """
+    from .. import limits
     from ..errors import DataFileError
+    from ..guard import check_allowed_service
     from ..output import render_sparql
 
+    seconds = limits.seconds(timeout, "--timeout")
+    memory = limits.size(max_memory, "--max-memory") if max_memory else limits.physical_memory() // 2
+    allowed = frozenset(check_allowed_service(url) for url in services)
     if query_text == "-":
         text = sys.stdin.read()
     elif _names_a_file(query_text):
@@ -258,5 +273,11 @@ def sparql(ctx: Context, query_text: str, fmt: str | None):
             raise DataFileError(f"{query_text}: not a UTF-8 text file") from None
     else:
         text = query_text
-    result = ctx.kg.store.run(text)
-    click.echo(render_sparql(result, fmt), nl=False)
+
+    def answer() -> str:  # in a child process: see actorgraph.limits
+        store = ctx.kg.store
+        if allowed:
+            store.allowed_services = allowed
+        return render_sparql(store.run(text), fmt)
+
+    click.echo(limits.run_limited(answer, timeout=seconds, memory=memory, what="actorgraph sparql"), nl=False)

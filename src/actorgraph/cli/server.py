@@ -16,26 +16,38 @@ from . import cli, output_options, pass_ctx
               help="Address to listen on. Anything but loopback exposes the graph to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: any free port; the address is printed).")
-@click.option("--timeout", type=float, default=10.0, show_default=True,
+@click.option("--timeout", default="10", show_default=True, metavar="SECONDS",
               help="Seconds a query may run before it is stopped (503).")
 @click.option("--max-results", type=click.IntRange(1), default=10_000, show_default=True,
               help="Most rows (or triples) one answer may hold; a larger answer is refused (422).")
+@click.option("--max-bytes", default="16M", show_default=True, metavar="SIZE",
+              help="Largest answer in bytes (512K, 16M...); a larger answer is refused (422).")
+@click.option("--max-memory", default=None, metavar="SIZE",
+              help="Memory each worker may use; a query needing more stops its worker (500) "
+                   "[default: half of this machine's memory, shared by the workers, at least 1G].")
 @click.option("--workers", type=click.IntRange(0), default=0, show_default=True,
               help="Worker processes answering queries (0: one per CPU core).")
 @click.option("--store", "store_mode", type=click.Choice(["auto", "memory", "disk"]), default="auto",
               show_default=True, help="Workers hold the graph in memory (fast), or share the on-disk store "
                                       "(big graphs); auto picks memory below 64 MB of Turtle.")
-@click.option("--allow-updates", is_flag=True,
-              help="Accept SPARQL updates, applied to a private copy discarded on exit.")
+@click.option("--allow-host", "hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (repeatable; loopback names always work; "
+                   "* for any, which lets DNS rebinding through).")
+@click.option("--cors", "origins", multiple=True, metavar="ORIGIN",
+              help="Let web pages from this origin read answers (repeatable; * for any page). "
+                   "Without it, only the server's own page can.")
+@click.option("--allow-service", "services", multiple=True, metavar="URL",
+              help="Let SERVICE call this endpoint (repeatable). Without it, SERVICE is refused.")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @pass_ctx
-def serve_command(ctx, host: str, port: int, timeout: float, max_results: int, workers: int,
-                  store_mode: str, allow_updates: bool, quiet: bool):
-    """Serve the graph as a SPARQL 1.1 endpoint, with a query page, on this machine only.
+def serve_command(ctx, host: str, port: int, timeout: str, max_results: int, max_bytes: str,
+                  max_memory: str | None, workers: int, store_mode: str, hosts: tuple[str, ...],
+                  origins: tuple[str, ...], services: tuple[str, ...], quiet: bool):
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page, on this machine only.
 
     GET or POST queries to /sparql; results as JSON, XML, CSV or TSV (SELECT, ASK) and Turtle,
     N-Triples, JSON-LD or RDF/XML (CONSTRUCT, DESCRIBE). The default graph is the union of one named
-    graph per source document. Updates are refused unless --allow-updates is given.
+    graph per source document. Updates are refused. Limits and safety rules: docs/endpoint.md.
 
     Example:
 
@@ -43,19 +55,23 @@ def serve_command(ctx, host: str, port: int, timeout: float, max_results: int, w
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?name WHERE { ?a a ag:Person ; rdfs:label ?name }' http://127.0.0.1:7878/sparql
     """
     from ..errors import UsageError
+    from ..limits import human, seconds, size
     from ..server import Server, Settings, is_loopback
 
     if ctx.endpoint:
         raise UsageError("serve publishes the local files; it cannot serve --endpoint")
-    settings = Settings(host=host, port=port, timeout=timeout, max_results=max_results,
-                        allow_updates=allow_updates, workers=workers, store=store_mode, quiet=quiet)
+    settings = Settings(host=host, port=port, timeout=seconds(timeout, "--timeout"), max_results=max_results,
+                        max_bytes=size(max_bytes, "--max-bytes"),
+                        max_memory=size(max_memory, "--max-memory") if max_memory else None,
+                        workers=workers, store=store_mode, quiet=quiet, allowed_hosts=hosts,
+                        cors_origins=origins, allowed_services=services)
     with Server(settings, ctx.graph_dir, ctx.ontology_dir) as server:
         if not is_loopback(host):
             click.echo(f"actorgraph: warning: listening on {host}: the graph is open to the network", err=True)
-        mode = "read-write (private copy)" if allow_updates else "read-only"
-        mode += ", in memory" if server.in_memory else ", on-disk store"
+        mode = "read-only, " + ("in memory" if server.in_memory else "on-disk store")
         click.echo(f"actorgraph: serving {server.url} (SPARQL endpoint {server.url}sparql); {mode}; "
-                   f"time limit {timeout:g} s; at most {max_results} results; Ctrl-C stops", err=True)
+                   f"time limit {settings.timeout:g} s; at most {max_results} results and "
+                   f"{human(settings.max_bytes)} per answer; Ctrl-C stops", err=True)
 
         def stop(signum, frame):
             raise KeyboardInterrupt

@@ -28,7 +28,9 @@ def validate_command(ctx: Context, fmt: str) -> None:
     stored source text, that every relationship has its statement and every statement its
     relationship, and that no identifier or term is used without being defined. It reads the local
     files, never an endpoint. Prints one summary line when the graph is valid; otherwise one line
-    per violation (focus node, property, message) and exits with status 1.
+    per violation (focus node, property, message) and exits with status 1. Gaps a source may leave
+    (a government body, court or prison without its country, an indictment or order without its
+    issuer) are warnings on standard error; they do not make the graph invalid.
 
     \b
     Example:
@@ -51,5 +53,8 @@ def validate_command(ctx: Context, fmt: str) -> None:
     else:
         for violation in report.violations:
             click.echo(violation.line())
+    if fmt == "text":
+        for warning in report.warnings:
+            click.echo(f"warning: {warning.line()}", err=True)
     if not report.conforms:
         raise ValidationFailed(report.violations)
