@@ -156,3 +156,14 @@ def test_the_name_index_is_kept_beside_a_compiled_store(world_copy, monkeypatch,
     assert len(json.loads(saved[0].read_text(encoding="utf-8"))) == len(built.entries)
     # In memory there is no home for it, and nothing is written.
     assert LocalStore.open(world_copy, ONTOLOGY, cache=False).sidecar("names.json") is None
+
+
+def test_a_list_of_values_binds_one_row_each(world):
+    statements = [row["s"] for row in world.rows("SELECT ?s WHERE { ?s ag:quote ?q } ORDER BY ?s LIMIT 3")]
+    query = "SELECT ?s ?quote WHERE {\n  #@values\n  ?s ag:quote ?quote ; ag:source ?doc .\n} ORDER BY ?s"
+    doc = ox.NamedNode("https://w3id.org/actorgraph/id/doc-world-report")
+    rows = world.rows(query, {"s": [ox.NamedNode(s) for s in statements], "doc": doc})
+    assert [row["s"] for row in rows] == statements
+    assert world.rows(query, {"s": [], "doc": doc}) == []
+    with pytest.raises(QueryError, match="one length"):
+        world.rows(query, {"s": [doc], "doc": [doc, doc]})

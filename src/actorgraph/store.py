@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -370,12 +370,22 @@ def _prune(root: Path, keep: str, limit: int = 3) -> None:
 VALUES_MARKER = "#@values"
 
 
-def values_block(bindings: Mapping[str, Term]) -> str:
-    """A VALUES block of serialised terms. Terms serialise themselves with N-Triples escaping."""
+def values_block(bindings: Mapping[str, Term | Sequence[Term]]) -> str:
+    """A VALUES block of serialised terms (they serialise themselves, with N-Triples escaping): one row,
+    or, where values are lists (all of one length), one row per position, a single term repeated."""
     names = sorted(bindings)
     head = " ".join(f"?{n}" for n in names)
-    row = " ".join(str(bindings[n]) for n in names)
-    return f"VALUES ({head}) {{ ({row}) }}"
+    lists = {len(v) for v in bindings.values() if isinstance(v, list | tuple)}
+    if len(lists) > 1:
+        raise QueryError("bound lists of values must all be of one length")
+    count = lists.pop() if lists else None
+    if count is None:
+        rows = [[bindings[n] for n in names]]
+    else:
+        rows = [[v[i] if isinstance(v, list | tuple) else v for v in (bindings[n] for n in names)]
+                for i in range(count)]
+    body = " ".join(f"({' '.join(str(term) for term in row)})" for row in rows)
+    return f"VALUES ({head}) {{ {body} }}"
 
 
 def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
