@@ -46,7 +46,7 @@ from .errors import UsageError
 from .store import VALUES_MARKER, values_block
 
 _HEADER_RE = re.compile(r"^#\s*(title|description|param|anchor|listing):\s*(.*)$")
-_PAGE_HEADER_RE = re.compile(r"^#\s*(key|unit):\s*(.*)$")
+_PAGE_HEADER_RE = re.compile(r"^#\s*(key|unit|units):\s*(.*)$")
 ANCHORS_MARKER = "#@anchors"
 ANCHORS_VALUES_MARKER = "#@anchors values"
 PAGE_MARKER = "#@page"
@@ -75,6 +75,7 @@ class PageQuery:
     path: Path
     key: tuple[str, ...]
     unit: tuple[str, ...]
+    units: str  # what the units are called, for people ("statements")
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,12 @@ def _parse_page_query(path: Path, params: bool, anchors: bool) -> PageQuery | No
     except FileNotFoundError:
         return None
     declared: dict[str, tuple[str, ...]] = {}
+    units = ""
     for line in text.splitlines():
         match = _PAGE_HEADER_RE.match(line)
-        if match:
+        if match and match.group(1) == "units":
+            units = match.group(2).strip()
+        elif match:
             names = tuple(name.lstrip("?$") for name in match.group(2).split())
             if not names or not all(re.fullmatch(r"\w+", name) for name in names):
                 raise UsageError(f"{path}: bad {match.group(1)} line: {line!r}")
@@ -183,7 +187,7 @@ def _parse_page_query(path: Path, params: bool, anchors: bool) -> PageQuery | No
     found = _check_markers(path, text, params, anchors, False)
     if PAGE_MARKER in found:
         raise UsageError(f"{path}: a page query has no {PAGE_MARKER} line of its own")
-    return PageQuery(text, path, declared["key"], declared["unit"])
+    return PageQuery(text, path, declared["key"], declared["unit"], units or f"{declared['unit'][0]}s")
 
 
 def _check_markers(path: Path, text: str, params: bool, anchors: bool, listing: bool) -> set[str]:
