@@ -22,6 +22,15 @@ if TYPE_CHECKING:
 
 Row = dict[str, Any]
 
+# What a source document can be called by (the named query "documents" also counts its statements,
+# which reads every statement of a big graph).
+_DOCUMENT_NAMES = """
+SELECT ?document ?label ?title ?text_file WHERE {
+  ?document a ag:SourceDocument ; rdfs:label ?label .
+  OPTIONAL { ?document dct:title ?title }
+  OPTIONAL { ?document ag:textFile ?text_file }
+}"""
+
 
 def plain_rows(result: SelectResult) -> list[Row]:
     """A SELECT result as rows of plain Python values (IRIs as strings), every variable present."""
@@ -147,7 +156,7 @@ class KnowledgeGraph:
 
         wanted = fold(name)
         found: set[str] = set()
-        documents = self.named("documents")
+        documents = self.rows(_DOCUMENT_NAMES)
         for doc in documents:
             keys = {doc["document"], doc["document"].rsplit("/", 1)[-1], doc["label"], doc["title"],
                     doc["text_file"], Path(doc["text_file"] or "").name, Path(doc["text_file"] or "").stem}
