@@ -12,9 +12,6 @@ one block of ``column: value`` lines per row instead, so that no column is ever 
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -367,6 +364,9 @@ def csv_columns(table: Table) -> list[str]:
 def render_delimited(result: Table | Document, delimiter: str = ",") -> str:
     """CSV or TSV with every field of every row; a Document gives one block per section."""
     tables = [result] if isinstance(result, Table) else list(result.sections.values())
+    import csv
+    import io
+
     stream = io.StringIO()
     writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     for i, table in enumerate(tables):
@@ -383,6 +383,8 @@ def render_delimited(result: Table | Document, delimiter: str = ",") -> str:
 def render(result: Table | Document, fmt: str) -> str:
     """The result as text in one of ``FORMATS`` (``tsv`` too)."""
     if fmt == "json":
+        import json
+
         return json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return render_delimited(result, ",")
