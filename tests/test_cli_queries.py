@@ -416,3 +416,20 @@ def test_claims_and_timeline_page_too(invoke):
     paged = json.loads(invoke("timeline", "--from", "2021-07-15", "--to", "2022", "--limit", "50",
                               "--format", "json").output)
     assert ranged["rows"] and paged["rows"] == ranged["rows"]
+
+
+def test_a_type_is_resolved_one_way_everywhere(invoke, tmp_path):
+    """actors --type and export --type take the same names and refuse others with the same line."""
+    listed = invoke("actors", "--type", "criminal organisation", "--format", "json")
+    assert [r["name"] for r in json.loads(listed.output)["rows"]] == ["Harbor Gang"]
+    errors = [invoke(*args, "--type", "spaceship").output for args in (["actors"], ["export", "graphml", "-o",
+                                                                               str(tmp_path / "g.graphml")])]
+    assert errors[0] == errors[1] and errors[0].startswith("actorgraph: error: unknown type 'spaceship'; known types: ")
+    assert "criminal organisation" in errors[0] and "figure" not in errors[0]
+
+
+def test_the_sparql_help_lists_every_predeclared_prefix(invoke):
+    from actorgraph.store import PREFIXES
+
+    text = " ".join(invoke("sparql", "--help").output.split())
+    assert all(f"{name}:" in text for name in PREFIXES) and "sh:" in text

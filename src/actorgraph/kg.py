@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousNameError, UnknownNameError, UsageError
 from .queries import NamedQuery, bind_value, get_query, paged, prepared
-from .store import ONT, SelectResult, Store, Term, open_store, to_python
+from .store import SelectResult, Store, Term, open_store, to_python
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -170,13 +170,8 @@ class KnowledgeGraph:
         raise UnknownNameError(name, labels[:3])
 
     def resolve_class(self, name: str) -> str:
-        """The IRI of an ontology class by local name or label (``person``, ``criminal organisation``)."""
-        cls = self.vocabulary.class_named(name)
-        if cls is None:
-            known = sorted(c.name.lower() for c in self.vocabulary.classes.values()
-                           if self.vocabulary.is_a(c.iri, ONT + "Entity"))
-            raise UsageError(f"unknown type {name!r} (types: {', '.join(known)})")
-        return cls.iri
+        """The IRI of a class of entities by local name or label (``person``, ``criminal organisation``)."""
+        return self.vocabulary.entity_type(name).iri
 
     def label(self, iri: str) -> str:
         return self.names.labels.get(iri, iri.rsplit("/", 1)[-1])

@@ -393,8 +393,16 @@ def render(result: Table | Document, fmt: str) -> str:
     return render_text(result)
 
 
-_RESULT_FORMATS = {"json": "JSON", "csv": "CSV", "tsv": "TSV", "xml": "XML"}
-_RDF_FORMATS = {"turtle": "TURTLE", "jsonld": "JSON_LD", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML"}
+# The formats of a raw SPARQL answer, by name, with pyoxigraph's name for each; the first of each is the
+# default. SELECT and ASK give a table or a SPARQL results format, CONSTRUCT and DESCRIBE an RDF one.
+RESULT_FORMATS = {"table": "", "json": "JSON", "csv": "CSV", "tsv": "TSV", "xml": "XML"}
+RDF_FORMATS = {"turtle": "TURTLE", "jsonld": "JSON_LD", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML"}
+SPARQL_FORMATS = [*RESULT_FORMATS, *RDF_FORMATS]
+
+
+def _choices(names) -> str:
+    names = list(names)
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def render_sparql(result, fmt: str | None) -> str:
@@ -406,23 +414,23 @@ def render_sparql(result, fmt: str | None) -> str:
 
     if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
         fmt = fmt or "table"
-        if fmt in _RDF_FORMATS:
+        if fmt in RDF_FORMATS:
             raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; SELECT and ASK give "
-                             f"table, json, csv, tsv or xml")
+                             f"{_choices(RESULT_FORMATS)}")
         if fmt == "table":
             if isinstance(result, ox.QueryBoolean):
                 return f"{'true' if bool(result) else 'false'}\n"
             variables = [v.value for v in result.variables]
             rows = [{v: to_python(s[v]) for v in variables} for s in result]
             return render(Table(variables, rows, title=f"{len(rows)} rows"), "table")
-        data = result.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_FORMATS[fmt]))
+        data = result.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[fmt]))
         text = data.decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
-    fmt = fmt or "turtle"
-    if fmt not in _RDF_FORMATS:
+    fmt = fmt or next(iter(RDF_FORMATS))
+    if fmt not in RDF_FORMATS:
         raise UsageError(f"--format {fmt} is for SELECT and ASK; CONSTRUCT and DESCRIBE give "
-                         f"turtle, jsonld, ntriples or rdfxml")
-    rdf_format = getattr(ox.RdfFormat, _RDF_FORMATS[fmt])
+                         f"{_choices(RDF_FORMATS)}")
+    rdf_format = getattr(ox.RdfFormat, RDF_FORMATS[fmt])
     triples = list(result)
     if fmt in ("turtle", "rdfxml"):
         # Declare only the prefixes the result uses.

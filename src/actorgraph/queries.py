@@ -23,6 +23,8 @@ comments. Unfilled, a marker is a comment and the file is plain SPARQL:
 - ``#@anchors values``, a line of its own: the same patterns, each after its parameter's VALUES block,
   for a group that Oxigraph evaluates on its own (an OPTIONAL's inside): with the value there, it reads
   only the rows about the value.
+- ``#@page``, a line of its own, in a listing that pages by cursor (``paging``): the VALUES table of a
+  page's units and the bound values.
 - ``#@table`` at the end of a line: in a query marked ``# listing: yes`` (it lists every statement of
   the graph) run with no anchor bound, the line's pattern is joined as a table, ``{ SELECT <the line's
   variables> WHERE { <the line> } }``, which Oxigraph evaluates once and hash-joins, instead of one

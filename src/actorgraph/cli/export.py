@@ -38,18 +38,6 @@ def export_group():
     """
 
 
-_EXAMPLES = {
-    "html": 'actorgraph export html --as-of 2021-07 --type person --type "government body" -o network.html',
-    "timeline": "actorgraph export timeline -o timeline.html",
-    "graphml": "actorgraph export graphml -o actorgraph.graphml",
-    "gexf": 'actorgraph export gexf --ego "Nayib Bukele" --depth 2 -o bukele.gexf',
-    "csv": "actorgraph export csv -o tables/",
-    "turtle": "actorgraph export turtle -o actorgraph.ttl",
-    "ntriples": "actorgraph export ntriples -o actorgraph.nt",
-    "jsonld": "actorgraph export jsonld -o actorgraph.jsonld",
-}
-
-
 def _make_command(name: str):
     from ..export import FORMATS, HTML_MAX_NODES, View, build
 
@@ -82,7 +70,7 @@ def _make_command(name: str):
         write_file(output, data)
         click.echo(f"wrote {output}", err=True)
 
-    command.__doc__ = f"Write {fmt.description}.\n\n    Example:\n\n        {_EXAMPLES[name]}\n    "
+    command.__doc__ = f"Write {fmt.description}.\n\n    Example:\n\n        {fmt.example}\n    "
     command = pass_ctx(command)
     if fmt.network:
         default_max = HTML_MAX_NODES if name == "html" else 0
@@ -108,8 +96,14 @@ def _make_command(name: str):
     export_group.command(name)(command)
 
 
-for _name in ("html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld"):
-    _make_command(_name)
+def _make_commands() -> None:
+    from ..export import FORMATS
+
+    for name in FORMATS:
+        _make_command(name)
+
+
+_make_commands()
 
 
 @export_group.command("all")

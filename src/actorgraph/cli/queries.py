@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from ..output import RDF_FORMATS, RESULT_FORMATS, SPARQL_FORMATS
+from ..store import PREFIXES
 from . import Context, answer_options, cli, pass_ctx
 
 _PAGE_LIMIT = click.option(
@@ -248,14 +250,18 @@ def _names_a_file(argument: str) -> bool:
     return query_file_name or ("{" not in argument and Path(argument).is_file())
 
 
-SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
+def _with_prefixes(func):
+    """The command's help with the predeclared prefixes filled in from the one list of them."""
+    names = [f"{name}:" for name in PREFIXES]
+    func.__doc__ = func.__doc__.replace("{prefixes}", f"{', '.join(names[:-1])} and {names[-1]}")
+    return func
 
 
 @cli.command()
 @click.argument("query_text", metavar="QUERY|FILE|-")
 @click.option("--format", "fmt", type=click.Choice(SPARQL_FORMATS), default=None,
-              help="SELECT/ASK: table (default), json (SPARQL 1.1 JSON results), csv, tsv, xml. "
-                   "CONSTRUCT/DESCRIBE: turtle (default), jsonld, ntriples, rdfxml.")
+              help=f"SELECT/ASK: {', '.join(RESULT_FORMATS)} (the first is the default). "
+                   f"CONSTRUCT/DESCRIBE: {', '.join(RDF_FORMATS)} (the first is the default).")
 @click.option("--timeout", default="120", show_default=True, metavar="SECONDS",
               help="Stop the query after this many seconds.")
 @click.option("--max-memory", default=None, metavar="SIZE",
@@ -265,13 +271,13 @@ SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntr
               help="Let SERVICE call this endpoint (repeatable). Without it, SERVICE is refused: no query "
                    "sends a request to another server.")
 @pass_ctx
+@_with_prefixes
 def sparql(ctx: Context, query_text: str, fmt: str | None, timeout: str, max_memory: str | None,
            services: tuple[str, ...]):
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query. Read-only: updates are refused.
 
-    The prefixes ag:, agid:, rdf:, rdfs:, owl:, xsd:, skos:, dct:, foaf:, schema:, org:, prov: and
-    time: are predeclared. The query stops after --timeout seconds, on Ctrl-C, or when it needs more
-    than --max-memory.
+    The prefixes {prefixes} are predeclared (ag: is the ontology, agid: its entities and statements).
+    The query stops after --timeout seconds, on Ctrl-C, or when it needs more than --max-memory.
 
     \b
     Example:
