@@ -20,6 +20,7 @@ Usage: python benchmarks/paging.py [--size 1000000] [--limit 50] [--runs 5] [--t
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
 import statistics
@@ -101,7 +102,9 @@ def main() -> None:
         build = timed(lambda n=name, p=params: kg.named_page(n, limit=args.limit, **p))
         index = kg.page_index(query, bindings)
         keys = index.keys()
-        cursors = {"first": None, "middle": keys[len(keys) // 2], "last": keys[max(0, len(keys) - args.limit - 1)]}
+        # The last page starts after the key before the last key (units that share a key share a page).
+        before_last = keys[max(0, bisect.bisect_left(keys, keys[len(keys) - 1]) - 1)]
+        cursors = {"first": None, "middle": keys[len(keys) // 2], "last": before_last}
         medians = {}
         for where, key in cursors.items():
             cursor = None if key is None else encode_cursor(name, key)

@@ -167,3 +167,25 @@ def test_a_list_of_values_binds_one_row_each(world):
     assert world.rows(query, {"s": [], "doc": doc}) == []
     with pytest.raises(QueryError, match="one length"):
         world.rows(query, {"s": [doc], "doc": [doc, doc]})
+
+
+def test_one_data_source_serves_the_store_the_answer_cache_and_validation(world_copy, monkeypatch):
+    """A DataSource resolves its directories once (flag, then environment, then project) and hashes the
+    files at most once; the store, validation and the sentence coverage all take it."""
+    from actorgraph import store as store_module
+    from actorgraph.coverage import sentence_coverage
+    from actorgraph.store import DataSource
+    from actorgraph.validate import validate
+
+    monkeypatch.setenv("ACTORGRAPH_GRAPH_DIR", str(world_copy))
+    source = DataSource(ontology_dir=ONTOLOGY)
+    assert source.graph_dir == world_copy and source.files == store_module.turtle_files(world_copy, ONTOLOGY)
+    assert DataSource(WORLD, ONTOLOGY).graph_dir == WORLD  # a flag wins over the environment
+    hashed = []
+    real = store_module.fingerprint
+    monkeypatch.setattr(store_module, "fingerprint", lambda files: hashed.append(1) or real(files))
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    assert source.fingerprint == LocalStore.open(source).key == source.fingerprint
+    assert hashed == [1]
+    assert validate(source).conforms
+    assert sentence_coverage(source).documents

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousNameError, UnknownNameError, UsageError
 from .queries import NamedQuery, bind_value, get_query, paged, prepared
-from .store import SelectResult, Store, Term, open_store, to_python
+from .store import DataSource, SelectResult, Store, Term, open_store, to_python
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -194,10 +194,9 @@ def load(
     graph_dir: str | Path | None = None,
     ontology_dir: str | Path | None = None,
     endpoint: str | None = None,
-    known_fingerprint: str | None = None,
+    source: DataSource | None = None,
 ) -> KnowledgeGraph:
     """Load the graph: the Turtle under ``graph_dir`` (default ``graph/``), or a remote endpoint.
-    ``known_fingerprint`` is the files' fingerprint when the caller already has it (see store)."""
-    gdir = Path(graph_dir) if graph_dir else None
-    odir = Path(ontology_dir) if ontology_dir else None
-    return KnowledgeGraph(open_store(gdir, odir, endpoint, known_fingerprint), gdir)
+    ``source`` is the data source when the caller already has one (see ``store.DataSource``)."""
+    source = source or DataSource(graph_dir, ontology_dir)
+    return KnowledgeGraph(open_store(source, endpoint), source.graph_dir)

@@ -157,6 +157,48 @@ class Store(ABC):
 # ----------------------------------------------------------------------------------------------
 
 
+class DataSource:
+    """The graph and the ontology that a command reads, resolved once: their directories (a flag, else
+    the environment, else the project layout, see ``paths``), their Turtle files in a stable order, and
+    the files' fingerprint, computed at most once (the answer cache and the compiled store share it)."""
+
+    def __init__(self, graph_dir: Path | str | None = None, ontology_dir: Path | str | None = None):
+        self.graph_dir = paths.graph_dir(graph_dir)
+        self.ontology_dir = paths.ontology_dir(ontology_dir)
+        self._files: list[Path] | None = None
+        self._fingerprint: str | None = None
+
+    def __repr__(self) -> str:
+        return f"DataSource({str(self.graph_dir)!r}, {str(self.ontology_dir)!r})"
+
+    @property
+    def files(self) -> list[Path]:
+        """The ontology's and the graph's Turtle files (missing directories are an error)."""
+        if self._files is None:
+            self._files = turtle_files(self.graph_dir, self.ontology_dir)
+        return self._files
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the files' names and contents: a changed byte gives a new fingerprint."""
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.files)
+        return self._fingerprint
+
+    def graph_name(self, path: Path) -> ox.NamedNode:
+        """The named graph the file loads into."""
+        return graph_name(path, self.ontology_dir)
+
+    def load_into(self, store: ox.Store, *, bulk: bool = False) -> None:
+        """Parse every file into its named graph of ``store`` (the first syntax error as file:line)."""
+        load_files(store, self.files, self.ontology_dir, bulk=bulk)
+
+
+def data_source(source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None) -> DataSource:
+    """``source`` itself, or the data source of a graph directory (and ontology directory)."""
+    return source if isinstance(source, DataSource) else DataSource(source, ontology_dir)
+
+
 def turtle_files(graph_dir: Path, ontology_dir: Path) -> list[Path]:
     """The ontology and graph Turtle files, in a stable order. Missing directories are an error."""
     files: list[Path] = []
@@ -247,18 +289,11 @@ class LocalStore(Store):
         return None if self.key is None else _store_dir(self.key) / name
 
     @classmethod
-    def open(
-        cls,
-        graph_dir: Path | None = None,
-        ontology_dir: Path | None = None,
-        *,
-        cache: bool | None = None,
-        known_fingerprint: str | None = None,
-    ) -> LocalStore:
-        """The store for these files. ``known_fingerprint``, when the caller has just computed
-        ``fingerprint(turtle_files(...))`` for the same directories, saves hashing the files again."""
-        gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
-        files = turtle_files(gdir, odir)
+    def open(cls, source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None, *,
+             cache: bool | None = None) -> LocalStore:
+        """The store of a data source (or of a graph directory and an ontology directory)."""
+        source = data_source(source, ontology_dir)
+        files = source.files
         if cache is None:
             forced = os.environ.get(paths.ENV_STORE_CACHE, "auto")
             if forced not in ("auto", "always", "never"):
@@ -267,10 +302,9 @@ class LocalStore(Store):
                 forced == "auto" and sum(f.stat().st_size for f in files) >= DISK_CACHE_THRESHOLD)
         if not cache:
             store = ox.Store()
-            load_files(store, files, odir)
+            source.load_into(store)
             return cls(store, files, None)
-        key = known_fingerprint or fingerprint(files)
-        return cls(_open_cached(key, files, odir), files, key)
+        return cls(ox.Store.read_only(str(_compiled(source))), files, source.fingerprint)
 
     # Endpoints a query may call with SERVICE (``actorgraph sparql --allow-service``); none by default.
     allowed_services: frozenset[str] = frozenset()
@@ -288,18 +322,12 @@ class LocalStore(Store):
             raise QueryError(f"query failed: {one_line(str(err))}") from None
 
 
-def compile_store(graph_dir: Path | None = None, ontology_dir: Path | None = None) -> Path:
+def compile_store(source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None) -> Path:
     """The directory of the on-disk store compiled from the Turtle files, built atomically if missing.
 
     The SPARQL server's workers open it read-only, so a server and the CLI share one compiled copy.
     """
-    gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
-    files = turtle_files(gdir, odir)
-    return _compiled(fingerprint(files), files, odir)
-
-
-def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
-    return ox.Store.read_only(str(_compiled(key, files, ontology_dir)))
+    return _compiled(data_source(source, ontology_dir))
 
 
 def _store_dir(key: str) -> Path:
@@ -307,17 +335,18 @@ def _store_dir(key: str) -> Path:
     return paths.cache_dir() / "stores" / key
 
 
-def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
+def _compiled(source: DataSource) -> Path:
     import shutil
     import tempfile
 
+    key = source.fingerprint
     target = _store_dir(key)
     root = target.parent
     if not (target / "COMPLETE").exists():
         root.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
         try:
-            _build(building / "db", files, ontology_dir)
+            _build(building / "db", source)
             (building / "COMPLETE").write_text(key)
             shutil.rmtree(target, ignore_errors=True)
             os.replace(building, target)
@@ -327,10 +356,10 @@ def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
     return target / "db"
 
 
-def _build(path: Path, files: list[Path], ontology_dir: Path) -> None:
+def _build(path: Path, source: DataSource) -> None:
     store = ox.Store(str(path))
     try:
-        load_files(store, files, ontology_dir, bulk=True)
+        source.load_into(store, bulk=True)
         store.flush()
         # Compacting once after the bulk load halves query times on it (100k statements: names 1.41 s ->
         # 0.59 s, who-negotiated 6.5 s -> 2.9 s) for ~15% more build time; the store is built once.
@@ -486,14 +515,10 @@ class RemoteStore(Store):
             raise EndpointError(f"{self.endpoint}: unreadable {content_type} answer: {first}") from None
 
 
-def open_store(
-    graph_dir: Path | None = None,
-    ontology_dir: Path | None = None,
-    endpoint: str | None = None,
-    known_fingerprint: str | None = None,
-) -> Store:
-    """The store the CLI and library use: the endpoint if one is given (flag or environment), else local."""
+def open_store(source: DataSource | None = None, endpoint: str | None = None) -> Store:
+    """The store the CLI and library use: the endpoint if one is given (flag or environment), else the
+    data source's (by default, the project's graph)."""
     endpoint = endpoint or os.environ.get(paths.ENV_ENDPOINT)
     if endpoint:
         return RemoteStore(endpoint)
-    return LocalStore.open(graph_dir, ontology_dir, known_fingerprint=known_fingerprint)
+    return LocalStore.open(source)

@@ -24,15 +24,25 @@ class Context:
         self.graph_dir = graph_dir
         self.ontology_dir = ontology_dir
         self.endpoint = endpoint
-        self.known_fingerprint: str | None = None  # set when the answer cache has hashed the files
+        self._source = None
         self._kg = None
+
+    @property
+    def source(self):
+        """The graph and ontology this command reads (``store.DataSource``), resolved once: the answer
+        cache and the store share its files and their fingerprint."""
+        if self._source is None:
+            from ..store import DataSource
+
+            self._source = DataSource(self.graph_dir, self.ontology_dir)
+        return self._source
 
     @property
     def kg(self):
         if self._kg is None:
             from ..kg import load
 
-            self._kg = load(self.graph_dir, self.ontology_dir, self.endpoint, self.known_fingerprint)
+            self._kg = load(endpoint=self.endpoint, source=self.source)
         return self._kg
 
 
@@ -53,9 +63,8 @@ def _rendered(func, cache: bool):
         context = click.get_current_context()
         shared = context.find_object(Context)
         if cache and shared is not None and not shared.endpoint and answers.enabled():
-            # Hash the files once: the answer's key and, on a miss, the compiled store's key.
-            shared.known_fingerprint = answers.data_fingerprint(shared.graph_dir, shared.ontology_dir)
-            key = answers.answer_key(shared.known_fingerprint,
+            # The files are hashed once: the answer's key and, on a miss, the compiled store's key.
+            key = answers.answer_key(shared.source.fingerprint,
                                      [context.command_path, repr(sorted(context.params.items()))])
 
         def compute() -> str:
