@@ -99,12 +99,42 @@ class CommandError(click.ClickException):
         click.echo(f"actorgraph: error: {self.format_message()}", err=True)
 
 
+# The modules that define the commands (each registers its own on ``cli``), most asked first: a command
+# imports the modules up to its own, not every command of the tool (which took a tenth of a cold start
+# where Python compiles our modules afresh on each run).
+COMMAND_MODULES = ("queries", "analysis", "export", "validate", "server", "grow", "draft")
+
+
 class Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ActorgraphError as err:
             raise CommandError(err) from None
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        import importlib
+
+        command = super().get_command(ctx, cmd_name)
+        for module in COMMAND_MODULES:
+            if command is not None:
+                break
+            importlib.import_module(f"{__package__}.{module}")
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        all_commands()
+        return super().list_commands(ctx)
+
+
+def all_commands() -> dict[str, click.Command]:
+    """Every command of the tool, by name (their modules imported)."""
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"{__package__}.{module}")
+    return cli.commands
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -151,6 +181,3 @@ def main() -> None:
                    f"(set ACTORGRAPH_DEBUG=1 for details)", err=True)
         sys.exit(70)
 
-
-# Each module registers its commands on ``cli``; they import heavy libraries only when they run.
-from . import analysis, draft, export, grow, queries, server, validate  # noqa: E402,F401
