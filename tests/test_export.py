@@ -29,7 +29,7 @@ def graph_of(kg: actorgraph.KnowledgeGraph):
 
 
 def test_registry_lists_every_format():
-    assert list(FORMATS) == ["html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld"]
+    assert list(FORMATS) == ["html", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld", "ftm"]
 
 
 def test_unknown_format_is_a_usage_error(world):

@@ -606,7 +606,7 @@ def test_a_triple_another_source_stands_on_cannot_be_dropped(invoke, grown):
     assert invoke("add", str(sheet), graph=world).exit_code == 0
     with (world / "world-report.ttl").open("a", encoding="utf-8") as out:  # leans on followup's direct triple
         out.write("\nagid:st-y a ag:Statement ; rdf:subject agid:rosa-vey ; rdf:predicate ag:holdsOfficeIn ;\n"
-                  '  rdf:object agid:freedonian-government ; ag:quote "Torres heads" ;\n'
+                  '  rdf:object agid:freedonian-government ; ag:quote "Torres heads the Freedonian government." ;\n'
                   "  ag:source agid:doc-world-report ;\n"
                   "  ag:assertedBy agid:world-reporting ; ag:status ag:Reported .\n")
     assert validate(world, ONTOLOGY).conforms
@@ -629,3 +629,22 @@ def test_a_reporting_party_is_declared_distinct_from_a_look_alike(invoke, world_
     kg = actorgraph.load(world_copy, ONTOLOGY)
     assert kg.ask("ASK { agid:doc-d-reporting owl:differentFrom agid:doc-c-reporting }")
     assert validate(world_copy, ONTOLOGY).conforms
+
+
+def test_a_source_of_new_entities_only_has_no_file_of_its_own(invoke, grown):
+    """Accepting only entities gives no statements: no empty graph/NAME.ttl (validate refuses an empty
+    file), and the file an earlier run wrote goes when its last claim and figure are dropped."""
+    world, sheet = grown
+    assert invoke("add", str(sheet), graph=world).exit_code == 0
+    assert (world / "followup.ttl").is_file()
+    text = sheet.read_text(encoding="utf-8")
+    ids = [line.split(": ", 1)[1] for line in text.splitlines() if line.startswith("  - id: ")]
+    assert ids
+    for item in ids:
+        text = text.replace(f"  - id: {item}\n    accept: true", f"  - id: {item}\n    accept: false")
+    sheet.write_text(text, encoding="utf-8")
+    result = invoke("add", str(sheet), graph=world)
+    assert result.exit_code == 0, result.output
+    assert not (world / "followup.ttl").exists()
+    assert "rosa-vey" in (world / "actors.ttl").read_text(encoding="utf-8")
+    assert validate(world, ONTOLOGY).conforms

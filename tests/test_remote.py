@@ -1,23 +1,30 @@
-"""``push`` into a real ``oxigraph serve`` over the Graph Store Protocol, then every named query through
-``--endpoint`` (against that Oxigraph, and against ``actorgraph serve``) gives the answer the local
-files give. Plus the remote store's one-line errors: unreachable, HTTP errors, timeouts."""
+"""``push`` into two independent real stores, ``oxigraph serve`` and Virtuoso Open Source, then every named
+query through ``--endpoint`` (against each of them, and against ``actorgraph serve``) gives the answer the
+local files give. A push that fails or is interrupted part-way says which graphs were replaced, and with
+``--update`` it replaces all or nothing. Plus the remote store's one-line errors: unreachable, HTTP
+errors, timeouts, a default graph that is not the union of the named graphs, an answer cut short."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import socket
 import subprocess
+import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
 
 from actorgraph.errors import EndpointError, QueryError
+from actorgraph.push import prepare
 from actorgraph.queries import list_queries
 from actorgraph.store import RemoteStore, graph_name, turtle_files
 from conftest import ONTOLOGY, WORLD
 from servers import actorgraph_cmd, actorgraph_serve, oxigraph_serve
+from stores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, FlakyFront, virtuoso_serve
 
 pytestmark = pytest.mark.server
 
@@ -26,11 +33,12 @@ WORLD_VALUES = {"entity": "Ana Torres", "a": "Ana Torres", "b": "Freedonian gove
                 "person": "Carl Mott", "actor": "Bo Lind", "by": "Bo Lind", "type": "person"}
 
 
-def run_cli(*args: str, endpoint: str | None = None, graph=WORLD) -> subprocess.CompletedProcess:
+def run_cli(*args: str, endpoint: str | None = None, graph=WORLD, env=None) -> subprocess.CompletedProcess:
     prefix = ["--graph-dir", str(graph), "--ontology-dir", str(ONTOLOGY)]
     if endpoint:
         prefix += ["--endpoint", endpoint]
-    return subprocess.run([*actorgraph_cmd(), *prefix, *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([*actorgraph_cmd(), *prefix, *args], capture_output=True, text=True, timeout=300,
+                          env=env)
 
 
 def sparql_count(query_url: str, text: str) -> int:
@@ -50,9 +58,26 @@ def oxigraph(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pushed(oxigraph):
-    done = run_cli("push", "--store", oxigraph + "store", "--format", "json")
+    done = run_cli("push", "--store", oxigraph + "store", "--update", oxigraph + "update", "--format", "json")
     assert done.returncode == 0, done.stderr
     return oxigraph, json.loads(done.stdout)
+
+
+VIRTUOSO_ENV = {**os.environ, "ACTORGRAPH_STORE_PASSWORD": VIRTUOSO_PASSWORD}
+
+
+def push_to_virtuoso(base: str, graph=WORLD, *more: str) -> subprocess.CompletedProcess:
+    return run_cli("push", "--store", base + "sparql-graph-crud-auth", "--update", base + "sparql-auth",
+                   "--user", VIRTUOSO_USER, *more, graph=graph, env=VIRTUOSO_ENV)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """Virtuoso Open Source, a second store that shares no code with Oxigraph, pushed to."""
+    with virtuoso_serve(tmp_path_factory.mktemp("virtuoso")) as base:
+        done = push_to_virtuoso(base, WORLD, "--format", "json")
+        assert done.returncode == 0, done.stderr
+        yield base, json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -74,23 +99,39 @@ def local_world_counts() -> dict[str, int]:
     return counts
 
 
-def test_push_puts_one_named_graph_per_file(pushed):
-    base, report = pushed
+def graph_counts(query_url: str) -> dict[str, int]:
+    """Triples per named graph in a store, leaving out the store's own graphs (Virtuoso has some)."""
+    data = urllib.parse.urlencode({"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"})
+    request = urllib.request.Request(query_url, data=data.encode(),
+                                     headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        rows = json.load(response)["results"]["bindings"]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows
+            if row["g"]["value"].startswith("https://w3id.org/actorgraph/")}
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "virtuoso"])
+def test_push_puts_one_named_graph_per_file(request, store):
+    base, report = request.getfixturevalue("pushed" if store == "oxigraph" else "virtuoso")
     expected = local_world_counts()
     assert {row["graph"]: row["triples"] for row in report["rows"]} == expected
-    assert all(row["status"] in (200, 201, 204) for row in report["rows"])
-    for graph, count in expected.items():
-        assert sparql_count(base + "query", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}") \
-            == count
+    assert {row["status"] for row in report["rows"]} == {"replaced"}
+    assert report["notes"] == [f"{len(expected)} named graph(s), {sum(expected.values())} triples; staged, then "
+                               f"swapped in by one update request"]
+    # The staging graphs are gone: exactly the local graphs, each with its triples.
+    assert graph_counts(base + ("query" if store == "oxigraph" else "sparql")) == expected
 
 
-def test_push_again_replaces_rather_than_duplicates(pushed):
+def test_push_again_replaces_rather_than_duplicates(pushed, virtuoso):
     base, _ = pushed
-    total = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    before = sparql_count(base + "query", total)
-    done = run_cli("push", "--store", base + "store", "--format", "json")
+    done = run_cli("push", "--store", base + "store", "--format", "json")  # graph by graph, this time
     assert done.returncode == 0, done.stderr
-    assert sparql_count(base + "query", total) == before == sum(local_world_counts().values())
+    assert json.loads(done.stdout)["notes"] == [f"{N} named graph(s), {sum(local_world_counts().values())} triples; "
+                                                f"each graph replaced whole, one after another"]
+    assert graph_counts(base + "query") == local_world_counts()
+    done = push_to_virtuoso(virtuoso[0])
+    assert done.returncode == 0, done.stderr
+    assert graph_counts(virtuoso[0] + "sparql") == local_world_counts()
 
 
 _CONCAT_RE = re.compile(r'GROUP_CONCAT\((?:DISTINCT\s+)?\?\w+\s*;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)',
@@ -120,10 +161,44 @@ def named_query_args(query) -> list[str]:
 QUERIES = list_queries()
 
 
-@pytest.mark.parametrize("backend", ["oxigraph", "actorgraph serve"])
-@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_named_queries_answer_the_same_remotely(pushed, served, backend, query):
-    endpoint = pushed[0] + "query" if backend == "oxigraph" else served + "sparql"
+# Virtuoso 7.2.5 (Debian's) answers these named queries wrongly. Each is a bug of that engine, shown on
+# the fixture world by the query's own text; docs/stores.md lists them for users. strict=True: a query
+# rewritten around the bug, or a fixed Virtuoso, turns the test red until its entry is removed here
+# (except who-negotiated, which is not run: it kills the server that the later tests share).
+VIRTUOSO_WRONG = {
+    "actors": "`?class rdfs:subClassOf* ?wanted` after `?entity a ?class` gives each entity once per path "
+              "to the class, not once (SPARQL 1.1 asks for distinct nodes)",
+    "names": "the same duplicates from `rdfs:subClassOf*`",
+    "statements": "`rdfs:subClassOf*` with a bound subject: one statement instead of nine",
+    "timeline": "`rdfs:subClassOf*` joined with the dates' blank nodes: no rows instead of four",
+    "figures": "refused: 'SQ186: Over 20 keys in group by or hash join'",
+    "who-negotiated": "the server process dies on the query (the nested transitive paths)",
+}
+
+
+def endpoint_of(request, backend: str) -> str:
+    if backend == "oxigraph":
+        return request.getfixturevalue("pushed")[0] + "query"
+    if backend == "virtuoso":
+        return request.getfixturevalue("virtuoso")[0] + "sparql"
+    return request.getfixturevalue("served") + "sparql"
+
+
+def backend_cases():
+    for backend in ("oxigraph", "actorgraph serve", "virtuoso"):
+        for query in QUERIES:
+            marks = []
+            if backend == "virtuoso" and query.name in VIRTUOSO_WRONG:
+                # A query that kills the server is not run: the tests after it share that server.
+                kills = "dies" in VIRTUOSO_WRONG[query.name]
+                marks = [pytest.mark.xfail(reason=f"Virtuoso 7.2.5: {VIRTUOSO_WRONG[query.name]}", strict=True,
+                                           run=not kills)]
+            yield pytest.param(backend, query, marks=marks, id=f"{backend}-{query.name}")
+
+
+@pytest.mark.parametrize(("backend", "query"), list(backend_cases()))
+def test_named_queries_answer_the_same_remotely(request, backend, query):
+    endpoint = endpoint_of(request, backend)
     local = run_cli(*named_query_args(query))
     remote = run_cli(*named_query_args(query), endpoint=endpoint)
     assert local.returncode == 0, local.stderr
@@ -133,14 +208,15 @@ def test_named_queries_answer_the_same_remotely(pushed, served, backend, query):
 
 
 def test_the_comparison_is_not_vacuous():
-    """Most named queries give rows on the fixture world (it has no sanctions and no figures)."""
+    """Most named queries give rows on the fixture world (it has no sanctions, no figures, and no identifiers
+    in other datasets: its people are invented)."""
     empty = [q.name for q in QUERIES if not json.loads(run_cli(*named_query_args(q)).stdout)["rows"]]
-    assert set(empty) <= {"sanctions", "figures"}, empty
+    assert set(empty) <= {"sanctions", "figures", "identifiers"}, empty
 
 
 @pytest.mark.parametrize("backend", ["oxigraph", "actorgraph serve"])
-def test_optional_parameters_are_bound_remotely_too(pushed, served, backend):
-    endpoint = pushed[0] + "query" if backend == "oxigraph" else served + "sparql"
+def test_optional_parameters_are_bound_remotely_too(request, backend):
+    endpoint = endpoint_of(request, backend)
     for query in QUERIES:
         args = ["query", query.name, "--format", "json"]
         for param in query.params:
@@ -189,8 +265,8 @@ def test_push_to_an_unreachable_store_is_one_line():
     port = free_closed_port()
     done = run_cli("push", "--store", f"http://127.0.0.1:{port}/store")
     assert done.returncode == 1
-    assert done.stderr == (f"actorgraph: error: http://127.0.0.1:{port}/store: cannot reach graph store: "
-                           f"[Errno 111] Connection refused\n")
+    assert done.stderr == (f"actorgraph: error: http://127.0.0.1:{port}/store: cannot reach the store: "
+                           f"[Errno 111] Connection refused; nothing was replaced\n")
 
 
 def test_push_to_a_read_only_store_names_the_graph(served):
@@ -273,3 +349,263 @@ def test_push_shows_a_progress_bar_on_a_terminal(oxigraph):
     assert b"pushing" in seen
     files = [*ONTOLOGY.glob("*.ttl"), *WORLD.glob("*.ttl")]  # one named graph per Turtle file
     assert len(json.loads(done.stdout)["rows"]) == len(files)
+
+
+# -- a push that fails or is interrupted part-way ---------------------------------------------------------
+
+VERSION = "<urn:actorgraph-test:version> <urn:actorgraph-test:is> \"new\" .\n"
+
+
+@pytest.fixture
+def old_store(tmp_path):
+    """A fresh Oxigraph holding the fixture world (the "old" graphs), and a copy of the world and the
+    ontology in which every file carries one more triple (the "new" graphs), to push over it."""
+    new_graph, new_ontology = tmp_path / "world", tmp_path / "ontology"
+    shutil.copytree(WORLD, new_graph)
+    shutil.copytree(ONTOLOGY, new_ontology)
+    for path in [*new_graph.glob("*.ttl"), *new_ontology.glob("*.ttl")]:
+        path.write_text(path.read_text() + "\n" + VERSION)
+    with oxigraph_serve(tmp_path / "store") as base:
+        done = run_cli("push", "--store", base + "store")
+        assert done.returncode == 0, done.stderr
+        yield base, new_graph, new_ontology
+
+
+def push_new(base_or_front: str, new_graph, new_ontology, *more: str, popen: bool = False):
+    args = [*actorgraph_cmd(), "--graph-dir", str(new_graph), "--ontology-dir", str(new_ontology), "push",
+            "--store", base_or_front + "store", "--format", "json", *more]
+    if popen:
+        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+
+def new_graphs(base: str) -> set[str]:
+    """The graphs of the store that hold the new version (short names)."""
+    data = urllib.parse.urlencode({"query": 'SELECT ?g WHERE { GRAPH ?g { <urn:actorgraph-test:version> ?p "new" } }'})
+    request = urllib.request.Request(base + "query", data=data.encode(),
+                                     headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        rows = json.load(response)["results"]["bindings"]
+    return {row["g"]["value"].rsplit("/", 1)[-1] for row in rows if "/staging/" not in row["g"]["value"]}
+
+
+def statuses(stdout: str) -> list[str]:
+    return [row["status"] for row in json.loads(stdout)["rows"]]
+
+
+# The graphs in the order push sends them (their IRIs and their last parts), and how many there are.
+SENT = [graph for graph, _, _ in prepare(WORLD, ONTOLOGY)]
+ORDER = [graph.rsplit("/", 1)[-1] for graph in SENT]
+N = len(SENT)
+REST = ["not replaced"] * (N - 2)  # after two graphs replaced
+
+
+def assert_no_staging_left(base: str) -> None:
+    assert not [g for g in graph_counts(base + "query") if g.startswith("https://w3id.org/actorgraph/staging/")]
+    assert set(graph_counts(base + "query")) == set(local_world_counts())
+
+
+def test_a_store_failing_half_way_is_reported_graph_by_graph(old_store):
+    base, new_graph, new_ontology = old_store
+    front = FlakyFront(base)
+    with front as front_url:
+        front.fail_put = 3
+        done = push_new(front_url, new_graph, new_ontology)
+    assert done.returncode == 1
+    assert statuses(done.stdout) == ["replaced", "replaced", *REST]
+    assert done.stderr == (
+        f"actorgraph: error: {front_url}store: PUT of graph <{SENT[2]}> failed: "
+        f"HTTP 500: injected failure: the store broke on this upload; 2 of {N} graphs replaced, {N - 2} not: the "
+        f"store may now mix old and new graphs (run push again; with --update the graphs are swapped in at once)\n")
+    assert new_graphs(base) == set(ORDER[:2])  # the report is the store's real state
+
+
+@pytest.mark.parametrize("how", ["upload", "swap"])
+def test_with_update_a_failure_replaces_nothing(old_store, how):
+    base, new_graph, new_ontology = old_store
+    front = FlakyFront(base)
+    with front as front_url:
+        if how == "upload":
+            front.fail_put = 3
+        else:
+            front.swap = "fail"
+        done = push_new(front_url, new_graph, new_ontology, "--update", front_url + "update")
+    assert done.returncode == 1
+    assert statuses(done.stdout) == ["not replaced"] * N
+    cause = ("PUT of graph <https://w3id.org/actorgraph/staging/" if how == "upload"
+             else f"{front_url}update: the swap of {N} staged graphs failed: HTTP 500: injected failure")
+    assert cause in done.stderr
+    assert done.stderr.endswith("nothing was replaced\n" if how == "upload" else f"0 of {N} graphs replaced, {N} not\n")
+    assert done.stderr.count("\n") == 1
+    assert new_graphs(base) == set()
+    assert_no_staging_left(base)
+
+
+def test_a_swap_applied_in_part_is_reported_as_the_store_left_it(old_store):
+    """A store that applies an update operation by operation and stops at an error (as Virtuoso does) is
+    asked which staging graphs are still there: those graphs were not replaced, the others were."""
+    base, new_graph, new_ontology = old_store
+    front = FlakyFront(base)
+    with front as front_url:
+        front.swap, front.partial_moves = "partial", 2
+        done = push_new(front_url, new_graph, new_ontology, "--update", front_url + "update")
+    assert done.returncode == 1
+    assert statuses(done.stdout) == ["replaced", "replaced", *REST]
+    assert done.stderr.endswith(f"injected failure: the store stopped after some operations; 2 of {N} graphs "
+                                f"replaced, {N - 2} not\n")
+    assert new_graphs(base) == set(ORDER[:2])
+    assert_no_staging_left(base)
+
+
+def interrupt_when_held(process: subprocess.Popen, front: FlakyFront, release_after: float | None = None):
+    import signal
+    import time
+
+    assert front.holding.wait(60), "the push never reached the held request"
+    process.send_signal(signal.SIGINT)
+    if release_after is not None:
+        time.sleep(release_after)
+        front.release.set()
+    return process.communicate(timeout=120)
+
+
+def test_ctrl_c_part_way_says_what_was_replaced(old_store):
+    base, new_graph, new_ontology = old_store
+    front = FlakyFront(base)
+    with front as front_url:
+        front.hold_put = 3
+        process = push_new(front_url, new_graph, new_ontology, popen=True)
+        stdout, stderr = interrupt_when_held(process, front)
+        assert new_graphs(base) == set(ORDER[:2])
+    assert process.returncode == 130
+    assert statuses(stdout) == ["replaced", "replaced", "unknown", *REST[1:]]
+    assert stderr == (f"actorgraph: error: interrupted; 2 of {N} graphs replaced, {N - 3} not, 1 unknown: the store "
+                      f"may now mix old and new graphs (run push again; with --update the graphs are swapped in at "
+                      f"once)\n")
+
+
+def test_ctrl_c_while_staging_replaces_nothing(old_store):
+    base, new_graph, new_ontology = old_store
+    front = FlakyFront(base)
+    with front as front_url:
+        front.hold_put = 3
+        process = push_new(front_url, new_graph, new_ontology, "--update", front_url + "update", popen=True)
+        stdout, stderr = interrupt_when_held(process, front)
+    assert process.returncode == 130
+    assert statuses(stdout) == ["not replaced"] * N
+    assert stderr == "actorgraph: error: interrupted while uploading; nothing was replaced\n"
+    assert new_graphs(base) == set()
+    # The staging graphs uploaded before it are gone. (The held upload itself, released when the test
+    # ends, may still land after push dropped it, as a request cut off in flight may on a real store.)
+    assert len([g for g in graph_counts(base + "query") if "/staging/" in g]) <= 1
+
+
+def test_ctrl_c_during_the_swap_waits_for_the_store_and_tells(old_store):
+    base, new_graph, new_ontology = old_store
+    front = FlakyFront(base)
+    with front as front_url:
+        front.swap = "hold"
+        process = push_new(front_url, new_graph, new_ontology, "--update", front_url + "update", popen=True)
+        stdout, stderr = interrupt_when_held(process, front, release_after=1.0)
+    assert process.returncode == 130
+    assert statuses(stdout) == ["replaced"] * N
+    assert stderr == ("actorgraph: error: interrupted during the swap, which had been sent and went through: "
+                      f"{N} of {N} graphs replaced, 0 not\n")
+    assert new_graphs(base) == set(ORDER)
+    assert_no_staging_left(base)
+
+
+def run_update(url: str, text: str, auth: tuple[str, str] | None = None) -> int:
+    handlers = []
+    if auth:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, *auth)
+        handlers = [urllib.request.HTTPDigestAuthHandler(passwords)]
+    request = urllib.request.Request(url, data=urllib.parse.urlencode({"update": text}).encode())
+    try:
+        with urllib.request.build_opener(*handlers).open(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "virtuoso"])
+def test_how_each_store_applies_an_update_request(request, store):
+    """What docs/stores.md says: Oxigraph applies a request of several operations all or nothing, Virtuoso
+    operation by operation (which is why push asks the store what a failed swap did)."""
+    if store == "oxigraph":
+        base = request.getfixturevalue("oxigraph")
+        update, query, auth = base + "update", base + "query", None
+    else:
+        base = request.getfixturevalue("virtuoso")[0]
+        update, query, auth = base + "sparql-auth", base + "sparql", (VIRTUOSO_USER, VIRTUOSO_PASSWORD)
+    assert run_update(update, "INSERT DATA { GRAPH <urn:t:exists> { <urn:a> <urn:b> <urn:c> } }", auth) < 300
+    # The second operation fails (the graph exists), after the first has run.
+    status = run_update(update, "INSERT DATA { GRAPH <urn:t:first> { <urn:a> <urn:b> <urn:c> } } ; "
+                                "CREATE GRAPH <urn:t:exists>", auth)
+    assert status >= 400
+    kept = sparql_count(query, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:t:first> { ?s ?p ?o } }")
+    assert kept == (0 if store == "oxigraph" else 1)
+    run_update(update, "DROP SILENT GRAPH <urn:t:exists> ; DROP SILENT GRAPH <urn:t:first>", auth)
+
+
+# -- an endpoint set up otherwise, and an answer cut short ---------------------------------------------------
+
+
+def test_a_default_graph_that_is_not_the_union_is_an_error_with_its_fix(tmp_path):
+    from servers import free_port, running
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    with running([shutil.which("oxigraph"), "serve", "--location", str(tmp_path / "db"), "--bind",
+                  f"127.0.0.1:{port}"], base + "query"):
+        empty = run_cli("who-negotiated", endpoint=base + "query")
+        assert empty.returncode == 1
+        assert empty.stderr == (f"actorgraph: error: {base}query: holds no actorgraph statements in any graph; "
+                                f"load the graph first (actorgraph push --store ...)\n")
+        assert run_cli("push", "--store", base + "store").returncode == 0
+        done = run_cli("who-negotiated", endpoint=base + "query")
+    assert done.returncode == 1
+    assert done.stdout == ""  # not "nobody"
+    assert done.stderr == (
+        f"actorgraph: error: {base}query: its default graph is not the union of its named graphs, so every "
+        f"question would come back empty; make it so (Oxigraph: oxigraph serve --union-default-graph; Fuseki: "
+        f"tdb2:unionDefaultGraph true; Virtuoso does so by default)\n")
+
+
+def test_an_empty_answer_from_a_good_store_is_still_an_answer(pushed):
+    """The check costs two ASKs when an answer is empty, and passes on a store set up right."""
+    done = run_cli("sanctions", "--format", "json", endpoint=pushed[0] + "query")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["rows"] == []
+
+
+def test_an_answer_the_store_cut_short_is_refused(virtuoso):
+    """Virtuoso stops at ResultSetMaxRows (10,000 by default) and says so only in a header."""
+    endpoint = virtuoso[0] + "sparql"
+    done = run_cli("sparql", "SELECT ?s WHERE { ?s ?p ?o . ?x ?y ?z } LIMIT 20000", "--format", "json",
+                   endpoint=endpoint)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == (f"actorgraph: error: {endpoint}: the store cut its answer at 10000 rows; raise its "
+                           f"limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini) or ask for "
+                           f"less (query NAME --limit N --offset M)\n")
+
+
+@pytest.mark.parametrize("fmt", ["ntriples", "graphml"])
+def test_exports_through_virtuoso_are_the_local_ones(virtuoso, tmp_path, fmt):
+    """Only actorgraph's graphs are exported (Virtuoso keeps system graphs of its own), and Virtuoso's
+    blank node identifiers (nodeID://b123) are read as blank nodes."""
+    local, remote = tmp_path / f"local.{fmt}", tmp_path / f"remote.{fmt}"
+    assert run_cli("export", fmt, "-o", str(local)).returncode == 0
+    done = run_cli("export", fmt, "-o", str(remote), endpoint=virtuoso[0] + "sparql")
+    assert done.returncode == 0, done.stderr
+    assert remote.read_bytes() == local.read_bytes()
+
+
+def test_virtuoso_blank_nodes_come_back_as_blank_nodes(virtuoso):
+    done = run_cli("sparql", "SELECT ?d WHERE { ?s ag:pointInTime ?d }", "--format", "json",
+                   endpoint=virtuoso[0] + "sparql")
+    assert done.returncode == 0, done.stderr
+    values = [row["d"] for row in json.loads(done.stdout)["results"]["bindings"]]
+    assert len(values) == 4 and {v["type"] for v in values} == {"bnode"} and len({v["value"] for v in values}) == 4

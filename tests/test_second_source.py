@@ -158,7 +158,8 @@ def test_adding_the_same_sheet_again_changes_nothing(grown):
 # The modules that check the shipped graph. They read ACTORGRAPH_TEST_GRAPH (see conftest.GRAPH).
 SHIPPED_CHECKS = ["tests/test_graph.py", "tests/test_competency.py", "tests/test_cli_shipped.py",
                   "tests/test_network.py", "tests/test_validate.py::test_shipped_graph_is_valid",
-                  "tests/test_export.py::test_rdf_round_trip_of_the_shipped_graph"]
+                  "tests/test_export.py::test_rdf_round_trip_of_the_shipped_graph", "tests/test_ftm_export.py",
+                  "tests/test_identifiers.py::test_every_identifier_of_the_shipped_graph_has_a_recorded_origin"]
 
 
 def test_every_check_of_the_shipped_graph_passes_on_the_copy(grown, tmp_path):

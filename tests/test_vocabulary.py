@@ -21,7 +21,8 @@ PREFIXES = """
 @prefix time: <http://www.w3.org/2006/time#> .
 """
 
-# Every quote is a span of tests/fixtures/world/sources/world-report.txt.
+# Every quote is a span of tests/fixtures/world/sources/world-report.txt that occurs there once, with at
+# least three words (validate's rule for a quote that points at one sentence).
 EVIDENCE = "ag:source agid:doc-world-report ; ag:assertedBy agid:world-reporting ; ag:status ag:Reported"
 
 ENTITIES = """
@@ -50,8 +51,12 @@ CLAIMS = {
         "st-members-held", "harbor-gang-members", "heldIn", "freedonian-prisons", "The prisons hold 5,000 people"
     ),
     "deported": claim("st-members-deported", "harbor-gang-members", "deportedTo", "sylvania", "arrested in Sylvania"),
-    "national": claim("st-members-national", "harbor-gang-members", "nationalOf", "freedonia", "Freedonian government"),
-    "invoked": claim("st-invoked", "freedonian-government", "invoked", "prisoner-act", "Freedonian government"),
+    "national": claim(
+        "st-members-national", "harbor-gang-members", "nationalOf", "freedonia", "heads the Freedonian government"
+    ),
+    "invoked": claim(
+        "st-invoked", "freedonian-government", "invoked", "prisoner-act", "negotiated with the Freedonian government"
+    ),
     "issued": claim("st-issued", "prosecutors", "issued", "transfer-order", "according to prosecutors"),
     "blocked": claim("st-blocked", "transfer-order", "blocked", "offer-house-prisoners", "offered to house prisoners"),
     "paid": claim("st-paid", "fee", "paidBy", "sylvania", "house prisoners from Sylvania"),
@@ -69,7 +74,7 @@ CLAIMS = {
         "freedonian-government",
         "governmentOf",
         "freedonia",
-        "the Freedonian government",
+        "released by the Freedonian government",
         'ag:inferred true ; ag:inferenceBasis "“Freedonian” government: the government of Freedonia."',
     ),
     "denied": claim(
@@ -77,7 +82,7 @@ CLAIMS = {
         "harbor-gang-members",
         "nationalOf",
         "freedonia",
-        "Freedonian government",
+        "heads the Freedonian government",
         'ag:denies agid:st-members-national ; ag:scope "some of them" ; ag:scopeCount 2',
         evidence="ag:source agid:doc-world-report ; ag:assertedBy agid:bo-lind ; ag:status ag:Denied",
     ),

@@ -33,7 +33,7 @@ from pathlib import Path
 from . import files, paths, turtle
 from .errors import DataFileError, SheetError
 from .names import fold
-from .sheet import ClaimProposal, EntityProposal, Evidence, FigureProposal, Sheet, load_sheet
+from .sheet import ClaimProposal, EntityProposal, Evidence, FigureProposal, IdentifierSpec, Sheet, load_sheet
 from .sources import ACTORS_FILE, Document, Entity, WorkingGraph, find_document, read_graph_file, sha256_of
 from .store import ID, ONT, PREFIXES
 
@@ -84,7 +84,9 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
 
     builder = _Builder(sheet, base, doc_local)
     builder.check()
-    source_text = builder.source_turtle()
+    # A source whose accepted proposals are all new entities has no statements: no file of its own (an
+    # empty one would be refused by validate), and the one an earlier run wrote goes.
+    source_text = builder.source_turtle() if builder.claims or builder.figures else None
     block = builder.entity_block()
     builder.check_dropped(old_block)
     builder.check_dropped_triples(source_file)
@@ -102,7 +104,10 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
                                             (source_file, source_text, old_source)) if new != old]
     if check or not result.changed:
         return result
-    files.write_files({path: new_actors if path == actors_file else source_text for path in result.changed})
+    files.write_files({path: new_actors if path == actors_file else source_text for path in result.changed
+                       if path == actors_file or source_text is not None})
+    if source_text is None and old_source is not None:
+        source_file.unlink()
     result.written = True
     return result
 
@@ -202,6 +207,7 @@ class _Builder:
         self.new: dict[str, _New] = {}
         self.claims: list[tuple[ClaimProposal, dict]] = []
         self.figures: list[tuple[FigureProposal, dict]] = []
+        self.identifiers: list[tuple[str, str, IdentifierSpec]] = []  # entity IRI, scheme IRI, the spec
         self.new_measures: dict[str, str] = {}  # folded label -> IRI
         self.new_measure_labels: dict[str, str] = {}
         self.statuses = self._concepts("ag:Status", "skos:prefLabel")
@@ -305,6 +311,7 @@ class _Builder:
     def check(self) -> None:
         self._source()
         self._entities()
+        self._identifiers()
         for claim in self.sheet.accepted_claims:
             self._claim(claim)
         for figure in self.sheet.accepted_figures:
@@ -399,6 +406,42 @@ class _Builder:
                 fix = f"write same_as: {other.removeprefix(ID)} to use it, or distinct_from: [{other.removeprefix(ID)}]"
             self.problem(mine.proposal.line, f"new entity {mine.proposal.key!r} is probably {what}: "
                                              f"{pair.reason()}; {fix}")
+
+    def _identifiers(self) -> None:
+        """Identifiers the text gives for an accepted entity: a known scheme, in its form, and an excerpt
+        that is a span of the text and contains the identifier (it becomes the identifier's origin)."""
+        schemes = self.vocabulary.identifiers
+        table = {}
+        for scheme in schemes.values():
+            table.setdefault(_key(scheme.name), scheme.iri)
+            table.setdefault(_key(scheme.label), scheme.iri)
+        carried = {(r["p"], r["v"]): r["e"] for r in self.base.rows(
+            "SELECT ?e ?p ?v WHERE { ?p rdfs:subPropertyOf ag:externalIdentifier . ?e ?p ?v }")}
+        for proposal in self.sheet.accepted_entities:
+            entity = self.keys.get(proposal.key)
+            for spec in proposal.identifiers:
+                iri = self._choose(table, spec.scheme.removeprefix("ag:"), "identifier scheme", spec.at("scheme"),
+                                   [s.name for s in schemes.values()])
+                if iri is None or entity is None:
+                    continue
+                scheme = schemes[iri]
+                if not scheme.fits(spec.value):
+                    self.problem(spec.at("value"), f"{scheme.label} must be {scheme.form or scheme.pattern}, "
+                                                   f"not {spec.value!r}")
+                    continue
+                if spec.value not in spec.excerpt:
+                    self.problem(spec.at("excerpt"), f"the excerpt does not contain {spec.value!r}")
+                    continue
+                self._quote(Evidence(line=spec.line, lines={"quote": spec.at("excerpt"), "span": spec.at("span")},
+                                     quote=spec.excerpt, span=spec.span))
+                holder = carried.get((iri, spec.value))
+                if holder is not None and holder != entity:
+                    self.problem(spec.at("value"), f"{scheme.label} {spec.value} is already agid:"
+                                                   f"{holder.removeprefix(ID)}'s ({self.label_of(holder)}): write "
+                                                   f"same_as: {holder.removeprefix(ID)}")
+                    continue
+                if holder is None:
+                    self.identifiers.append((entity, iri, spec))
 
     def _entity_class(self, proposal: EntityProposal) -> str | None:
         cls = self.vocabulary.class_named(proposal.type.removeprefix("ag:"))
@@ -774,7 +817,7 @@ class _Builder:
         return rows[0]["l"] if rows else iri.rsplit("#", 1)[-1]
 
     def entity_block(self) -> str:
-        if not self.new and not self.new_measures:
+        if not self.new and not self.new_measures and not self.identifiers:
             return ""
         lit = turtle.literal
         lines = [_BEGIN.format(doc=self.doc_local), ""]
@@ -789,6 +832,22 @@ class _Builder:
                 parts.append("    owl:differentFrom " + ", ".join(self._ref(d) for d in new.distinct) + " ;")
             parts[-1] = parts[-1][:-2] + " ."
             lines += parts + [""]
+        for entity, scheme_iri, spec in self.identifiers:
+            scheme = self.vocabulary.identifiers[scheme_iri]
+            origin = f"{ID}xid-{self.name}-{entity.removeprefix(ID)}-{_slug(scheme.name)}"
+            if len(origin) > 200 or not _LOCAL.match(origin.removeprefix(ID)):
+                origin = f"{ID}xid-{self.name}-{_slug(entity.removeprefix(ID))[:60]}-{_slug(scheme.name)}"
+            label = f"{scheme.label} {spec.value} of {self.label_of(entity)} (given by agid:{self.doc_local})"
+            lines += [
+                f"{self._ref(entity)} {self._ref(scheme_iri)} {lit(spec.value)} .",
+                f"{self._ref(origin)} a ag:IdentifierOrigin ;",
+                f"    rdfs:label {lit(label)} ;",
+                f"    ag:identifies {self._ref(entity)} ; ag:identifierScheme {self._ref(scheme_iri)} ; "
+                f"ag:identifierValue {lit(spec.value)} ;",
+                f"    ag:foundIn {self._ref(self.doc.iri)} ;",
+                f"    ag:excerpt {lit(spec.excerpt)} .",
+                "",
+            ]
         for iri, label in self.new_measure_labels.items():
             lines.append(f"{self._ref(iri)} a ag:Measure ; skos:inScheme ag:measures-scheme ;\n"
                          f"    rdfs:label {lit(label)} ; skos:prefLabel {lit(label, 'en')} .")
@@ -798,7 +857,7 @@ class _Builder:
 
     # -- the final check: the whole graph, validated ------------------------------------------------------
 
-    def validate(self, source_file: Path, source_text: str, actors_file: Path, actors_text: str) -> None:
+    def validate(self, source_file: Path, source_text: str | None, actors_file: Path, actors_text: str) -> None:
         """Validate the graph with the new files in a scratch copy; report what concerns this source."""
         from .validate import validate
 
@@ -806,10 +865,13 @@ class _Builder:
         with tempfile.TemporaryDirectory(prefix="actorgraph-add-") as scratch:
             copy = Path(scratch) / "graph"
             shutil.copytree(gdir, copy, symlinks=True)
-            (copy / source_file.name).write_text(source_text, encoding="utf-8")
+            if source_text is None:
+                (copy / source_file.name).unlink(missing_ok=True)
+            else:
+                (copy / source_file.name).write_text(source_text, encoding="utf-8")
             (copy / actors_file.name).write_text(actors_text, encoding="utf-8")
             report = validate(copy, self.base.ontology_dir)
-        ours = {f"agid:st-{self.name}-", f"agid:fig-{self.name}-"}
+        ours = {f"agid:st-{self.name}-", f"agid:fig-{self.name}-", f"agid:xid-{self.name}-"}
         new = {self._ref(i) for i in (*self.new_iris, *self.new_measure_iris)}
         items = {f"agid:st-{self.name}-{i.id}": i for i in (*self.sheet.claims, *self.sheet.figures)}
         items.update({f"agid:fig-{self.name}-{f.id}": f for f in self.sheet.figures})

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 
 class ActorgraphError(Exception):
-    """Base of every error actorgraph reports to a person. ``str(err)`` is the whole message."""
+    """Base of every error actorgraph reports to a person. ``str(err)`` is the whole message.
+
+    ``partial``, when set, is a result (an ``output.Table``) of what was done before the failure: the
+    CLI prints it, in the format asked for, before the message.
+    """
 
     exit_code = 1
+    partial = None
 
 
 class UsageError(ActorgraphError):
@@ -85,6 +90,29 @@ class ReadOnlyError(ActorgraphError):
 
 class EndpointError(ActorgraphError):
     """A remote SPARQL endpoint or graph store could not be reached or answered with an error."""
+
+
+class HTTPStatusError(EndpointError):
+    """A remote endpoint or store answered with an HTTP error status; ``detail`` is its first line."""
+
+    def __init__(self, where: str, status: int, detail: str, doing: str = ""):
+        self.where, self.status, self.detail = where, status, detail
+        super().__init__(f"{where}: {doing}HTTP {status}: {detail}")
+
+
+class EndpointTimeout(EndpointError):
+    """A remote endpoint or store gave no answer in time: what it does with the request is unknown."""
+
+
+class PushFailed(EndpointError):
+    """``push`` stopped part-way (an error, or Ctrl-C: exit code 130). ``results`` says, graph by
+    graph, whether it was replaced, not replaced, or is in an unknown state."""
+
+    def __init__(self, message: str, results: list, interrupted: bool = False):
+        self.results = results
+        if interrupted:
+            self.exit_code = 130
+        super().__init__(message)
 
 
 class ValidationFailed(ActorgraphError):

@@ -1,4 +1,5 @@
-"""The one way actorgraph writes a file: atomically, and never through a link or onto a special file.
+"""The one way actorgraph writes a file (atomically, never through a link or onto a special file), and
+how it reads the text a person hands it.
 
 A write goes to a temporary file in the target's directory, is flushed to disk, and is then renamed
 over the target, so a reader sees the old file or the new one, never half of one, and an error or
@@ -122,3 +123,12 @@ def write_files(files: Mapping[str | os.PathLike, bytes | str], *, sync: bool = 
 def write_file(target: str | os.PathLike, data: bytes | str, *, sync: bool = True) -> None:
     """Write one file atomically (text as UTF-8); see the module docstring for what is refused."""
     write_files({target: data}, sync=sync)
+
+
+def decode_text(data: bytes, where: str) -> str:
+    """``data`` as UTF-8 text, else a one-line ``DataFileError`` naming ``where``, the line and the byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise DataFileError(f"{where}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x})") from None

@@ -22,14 +22,20 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$", re.IGNORECASE
 _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
 
 
+MAX_SECONDS = 86_400.0  # a day; far more than that overflows socket timers (1e300 s is an OverflowError)
+
+
 def seconds(value: str | float, option: str) -> float:
-    """A time limit: a finite number of seconds above 0 (``nan``, ``inf``, 0 and negatives refused)."""
+    """A time limit: a finite number of seconds above 0 and at most a day (``nan``, ``inf``, 0, negatives
+    and ``1e300`` refused)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise UsageError(f"{option} must be a number of seconds, not {value!r}") from None
     if not math.isfinite(number) or number <= 0:
         raise UsageError(f"{option} must be a finite number of seconds above 0, not {value!r}")
+    if number > MAX_SECONDS:
+        raise UsageError(f"{option} must be at most {MAX_SECONDS:g} seconds (a day), not {value!r}")
     return number
 
 

@@ -2,7 +2,8 @@
 
 A command returns a ``Table`` (columns and rows, plus notes such as "sources disagree" or "betweenness
 was sampled") or a ``Document`` (a titled set of fields and tables, for profiles). ``render`` prints it
-as a terminal table, JSON, CSV or TSV. Cell text is never parsed as markup.
+as a terminal table, JSON, CSV or TSV. Cell text is never parsed as markup, and control characters in
+it are shown as escapes (``printable``).
 
 The terminal table is laid out here, in time linear in its cells: columns as wide as their widest
 cell, the widest wrapping columns narrowed first when the table is wider than the terminal; a table
@@ -53,6 +54,23 @@ class Document:
         if self.notes:
             data["notes"] = self.notes
         return data
+
+
+# Characters a terminal acts on instead of showing: C0 and C1 controls and DEL (ESC starts colour codes,
+# OSC 52 writes the clipboard, CR overwrites the line), and the bidirectional overrides and isolates,
+# which reorder what is shown. Tab and newline are layout, kept where a cell may span lines.
+_CONTROLS = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_ESCAPES = {code: f"\\u{code:04x}" for code in _CONTROLS}
+_ESCAPES.update({0x0D: "\\r", 0x09: "\\t", 0x0A: "\\n"})
+_ESCAPES_MULTILINE = {code: text for code, text in _ESCAPES.items() if code not in (0x09, 0x0A)}
+
+
+def printable(text: str, *, multiline: bool = False) -> str:
+    """Text safe to print on a terminal: every control character shown as an escape (``\\u001b``,
+    ``\\r``, ``\\u202e``, written as JSON, Turtle and Python write them), so data can neither run
+    terminal commands nor hide what it says. With ``multiline``, newlines and tabs are kept; otherwise
+    the text stays on one line."""
+    return text.translate(_ESCAPES_MULTILINE if multiline else _ESCAPES)
 
 
 def cell(value: Any) -> str:
@@ -219,21 +237,21 @@ def _table_lines(table: Table, width: int) -> list[str] | None:
 
     The work is linear in the cells: each column is measured once, and a cell is wrapped only when it
     is wider than its column."""
-    columns = table.columns
-    texts = [[cell(row.get(c)) for c in columns] for row in table.rows]
+    columns = [printable(c) for c in table.columns]
+    texts = [[printable(cell(row.get(c)), multiline=True) for c in table.columns] for row in table.rows]
     everything = [[column, *(values[j] for values in texts)] for j, column in enumerate(columns)]
     plain = [_one_cell_each("".join(column)) for column in everything]
     natural = [_PAD + (max(map(len, column)) if simple else
                        max(text_width(line) for text in column for line in text.split("\n")))
                for column, simple in zip(everything, plain, strict=True)]
-    wraps = [c not in _SHORT for c in columns]
+    wraps = [c not in _SHORT for c in table.columns]
     edges = 2 + len(columns) - 1
     widths = _column_widths(natural, wraps, width - edges)
     inner = [w - _PAD for w in widths]
     if any(i < 1 or (not can and w < n) for i, w, n, can in zip(inner, widths, natural, wraps, strict=True)):
         return None
     total = sum(widths) + edges
-    title = [line.rstrip() for line in wrap(table.title, total)] if table.title else []
+    title = [line.rstrip() for line in wrap(printable(table.title), total)] if table.title else []
     rule = " " + "─" * (total - 2)
     if all(plain) and widths == natural:  # every cell on one line, as it is: pad by length
         line = "  " + "   ".join(f"{{:<{w}}}" for w in inner)
@@ -292,13 +310,13 @@ def _records(table: Table, width: int) -> list[str]:
     label_width = max(len(c) for c in table.columns) + 4  # "  " + column + ": "
     room = max(20, width - label_width)
     wrapper = textwrap.TextWrapper(width=room, break_long_words=True, break_on_hyphens=False)
-    labels = {column: f"  {column + ':':<{label_width - 2}}" for column in table.columns}
+    labels = {column: f"  {printable(column) + ':':<{label_width - 2}}" for column in table.columns}
     indent = " " * label_width
-    lines = [table.title] if table.title else []
+    lines = [printable(table.title)] if table.title else []
     for row in table.rows:
         lines.append("")
         for column in table.columns:
-            value = cell(row.get(column))
+            value = printable(cell(row.get(column)), multiline=True)
             if not value:
                 continue
             wrapped = _fill(value, room) or wrapper.wrap(value) or [""]
@@ -315,7 +333,7 @@ def render_text(result: Table | Document) -> str:
     out: list[str] = []
 
     def say(text: str) -> None:
-        out.extend(wrap(text, width))
+        out.extend(wrap(printable(text), width))
 
     def print_table(table: Table, empty: str) -> list[str]:
         shown, source_note = _collapse_constant_source(table)
@@ -338,6 +356,8 @@ def render_text(result: Table | Document) -> str:
             out.append("")
             for note in print_table(table, f"{table.title}: none"):
                 say(note)
+            for note in table.notes:
+                say(f"note: {note}")
         for note in result.notes:
             say(f"note: {note}")
     lines: list[str] = []

@@ -90,20 +90,50 @@ def profile(kg: KnowledgeGraph, name: str) -> Document:
         if row["object"] == iri:
             incoming.append({"from": row["subject_label"], "from_iri": row["subject"], **line})
     columns = ["relationship", "date", *EVIDENCE_COLUMNS]
+    found = identifiers(kg, iri)
     fields: dict[str, Any] = {"iri": iri, "types": types, "aliases": aliases}
     if other_names:
         fields["other names"] = other_names
     fields["roles"] = sorted(roles)
     if descriptions:
         fields["description"] = descriptions[0]
-    return Document(
-        title=label,
-        fields=fields,
-        sections={
-            "outgoing": Table(["to", *columns], outgoing, title=f"{label} → (outgoing: {len(outgoing)})"),
-            "incoming": Table(["from", *columns], incoming, title=f"→ {label} (incoming: {len(incoming)})"),
-        },
-    )
+    sections = {"identifiers": found} if found.rows else {}
+    sections["outgoing"] = Table(["to", *columns], outgoing, title=f"{label} → (outgoing: {len(outgoing)})")
+    sections["incoming"] = Table(["from", *columns], incoming, title=f"→ {label} (incoming: {len(incoming)})")
+    return Document(title=label, fields=fields, sections=sections)
+
+
+def identifiers_by_entity(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
+    """Every entity's identifiers in other datasets (scheme, id, link, found in), by the entity's IRI."""
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in identifiers(kg).rows:
+        found[row["entity"]].append({k: row[k] for k in ("scheme", "id", "link")} | {"found_in": row["found in"]})
+    return dict(found)
+
+
+def identifiers(kg: KnowledgeGraph, iri: str | None = None) -> Table:
+    """An entity's identifiers in other datasets, each with the address of its page there and where it was
+    found (a file of a public repository at a commit, or a source document of the graph)."""
+    schemes = kg.vocabulary.identifiers
+    rows = []
+    for row in kg.named("identifiers", entity=iri):  # every entity's when iri is None
+        scheme = schemes.get(row["scheme"])
+        if row.get("repository"):
+            where = f"{row['repository']} {row.get('path') or ''}".strip()
+            if row.get("line"):
+                where += f":{row['line']}"
+            if row.get("commit"):
+                where += f", commit {str(row['commit'])[:7]}"
+        else:
+            where = row.get("document_label") or row.get("found_in") or "no recorded origin"
+        rows.append({"scheme": row.get("scheme_label") or (scheme.label if scheme else row["scheme"]),
+                     "id": row["value"], "link": scheme.link(str(row["value"])) if scheme else None,
+                     "found in": where, "source": row.get("found_in"), "excerpt": row.get("excerpt"),
+                     "scheme_iri": row["scheme"], "entity": row["entity"]})
+    # Where each was found goes under the table, so that the links keep one line each (a wrapped address
+    # cannot be clicked).
+    notes = [f"{r['scheme']} {r['id']}: {r['found in']}" for r in rows]
+    return Table(["scheme", "id", "link"], rows, title=f"identifiers in other datasets ({len(rows)})", notes=notes)
 
 
 def search(kg: KnowledgeGraph, text: str, limit: int = 10) -> Table:

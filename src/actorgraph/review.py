@@ -88,6 +88,18 @@ class _Block(list):
         self.empty = empty
 
 
+def sheet_head(source_id: str, text_file: str | None, sha256: str, published: str | None) -> list[str]:
+    """The lines that open every review sheet: its format and its source."""
+    return [
+        f"format: {FORMAT}",
+        "source:",
+        f"  id: {_scalar(source_id)}",
+        f"  text_file: {_scalar(text_file)}",
+        f"  sha256: {sha256}",
+        f"  published: {_scalar(published)}",
+    ]
+
+
 def render_sheet(draft: Draft, title: str | None = None) -> str:
     """The review sheet for ``draft`` as YAML text: every proposal unaccepted, with notes as comments."""
     out = [
@@ -97,12 +109,8 @@ def render_sheet(draft: Draft, title: str | None = None) -> str:
         "# wrong, leave the rest; then `actorgraph add` this file. Quotes must stay exact spans of the text.",
         f"# Proposed from {len(draft.sentences)} sentences: {len(draft.entities)} new entities, "
         f"{len(draft.claims)} claims, {len(draft.figures)} figures.",
-        f"format: {FORMAT}",
-        "source:",
-        f"  id: {_scalar(draft.source_id)}",
-        f"  text_file: {_scalar(draft.text_file or None)}",
-        f"  sha256: {draft.sha256}",
-        f"  published: {_scalar(draft.published.text if draft.published else None)}",
+        *sheet_head(draft.source_id, draft.text_file or None, draft.sha256,
+                    draft.published.text if draft.published else None),
         "",
         "entities:" if draft.entities else "entities: []",
     ]

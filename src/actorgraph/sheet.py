@@ -27,7 +27,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # incl
 _TOP_KEYS = {"format", "source", "entities", "claims", "figures"}
 _SOURCE_KEYS = {"id", "text_file", "sha256", "published"}
 _ENTITY_KEYS = {"key", "accept", "label", "type", "aliases", "comment", "mentions", "closest", "same_as",
-                "distinct_from"}
+                "distinct_from", "identifiers"}
+_IDENTIFIER_KEYS = {"scheme", "value", "excerpt", "span"}
 _EVIDENCE_KEYS = {"id", "accept", "sentence", "quote", "span", "asserted_by", "status", "dates", "note",
                   "mentions", "cues"}
 _CLAIM_KEYS = _EVIDENCE_KEYS | {"subject", "relationship", "object", "role", "reason", "in_event", "issued_by",
@@ -59,6 +60,17 @@ class Item:
 
 
 @dataclass
+class IdentifierSpec(Item):
+    """An identifier of the entity in another dataset that the source text itself gives: its scheme (an
+    identifier property such as wikidataId), its value, and the words of the text that give it."""
+
+    scheme: str = ""
+    value: str = ""
+    excerpt: str = ""
+    span: tuple[int, int] | None = None
+
+
+@dataclass
 class EntityProposal(Item):
     key: str = ""
     accept: bool = False
@@ -68,6 +80,7 @@ class EntityProposal(Item):
     comment: str | None = None
     same_as: str | None = None
     distinct_from: list[str] = field(default_factory=list)
+    identifiers: list[IdentifierSpec] = field(default_factory=list)
 
 
 @dataclass
@@ -389,6 +402,16 @@ def _entity(reader: _Reader, node) -> EntityProposal:
         entity.type = reader.text(fields.get("type"), "type") or ""
     entity.aliases = reader.strings(fields.get("aliases"), "aliases")
     entity.comment = reader.text(fields.get("comment"), "comment")
+    for node in reader.sequence(fields.get("identifiers"), "identifiers"):
+        spec = IdentifierSpec(line=reader.line(node))
+        found = _start(reader, node, _IDENTIFIER_KEYS, "an identifier", spec)
+        if found is None:
+            continue
+        spec.scheme = _required(reader, found, "scheme", "an identifier", spec.line) or ""
+        spec.value = _required(reader, found, "value", "an identifier", spec.line) or ""
+        spec.excerpt = _required(reader, found, "excerpt", "an identifier", spec.line) or ""
+        spec.span = reader.span(found.get("span"), "span")
+        entity.identifiers.append(spec)
     for key, names in (("label", [entity.label]), ("aliases", entity.aliases)):
         if any(_CONTROL.search(name) for name in names):
             reader.problem(entity.at(key), f"{key} must be plain text, without control characters")

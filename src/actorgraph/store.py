@@ -20,7 +20,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import paths
-from .errors import DataFileError, EndpointError, ParseError, QueryError, ReadOnlyError, UsageError
+from .errors import (
+    DataFileError,
+    EndpointError,
+    EndpointTimeout,
+    HTTPStatusError,
+    ParseError,
+    QueryError,
+    ReadOnlyError,
+    UsageError,
+)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -201,15 +210,30 @@ def data_source(source: DataSource | Path | str | None = None, ontology_dir: Pat
 
 def turtle_files(graph_dir: Path, ontology_dir: Path) -> list[Path]:
     """The ontology and graph Turtle files, in a stable order. Missing directories are an error."""
+    import stat
+
     files: list[Path] = []
     for directory in (ontology_dir, graph_dir):
-        if not directory.is_dir():
-            reason = "not a directory" if directory.exists() else "no such directory"
-            raise DataFileError(f"{directory}: {reason}")
-        files.extend(sorted(directory.glob("*.ttl")))
+        if not stat.S_ISDIR(_stat(directory, "no such directory").st_mode):
+            raise DataFileError(f"{directory}: not a directory")
+        for path in sorted(directory.glob("*.ttl")):
+            # A link loop or a FIFO named *.ttl would otherwise fail deep in a parser, or block it.
+            if not stat.S_ISREG(_stat(path, "no such file (a dangling link?)").st_mode):
+                raise DataFileError(f"{path}: not a regular file")
+            files.append(path)
     if not any(f.parent == graph_dir for f in files):
         raise DataFileError(f"{graph_dir}: no .ttl files")
     return files
+
+
+def _stat(path: Path, missing: str) -> os.stat_result:
+    """``os.stat`` (following links), its failure as a one-line DataFileError."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: {missing}") from None
+    except OSError as err:
+        raise DataFileError(f"{path}: {err.strerror}") from None
 
 
 def graph_name(path: Path, ontology_dir: Path) -> ox.NamedNode:
@@ -219,6 +243,11 @@ def graph_name(path: Path, ontology_dir: Path) -> ox.NamedNode:
     if path.stem in ("actors", "sources"):
         return ox.NamedNode(f"{GRAPH_NS}{path.stem}")
     return ox.NamedNode(f"{ID}doc-{path.stem}")
+
+
+# A SPARQL condition on ``?g`` true for the named graphs ``graph_name`` gives, and for no other: a
+# shared store may hold graphs of its own (Virtuoso's system graphs), and push's staging graphs.
+OUR_GRAPHS = f'(STRSTARTS(STR(?g), "{GRAPH_NS}") || STRSTARTS(STR(?g), "{ID}doc-"))'
 
 
 def fingerprint(files: Iterable[Path]) -> str:
@@ -443,11 +472,48 @@ def prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer: status, headers and (when read) body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = b""
+
+
+def exchange(request, *, timeout: float, where: str, what: str = "", reach: str = "endpoint",
+             timeout_hint: str = "", opener=None, read: bool = True) -> Answer:
+    """Send one HTTP request (``what`` it does, for messages) and return its answer. Every failure is
+    one ``EndpointError`` naming ``where``: ``HTTPStatusError`` for an error status (with the first line
+    of its text), ``EndpointTimeout`` for silence past ``timeout`` (connecting or reading), else "cannot
+    reach {reach}". With ``read=False`` the body is left unread and the connection closed."""
+    import http.client
+    import urllib.error
+    import urllib.request
+
+    try:
+        with (opener or urllib.request.build_opener()).open(request, timeout=timeout) as response:
+            return Answer(response.status, response.headers, response.read() if read else b"")
+    except urllib.error.HTTPError as err:
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
+        raise HTTPStatusError(where, err.code, (lines[0] if lines else str(err.reason))[:300],
+                              f"{what} failed: " if what else "") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+        reason = getattr(err, "reason", None) or err
+        if isinstance(err, TimeoutError) or isinstance(reason, TimeoutError):
+            doing = f"{what}: " if what else ""
+            raise EndpointTimeout(f"{where}: {doing}no answer within {timeout:g} s{timeout_hint}") from None
+        raise EndpointError(f"{where}: cannot reach {reach}: {reason}") from None
+
+
 class RemoteStore(Store):
-    """A SPARQL 1.1 Protocol endpoint (actorgraph serve, Oxigraph, Fuseki, Virtuoso, QLever, GraphDB...).
+    """A SPARQL 1.1 Protocol endpoint (actorgraph serve, Oxigraph, Virtuoso, Fuseki, QLever, GraphDB...).
 
     The endpoint must answer queries without GRAPH over the union of its named graphs (actorgraph serve
-    does; start Oxigraph with ``--union-default-graph``), as the local store does.
+    and Virtuoso do; start Oxigraph with ``--union-default-graph``), as the local store does. When a
+    question comes back empty, the store is asked whether that is why (``check_union``), so a store set
+    up otherwise is an error with its fix, never an answer of "nobody". An answer the store cut short
+    (Virtuoso's ``ResultSetMaxRows``, or its partial "anytime" results) is an error too.
     """
 
     ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
@@ -458,20 +524,70 @@ class RemoteStore(Store):
             raise UsageError(f"the endpoint must be an http(s) URL, not {endpoint!r}")
         self.endpoint = endpoint
         if timeout is None:
-            raw = os.environ.get(ENV_ENDPOINT_TIMEOUT, "60")
-            try:
-                timeout = float(raw)
-            except ValueError:
-                raise UsageError(f"{ENV_ENDPOINT_TIMEOUT} must be a number of seconds, not {raw!r}") from None
+            from .limits import seconds
+
+            timeout = seconds(os.environ.get(ENV_ENDPOINT_TIMEOUT, "60"), ENV_ENDPOINT_TIMEOUT)
         self.timeout = timeout
+        self._union_checked = False
 
     @property
     def description(self) -> str:
         return self.endpoint
 
+    def select(self, query, bindings=None):
+        try:
+            result = super().select(query, bindings)
+        except SyntaxError as err:  # pyoxigraph reads the rows lazily: a bad term shows up here
+            raise self._unreadable("application/sparql-results", err) from None
+        if not result.rows:
+            self.check_union()
+        return result
+
+    def quads(self):
+        """Every quad of actorgraph's named graphs: a shared store may hold others (Virtuoso keeps its
+        own system graphs there), and push's staging graphs are not part of the graph."""
+        query = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER{OUR_GRAPHS} }}"
+        try:
+            for sol in self.run(query):
+                yield ox.Quad(sol["s"], sol["p"], sol["o"], sol["g"])
+        except SyntaxError as err:
+            raise self._unreadable("application/sparql-results", err) from None
+
+    def _unreadable(self, content_type: str, err: Exception) -> EndpointError:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        return EndpointError(f"{self.endpoint}: unreadable {content_type} answer: {first}")
+
+    def ask(self, query, bindings=None):
+        answer = super().ask(query, bindings)
+        if not answer:
+            self.check_union()
+        return answer
+
+    def construct(self, query, bindings=None):
+        triples = super().construct(query, bindings)
+        if not triples:
+            self.check_union()
+        return triples
+
+    def check_union(self) -> None:
+        """Raise an EndpointError when the endpoint's default graph lacks the statements its named
+        graphs hold (its default graph is not their union), or when it holds no statements at all."""
+        if self._union_checked:
+            return
+        self._union_checked = True
+        statement = f"?s a <{ONT}Statement>"
+        if bool(self._run(f"ASK {{ {statement} }}", {})):
+            return
+        if bool(self._run(f"ASK {{ GRAPH ?g {{ {statement} }} }}", {})):
+            raise EndpointError(
+                f"{self.endpoint}: its default graph is not the union of its named graphs, so every "
+                f"question would come back empty; make it so (Oxigraph: oxigraph serve "
+                f"--union-default-graph; Fuseki: tdb2:unionDefaultGraph true; Virtuoso does so by "
+                f"default)")
+        raise EndpointError(f"{self.endpoint}: holds no actorgraph statements in any graph; load the graph "
+                            f"first (actorgraph push --store ...)")
+
     def _run(self, query, bindings):
-        import http.client
-        import urllib.error
         import urllib.parse
         import urllib.request
 
@@ -483,27 +599,18 @@ class RemoteStore(Store):
             headers={"Accept": self.ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                content_type = response.headers.get_content_type()
-                payload = response.read()
-        except urllib.error.HTTPError as err:
-            detail = err.read().decode("utf-8", "replace").strip().splitlines()
-            message = (detail[0] if detail else str(err.reason))[:300]
-            if err.code == 400:
-                raise QueryError(f"bad SPARQL: {message}") from None
-            raise EndpointError(f"{self.endpoint}: HTTP {err.code}: {message}") from None
-        except TimeoutError:
-            raise EndpointError(f"{self.endpoint}: no answer within {self.timeout:g} s "
-                                f"(set {ENV_ENDPOINT_TIMEOUT} to wait longer)") from None
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
-            reason = getattr(err, "reason", None) or err
-            if isinstance(reason, TimeoutError):
-                raise EndpointError(f"{self.endpoint}: no answer within {self.timeout:g} s "
-                                    f"(set {ENV_ENDPOINT_TIMEOUT} to wait longer)") from None
-            raise EndpointError(f"{self.endpoint}: cannot reach endpoint: {reason}") from None
+            answer = exchange(request, timeout=self.timeout, where=self.endpoint,
+                              timeout_hint=f" (set {ENV_ENDPOINT_TIMEOUT} to wait longer)")
+        except HTTPStatusError as err:
+            if err.status == 400:
+                raise QueryError(f"bad SPARQL: {err.detail}") from None
+            raise
+        _refuse_partial(self.endpoint, answer.headers)
+        content_type = answer.headers.get_content_type()
+        payload = answer.body
         try:
             if content_type in ("application/sparql-results+json", "application/json"):
-                return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+                return ox.parse_query_results(_portable_blank_nodes(payload), format=ox.QueryResultsFormat.JSON)
             if content_type in ("application/sparql-results+xml", "application/xml"):
                 return ox.parse_query_results(payload, format=ox.QueryResultsFormat.XML)
             rdf_format = ox.RdfFormat.from_media_type(content_type)
@@ -511,8 +618,35 @@ class RemoteStore(Store):
                 raise EndpointError(f"{self.endpoint}: unexpected content type {content_type}")
             return [quad.triple for quad in ox.parse(payload, format=rdf_format)]
         except (SyntaxError, ValueError) as err:
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise EndpointError(f"{self.endpoint}: unreadable {content_type} answer: {first}") from None
+            raise self._unreadable(content_type, err) from None
+
+
+def _portable_blank_nodes(payload: bytes) -> bytes:
+    """JSON results whose blank node identifiers are Virtuoso's ``nodeID://b123``, which is no blank
+    node label in SPARQL or Turtle and which pyoxigraph refuses: the same answer with each such
+    identifier turned into a valid one (the same identifier always gives the same label)."""
+    if b"nodeID://" not in payload:
+        return payload
+    import json
+
+    doc = json.loads(payload)
+    for row in doc.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = re.sub(r"[^A-Za-z0-9_]", lambda m: f"_{ord(m.group()):x}_", term["value"])
+    return json.dumps(doc).encode()
+
+
+def _refuse_partial(endpoint: str, headers) -> None:
+    """An answer the store says it cut short is refused: a partial answer must not pass for a whole one."""
+    if headers.get("X-SPARQL-MaxRows"):
+        raise EndpointError(f"{endpoint}: the store cut its answer at {headers['X-SPARQL-MaxRows']} rows; "
+                            f"raise its limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of "
+                            f"virtuoso.ini) or ask for less (query NAME --limit N --offset M)")
+    if headers.get("X-SQL-State") == "S1TAT":
+        raise EndpointError(f"{endpoint}: the store stopped the query early and sent partial results "
+                            f"({headers.get('X-SQL-Message', 'a time limit')}); raise its time limit "
+                            f"(Virtuoso: MaxQueryExecutionTime in virtuoso.ini)")
 
 
 def open_store(source: DataSource | None = None, endpoint: str | None = None) -> Store:

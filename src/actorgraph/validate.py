@@ -3,12 +3,17 @@
 ``validate(graph_dir, ontology_dir)`` parses the Turtle with the same parser the store uses (so a file
 that validates is a file that loads), runs pySHACL on an rdflib copy without inference, and then checks:
 
-* every quote appears verbatim in its source document's stored text, and that text matches its SHA-256;
+* every quote appears verbatim in its source document's stored text, exactly once and with at least
+  three words (so that it points at one sentence), and that text matches its SHA-256;
+* no Turtle file is empty (a 0-byte or truncated file would otherwise only lose data silently);
 * every direct triple of a relationship type has a statement node, and every statement its direct triple;
 * every statement's subject and object belong to its relationship type's domain and range;
 * every ``agid:`` identifier that is used is described (has a type), and no ``ag:`` term (nor a term of
   a well-known vocabulary such as RDFS or SKOS) is used that its vocabulary does not define;
 * a statement's start date is not after its end date;
+* every identifier in another dataset (a sub-property of ``ag:externalIdentifier``) has the form its
+  property declares (``ag:idPattern``) and an ``ag:IdentifierOrigin`` that records where it was found,
+  whose excerpt gives it (verbatim in the stored text, when it was found in a source document).
 * no two entities are probable duplicates (see ``duplicates``) unless declared distinct with
   ``owl:differentFrom``.
 
@@ -34,6 +39,7 @@ import pyoxigraph as ox
 from .dates import parse_date
 from .errors import BadDateError, DataFileError, ParseError
 from .store import ID, ONT, PREFIXES, DataSource, data_source, parse_error
+from .vocab import IdentifierScheme
 
 if TYPE_CHECKING:
     import rdflib
@@ -56,7 +62,8 @@ class Violation:
     message: str
     value: str | None = None
     location: str | None = None  # file:line where the focus node is written, when it can be found
-    check: str = "shacl"  # shacl | quote | source | evidence | domain | reference | date | link | duplicate
+    # shacl | file | quote | source | evidence | domain | reference | date | link | duplicate | identifier
+    check: str = "shacl"
 
     def line(self) -> str:
         """``focus  path  message`` (with the value and the file:line when known), for people."""
@@ -134,6 +141,7 @@ class _Loaded:
     graph_triples: int
     files: dict[Path, str]  # every parsed file and its text, for locating nodes
     used: set[str]  # every IRI used in any file
+    empty: list[Path]  # files that hold no triple
 
 
 def _rdflib_term(term, scope: str):
@@ -147,7 +155,9 @@ def _rdflib_term(term, scope: str):
         return Literal(term.value, lang=term.language)
     if term.datatype.value == XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    # Keep the lexical form as written: rdflib would otherwise normalise "2021-07-01Z"^^xsd:date to
+    # "2021-07-01", and the shapes' patterns would never see the time zone.
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def _parse(path: Path, scope: str, into: rdflib.Graph) -> Iterator[tuple]:
@@ -178,11 +188,13 @@ def _load(source: DataSource) -> _Loaded:
     defined: set[str] = set()
     used: set[str] = set()
     texts: dict[Path, str] = {}
+    empty: list[Path] = []
     graph_triples = 0
     for index, path in enumerate(files):
         is_shapes = path == shapes_path
         in_ontology = path.parent == ontology_dir and not is_shapes
         in_graph = path.parent == graph_dir
+        quad = None
         for quad in _parse(path, f"f{index}x", shapes if is_shapes else data):
             if in_ontology and quad.predicate.value == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
                 defined.add(quad.subject.value)
@@ -190,8 +202,10 @@ def _load(source: DataSource) -> _Loaded:
             for term in (quad.subject, quad.predicate, quad.object):
                 if isinstance(term, ox.NamedNode):
                     used.add(term.value)
+        if quad is None:
+            empty.append(path)
         texts[path] = path.read_text(encoding="utf-8", errors="replace")
-    return _Loaded(data, shapes, defined, graph_triples, texts, used)
+    return _Loaded(data, shapes, defined, graph_triples, texts, used, empty)
 
 
 def _display(path: Path) -> str:
@@ -337,6 +351,7 @@ def validate(graph_dir: DataSource | Path | str | None = None, ontology_dir: Pat
         locator = _Locator(loaded.files)
         shacl = list(_shacl(loaded, locator))
         violations = [
+            *_empty_files(loaded),
             *(v for v in shacl if v.check == "shacl"),
             *_quotes(index, gdir, locator),
             *_evidence(index, locator),
@@ -344,6 +359,7 @@ def validate(graph_dir: DataSource | Path | str | None = None, ontology_dir: Pat
             *_references(loaded, index, locator),
             *_date_order(index, locator),
             *_duplicates(index, locator),
+            *_identifiers(index, gdir, locator),
         ]
     finally:
         term_log.setLevel(level)
@@ -433,7 +449,18 @@ def _shacl(loaded: _Loaded, locator: _Locator) -> Iterator[Violation]:
         yield Violation(focus_text, path_text, str(message or "violates a shape"), value_text, location, check)
 
 
+def _empty_files(loaded: _Loaded) -> Iterator[Violation]:
+    for path in loaded.empty:
+        shown = _display(path)
+        yield Violation(shown, "-", "the file holds no triples (an empty or truncated file?)", None,
+                        f"{shown}:1", "file")
+
+
 # -- quotes and source texts ------------------------------------------------------------------
+
+# A quote must point at one place in its source: it occurs there exactly once, and has at least this
+# many words (runs of letters or digits), so that "a" or "the court" cannot pass for evidence.
+MIN_QUOTE_WORDS = 3
 
 
 _FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
@@ -466,7 +493,13 @@ def _quotes(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Viola
         if text_file is None:
             texts[doc] = None  # the shapes report it
             continue
-        target = (graph_dir / str(text_file)).resolve()
+        try:
+            target = (graph_dir / str(text_file)).resolve()
+        except (OSError, RuntimeError):  # a loop of symbolic links (RuntimeError before Python 3.13)
+            yield Violation(name, "ag:textFile", f"source text {text_file} cannot be read (a loop of symbolic "
+                            f"links)", None, where, "source")
+            texts[doc] = None
+            continue
         if Path(str(text_file)).is_absolute() or not target.is_relative_to(root):
             yield Violation(name, "ag:textFile", "the text file must be inside the graph directory",
                             f'"{text_file}"', where, "source")
@@ -501,14 +534,26 @@ def _quotes(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Viola
             text_file = index.one(doc, ONT + "textFile")
             for quote in quotes:
                 q = str(quote)
-                if not q.strip() or q in text:
-                    continue
+                if not q.strip():
+                    continue  # the shapes report a blank quote
                 name = compact(str(statement))
+                where = locator.find_after(locator.find(name), '"' + q[:40])
+                occurrences = text.count(q)
+                if occurrences == 1:
+                    words = len(re.findall(r"\w+", q))
+                    if words < MIN_QUOTE_WORDS:
+                        yield Violation(name, "ag:quote", f"quote too short to identify a sentence ({words} "
+                                        f"word{'s' if words != 1 else ''}; at least {MIN_QUOTE_WORDS})",
+                                        _short(q), where, "quote")
+                    continue
+                if occurrences > 1:
+                    yield Violation(name, "ag:quote", f"quote occurs {occurrences} times in {text_file}; quote "
+                                    f"enough of the sentence to point at one place", _short(q), where, "quote")
+                    continue
                 if _fold(q) in _fold(text):
                     why = "it differs only in quotation marks, dashes, spaces or Unicode form"
                 else:
                     why = f"the source has only its first {_matching_start(q, text)} of {len(q)} characters"
-                where = locator.find_after(locator.find(name), '"' + q[:40])
                 yield Violation(name, "ag:quote", f"quote not found verbatim in {text_file} ({why})",
                                 _short(q), where, "quote")
 
@@ -652,7 +697,6 @@ def _date_order(index: _Index, locator: _Locator) -> Iterator[Violation]:
                             None, locator.find(name), "date")
 
 
-
 # -- probable duplicates ----------------------------------------------------------------------------
 
 
@@ -684,3 +728,96 @@ def _duplicates(index: _Index, locator: _Locator) -> Iterator[Violation]:
             f"probable duplicate of {earlier}{where}: {pair.reason()}; if they are two, "
             f"declare it with {later} owl:differentFrom {earlier}",
             None, places[later], "duplicate")
+
+
+# -- identifiers in other datasets --------------------------------------------------------------
+
+
+def _identifier_schemes(index: _Index) -> dict[str, IdentifierScheme]:
+    """The identifier properties the ontology declares (sub-properties of ``ag:externalIdentifier``)."""
+    from rdflib import URIRef
+
+    found = {}
+    for prop in index.graph.subjects(URIRef(RDFS + "subPropertyOf"), URIRef(ONT + "externalIdentifier")):
+        def text(annotation: str, prop=prop) -> str | None:
+            value = index.one(prop, annotation)
+            return None if value is None else str(value)
+
+        iri = str(prop)
+        found[iri] = IdentifierScheme(iri, text(RDFS + "label") or compact(iri), text(ONT + "idPattern"),
+                                      text(ONT + "idForm"), text(ONT + "idUrl"))
+    return dict(sorted(found.items()))
+
+
+def _document_text(index: _Index, doc, graph_dir: Path) -> str | None:
+    """The stored text of a source document, or None when it has none or it cannot be read (the checks of
+    source documents say why)."""
+    text_file = index.one(doc, ONT + "textFile")
+    if text_file is None:
+        return None
+    target = (graph_dir / str(text_file)).resolve()
+    if not target.is_relative_to(graph_dir.resolve()):
+        return None
+    try:
+        return target.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _identifiers(index: _Index, graph_dir: Path, locator: _Locator) -> Iterator[Violation]:
+    """Every external identifier is in its property's form and has a recorded origin that gives it."""
+    from rdflib import Literal
+
+    graph, ref = index.graph, index.URIRef
+    schemes = _identifier_schemes(index)
+    origins: dict[tuple[str, str, str], list] = defaultdict(list)
+    for origin in sorted(set(graph.subjects(ref(ONT + "identifies"), None)) | index.instances(ONT + "IdentifierOrigin"),
+                         key=str):
+        entity, scheme, value = (index.one(origin, ONT + p) for p in ("identifies", "identifierScheme",
+                                                                         "identifierValue"))
+        name = compact(str(origin))
+        where = locator.find(name)
+        if entity is None or scheme is None or value is None:
+            continue  # the shapes report it
+        origins[(str(entity), str(scheme), str(value))].append(origin)
+        if str(scheme) not in schemes:
+            known = ", ".join(compact(s) for s in schemes)
+            yield Violation(name, "ag:identifierScheme", f"must be an identifier property ({known})",
+                            compact(str(scheme)), where, "identifier")
+            continue
+        if (entity, ref(str(scheme)), Literal(str(value))) not in graph:
+            yield Violation(name, "ag:identifierValue",
+                            f"records an identifier that {compact(str(entity))} does not carry "
+                            f"(no {compact(str(scheme))} {_short(str(value))} on it)", None, where, "identifier")
+        excerpt = index.one(origin, ONT + "excerpt")
+        if excerpt is None:
+            continue  # the shapes report it
+        if str(value) not in str(excerpt):
+            yield Violation(name, "ag:excerpt", "the excerpt does not contain the identifier",
+                            _short(str(value)), locator.find_after(where, "ag:excerpt"), "identifier")
+        found_in = index.one(origin, ONT + "foundIn")
+        if found_in is not None and index.types(found_in) & index.below(ONT + "SourceDocument"):
+            text = _document_text(index, found_in, graph_dir)
+            if text is not None and str(excerpt) not in text:
+                text_file = index.one(found_in, ONT + "textFile")
+                yield Violation(name, "ag:excerpt", f"excerpt not found verbatim in {text_file}",
+                                _short(str(excerpt)), locator.find_after(where, "ag:excerpt"), "identifier")
+        elif found_in is not None:
+            missing = [p for p in ("repository", "path", "commit") if index.one(origin, ONT + p) is None]
+            if missing:
+                yield Violation(name, "ag:foundIn",
+                                "an identifier found in a file needs its " + ", ".join(f"ag:{p}" for p in missing)
+                                + " (or ag:foundIn a source document of the graph)", None, where, "identifier")
+
+    for scheme in schemes.values():
+        for entity, value in sorted(graph.subject_objects(ref(scheme.iri)), key=lambda so: (str(so[0]), str(so[1]))):
+            subject, predicate, text = _term_text(entity), compact(scheme.iri), str(value)
+            where = locator.find(subject, predicate, _term_text(value)) or locator.find(subject)
+            if not scheme.fits(text):
+                yield Violation(subject, predicate, f"{scheme.label} must be {scheme.form or scheme.pattern}",
+                                _short(text), where, "identifier")
+            if not origins.get((str(entity), scheme.iri, text)):
+                yield Violation(subject, predicate,
+                                "identifier has no recorded origin: add an ag:IdentifierOrigin that says where it "
+                                "was found (repository, path, commit and excerpt, or a source document)",
+                                _short(text), where, "identifier")

@@ -23,6 +23,16 @@ SELECT ?p ?label ?comment ?edgeLabel ?colour ?inverse ?domain ?range WHERE {
 } ORDER BY ?p
 """
 
+_IDENTIFIERS = """
+SELECT ?p ?label ?pattern ?form ?url WHERE {
+  ?p rdfs:subPropertyOf ag:externalIdentifier .
+  OPTIONAL { ?p rdfs:label ?label }
+  OPTIONAL { ?p ag:idPattern ?pattern }
+  OPTIONAL { ?p ag:idForm ?form }
+  OPTIONAL { ?p ag:idUrl ?url }
+} ORDER BY ?p
+"""
+
 _CLASSES = """
 SELECT ?c ?label ?comment ?colour ?shape ?order ?parent WHERE {
   ?c a owl:Class .
@@ -53,6 +63,34 @@ class Relationship:
         return self.iri.removeprefix(ONT)
 
 
+@dataclass(frozen=True)
+class IdentifierScheme:
+    """An identifier property (a sub-property of ``ag:externalIdentifier``): its label, its form (a regular
+    expression and the same in words) and the address of an entity's page in the other dataset."""
+
+    iri: str
+    label: str
+    pattern: str | None
+    form: str | None
+    url: str | None
+
+    @property
+    def name(self) -> str:
+        return self.iri.removeprefix(ONT)
+
+    def link(self, value: str) -> str | None:
+        """The address of the entity's page in the other dataset, or None when the ontology gives none."""
+        from urllib.parse import quote
+
+        return self.url.replace("{id}", quote(value, safe="")) if self.url else None
+
+    def fits(self, value: str) -> bool:
+        """Whether ``value`` has the identifier's form."""
+        import re
+
+        return self.pattern is None or re.fullmatch(self.pattern, value) is not None
+
+
 @dataclass
 class OntClass:
     iri: str
@@ -72,6 +110,7 @@ class OntClass:
 class Vocabulary:
     relationships: dict[str, Relationship]
     classes: dict[str, OntClass]
+    identifiers: dict[str, IdentifierScheme] = field(default_factory=dict)
 
     def ancestors(self, iri: str) -> list[str]:
         """The class and its ag: superclasses, nearest first."""
@@ -149,4 +188,15 @@ def load_vocabulary(store: Store) -> Vocabulary:
         parent = row.get("parent")
         if parent is not None and parent.value not in cls.parents:
             cls.parents.append(parent.value)
-    return Vocabulary(relationships, classes)
+    identifiers: dict[str, IdentifierScheme] = {}
+    for row in store.select(_IDENTIFIERS).rows:
+        iri = row["p"].value
+        if iri in identifiers:
+            continue
+
+        def text(var: str, row=row) -> str | None:
+            return str(to_python(row.get(var))) if row.get(var) is not None else None
+
+        identifiers[iri] = IdentifierScheme(iri, text("label") or iri.removeprefix(ONT), text("pattern"),
+                                            text("form"), text("url"))
+    return Vocabulary(relationships, classes, identifiers)

@@ -72,9 +72,42 @@ def _rendered(func, cache: bool):
 
             return render(func(*args, **kwargs), fmt)
 
-        click.echo(answers.cached(key, compute), nl=False)
+        try:
+            text = answers.cached(key, compute)
+        except ActorgraphError as err:
+            if err.partial is not None:  # what was done before the failure, in the asked format
+                from ..output import render
+
+                echo_result(render(err.partial, fmt))
+            raise
+        echo_result(text)
 
     return wrapper
+
+
+def echo_result(text: str | bytes) -> None:
+    """Print a command's result on standard output. On a terminal, control characters in the data are
+    shown as escapes (``output.printable``), never acted on; a pipe or a file gets the data as it is.
+    A standard output that cannot take it (a full disk) is a one-line error."""
+    from ..errors import DataFileError
+
+    if sys.stdout is None:  # started with standard output closed (``>&-``)
+        raise DataFileError("cannot write to standard output: it is closed")
+    stream = sys.stdout.buffer
+    try:
+        if not stream.isatty():
+            stream.write(text.encode("utf-8") if isinstance(text, str) else text)
+        else:
+            from ..output import printable
+
+            if isinstance(text, bytes):
+                text = text.decode("utf-8", "replace")
+            stream.write(printable(text, multiline=True).encode("utf-8"))
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        raise DataFileError(f"cannot write to standard output: {err.strerror or err}") from None
 
 
 def output_options(func):
@@ -96,13 +129,20 @@ class CommandError(click.ClickException):
         self.exit_code = err.exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"actorgraph: error: {self.format_message()}", err=True)
+        _echo_error(f"actorgraph: error: {self.format_message()}")
+
+
+def _echo_error(message: str) -> None:
+    """One line on stderr, with any control character from the data shown as an escape."""
+    from ..output import printable
+
+    click.echo(printable(message), err=True)
 
 
 # The modules that define the commands (each registers its own on ``cli``), most asked first: a command
 # imports the modules up to its own, not every command of the tool (which took a tenth of a cold start
 # where Python compiles our modules afresh on each run).
-COMMAND_MODULES = ("queries", "analysis", "export", "validate", "server", "grow", "draft")
+COMMAND_MODULES = ("queries", "analysis", "export", "validate", "server", "grow", "draft", "interop")
 
 
 class Group(click.Group):
@@ -156,28 +196,73 @@ def cli(ctx: click.Context, graph_dir: Path | None, ontology_dir: Path | None, e
     ctx.obj = Context(graph_dir, ontology_dir, endpoint)
 
 
+def _check_arguments(arguments: list[str]) -> None:
+    """Refuse an argument that is not valid UTF-8 (Python keeps its stray bytes as surrogates, which no
+    query, name or message can carry) before any command sees it."""
+    from ..errors import UsageError
+
+    for argument in arguments:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raw = argument.encode("utf-8", "surrogateescape")
+            shown = raw.decode("utf-8", "backslashreplace")
+            shown = shown if len(shown) <= 80 else shown[:79] + "…"
+            raise UsageError(f"an argument is not valid UTF-8 (byte 0x{raw[err.start]:02x}): {shown}") from None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's own flush at exit, into a pipe whose
+    reader has gone, prints nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def main() -> None:
     """Entry point: run the group, turning every error into one line and an exit code."""
     try:
+        _check_arguments(sys.argv[1:])
         cli.main(standalone_mode=False, prog_name="actorgraph")
     except ActorgraphError as err:
-        click.echo(f"actorgraph: error: {err}", err=True)
+        _echo_error(f"actorgraph: error: {err}")
         sys.exit(err.exit_code)
     except click.exceptions.Abort:
         click.echo("actorgraph: aborted", err=True)
         sys.exit(130)
     except click.ClickException as err:
-        err.show()
+        # click's own errors (a bad option value, a missing argument) as one line too, with a pointer
+        # to the help instead of click's usage block.
+        hint = ""
+        if isinstance(err, click.UsageError) and err.ctx is not None:
+            hint = f" (see: {err.ctx.command_path} --help)"
+        _echo_error(f"actorgraph: error: {' '.join(err.format_message().split())}{hint}")
         sys.exit(err.exit_code)
     except click.exceptions.Exit as err:
         sys.exit(err.exit_code)
     except BrokenPipeError:
-        sys.exit(0)
-    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for people
-        if os.environ.get("ACTORGRAPH_DEBUG"):
-            raise
-        first = str(err).splitlines()[0] if str(err) else ""
-        click.echo(f"actorgraph: internal error: {type(err).__name__}: {first} "
-                   f"(set ACTORGRAPH_DEBUG=1 for details)", err=True)
-        sys.exit(70)
+        _silence_stdout()
+        sys.exit(0)  # the reader has gone (``| head``): nothing is wrong
+    except OSError as err:
+        import errno
 
+        # A full or failing disk under a write that has no message of its own (click's --help into
+        # a full standard output, say) is the machine's state, not a bug.
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS):
+            _internal_error(err)
+        where = f"{err.filename}: " if err.filename else ""
+        _echo_error(f"actorgraph: error: {where}cannot write: {err.strerror}")
+        sys.exit(1)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for people
+        _internal_error(err)
+
+
+def _internal_error(err: Exception) -> None:
+    if os.environ.get("ACTORGRAPH_DEBUG"):
+        raise err
+    first = str(err).splitlines()[0] if str(err) else ""
+    _echo_error(f"actorgraph: internal error: {type(err).__name__}: {first} (set ACTORGRAPH_DEBUG=1 for details)")
+    sys.exit(70)

@@ -14,8 +14,9 @@ import click
 
 from .. import paths
 from ..errors import DataFileError, UsageError
-from ..files import write_file, write_files
-from . import cli, pass_ctx
+from ..files import check_target, write_file, write_files
+from ..output import printable
+from . import cli, echo_result, pass_ctx
 
 
 def csv_targets(output: str) -> tuple[Path, Path]:
@@ -30,7 +31,7 @@ def csv_targets(output: str) -> tuple[Path, Path]:
 
 @cli.group("export")
 def export_group():
-    """Write the graph as an interactive page, a timeline, GraphML, GEXF, CSV or RDF.
+    """Write the graph as an interactive page, a timeline, GraphML, GEXF, CSV, RDF or FollowTheMoney.
 
     Example:
 
@@ -51,10 +52,13 @@ def _make_command(name: str):
         if not output and fmt.suffix == ".html" and sys.stdout.isatty():
             # A page of HTML is unreadable on a terminal and floods it (the shipped graph's is 869 KB).
             raise UsageError(f"export {name} writes an HTML page: give -o FILE (or -o - to print it anyway)")
+        if not to_stdout:  # refuse a bad target before the (possibly long) build
+            for target in csv_targets(output) if name == "csv" else [output]:
+                check_target(target)
         notes: list[str] = []
         result = build(ctx.kg, name, view, notes)
         for note in notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(printable(f"note: {note}"), err=True)
         if isinstance(result, dict):
             if to_stdout:
                 raise UsageError("csv writes two files: give -o DIR or -o PREFIX")
@@ -64,8 +68,7 @@ def _make_command(name: str):
             return
         data = result.encode("utf-8") if isinstance(result, str) else result
         if to_stdout:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
+            echo_result(data)
             return
         write_file(output, data)
         click.echo(f"wrote {output}", err=True)
@@ -113,7 +116,8 @@ _make_commands()
               help="Write nothing; fail if any file differs from what would be written.")
 @pass_ctx
 def export_all(ctx, output: Path | None, check: bool):
-    """Regenerate every file of exports/: the network page, three ego networks, the timeline, GraphML, GEXF.
+    """Regenerate every file of exports/: the network page, three ego networks, the timeline, GraphML, GEXF,
+    FollowTheMoney.
 
     Example:
 

@@ -287,21 +287,21 @@ def sparql(ctx: Context, query_text: str, fmt: str | None, timeout: str, max_mem
     """
     from .. import limits
     from ..errors import DataFileError
+    from ..files import decode_text
     from ..guard import check_allowed_service
     from ..output import render_sparql
+    from . import echo_result
 
     seconds = limits.seconds(timeout, "--timeout")
     memory = limits.size(max_memory, "--max-memory") if max_memory else limits.physical_memory() // 2
     allowed = frozenset(check_allowed_service(url) for url in services)
     if query_text == "-":
-        text = sys.stdin.read()
+        text = decode_text(sys.stdin.buffer.read(), "standard input")
     elif _names_a_file(query_text):
         try:
-            text = Path(query_text).read_text(encoding="utf-8")
+            text = decode_text(Path(query_text).read_bytes(), query_text)
         except OSError as err:
             raise DataFileError(f"{query_text}: {err.strerror}") from None
-        except UnicodeDecodeError:
-            raise DataFileError(f"{query_text}: not a UTF-8 text file") from None
     else:
         text = query_text
 
@@ -311,4 +311,4 @@ def sparql(ctx: Context, query_text: str, fmt: str | None, timeout: str, max_mem
             store.allowed_services = allowed
         return render_sparql(store.run(text), fmt)
 
-    click.echo(limits.run_limited(answer, timeout=seconds, memory=memory, what="actorgraph sparql"), nl=False)
+    echo_result(limits.run_limited(answer, timeout=seconds, memory=memory, what="actorgraph sparql"))

@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from ..push import ENV_PASSWORD
 from . import cli, output_options, pass_ctx
 
 
@@ -85,29 +86,50 @@ def serve_command(ctx, host: str, port: int, timeout: str, max_results: int, max
 
 @cli.command("push")
 @click.option("--store", "store_url", required=True, metavar="GSP_URL",
-              help="The graph store's Graph Store Protocol address (Oxigraph: http://HOST:PORT/store).")
-@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds per graph upload.")
+              help="The store's Graph Store Protocol address (Oxigraph: http://HOST:PORT/store; Virtuoso: "
+                   "http://HOST:PORT/sparql-graph-crud-auth).")
+@click.option("--update", "update_url", metavar="UPDATE_URL",
+              help="The store's SPARQL Update endpoint (Oxigraph: http://HOST:PORT/update; Virtuoso: "
+                   "http://HOST:PORT/sparql-auth): stage every graph, then swap them all in with one request.")
+@click.option("--user", metavar="NAME",
+              help=f"Log in as NAME (HTTP Digest or Basic); the password comes from ${ENV_PASSWORD}, or is "
+                   f"asked for on a terminal.")
+@click.option("--timeout", default="300", show_default=True, metavar="SECONDS", help="Seconds per request.")
 @output_options
 @pass_ctx
-def push_command(ctx, store_url: str, timeout: float):
+def push_command(ctx, store_url: str, update_url: str | None, user: str | None, timeout: str):
     """Load the graph into a remote store, one named graph per source document (safe to re-run).
 
-    Each named graph is replaced whole with an HTTP PUT, so running push again never duplicates.
-    All files are parsed before anything is sent.
+    Each named graph is replaced whole, so running push again never duplicates. All files are parsed
+    before anything is sent. With --update, the graphs are uploaded beside the old ones and swapped in
+    by one request: on a store that applies a request atomically (Oxigraph) readers see the old graph
+    or the new one, never a mix. Without it, or if the swap fails part-way, the table and the error say
+    which graphs were replaced and which were not.
 
     Example:
 
         oxigraph serve --location /tmp/ag --union-default-graph &
-        actorgraph push --store http://localhost:7878/store
+        actorgraph push --store http://localhost:7878/store --update http://localhost:7878/update
         actorgraph --endpoint http://localhost:7878/query who-negotiated
     """
+    import os
+
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from ..output import Table
-    from ..push import check_url, prepare, send
+    from ..errors import PushFailed, UsageError
+    from ..limits import seconds
+    from ..push import GraphStore, prepare, send
 
-    check_url(store_url)
+    limit = seconds(timeout, "--timeout")
+    password = None
+    if user is not None:
+        password = os.environ.get(ENV_PASSWORD)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise UsageError(f"--user {user} needs a password: set ${ENV_PASSWORD}")
+            password = click.prompt(f"password for {user}", hide_input=True, err=True)
+    store = GraphStore(store_url, update_url, user=user, password=password, timeout=limit)
     prepared = prepare(ctx.graph_dir, ctx.ontology_dir)  # every file parsed before anything is sent
     console = Console(file=sys.stderr)
     with Progress(TextColumn("pushing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
@@ -118,9 +140,19 @@ def push_command(ctx, store_url: str, timeout: float):
         def advance(done: int, total: int, graph: str) -> None:
             bar.update(task, completed=done, graph=graph.rsplit("/", 1)[-1])
 
-        pushed = send(store_url, prepared, timeout=timeout, progress=advance)
-    rows = [{"graph": p.graph, "triples": p.triples, "status": p.status} for p in pushed]
-    return Table(["graph", "triples", "status"], rows, title=f"Pushed to {store_url}",
-                 notes=[f"{len(rows)} named graph(s), {sum(p.triples for p in pushed)} triples; "
-                        f"each graph replaced whole"])
+        try:
+            pushed = send(store, prepared, progress=advance)
+        except PushFailed as err:
+            err.partial = _pushed_table(store_url, err.results, "stopped part-way")
+            raise
+    how = ("staged, then swapped in by one update request" if update_url
+           else "each graph replaced whole, one after another")
+    return _pushed_table(store_url, pushed, f"{sum(p.triples for p in pushed)} triples; {how}")
 
+
+def _pushed_table(store_url: str, pushed, note: str):
+    from ..output import Table
+
+    rows = [{"graph": p.graph, "triples": p.triples, "status": p.state} for p in pushed]
+    return Table(["graph", "triples", "status"], rows, title=f"Pushed to {store_url}",
+                 notes=[f"{len(rows)} named graph(s), {note}"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import ValidationFailed
-from . import Context, cli, pass_ctx
+from . import Context, cli, echo_result, pass_ctx
 
 
 def _coverage(ctx: Context):
@@ -37,6 +37,7 @@ def validate_command(ctx: Context, fmt: str) -> None:
       actorgraph validate
       actorgraph --graph-dir tests/fixtures/world validate --format json
     """
+    from ..output import printable
     from ..validate import validate
 
     report = validate(ctx.source)
@@ -47,14 +48,13 @@ def validate_command(ctx: Context, fmt: str) -> None:
         data = report.as_json()
         if coverage is not None:
             data["sentence_coverage"] = coverage.as_json()
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_result(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif report.conforms:
-        click.echo(report.summary() + (f"; {coverage.summary()}" if coverage is not None else ""))
+        echo_result(report.summary() + (f"; {coverage.summary()}" if coverage is not None else "") + "\n")
     else:
-        for violation in report.violations:
-            click.echo(violation.line())
+        echo_result("".join(printable(violation.line()) + "\n" for violation in report.violations))
     if fmt == "text":
         for warning in report.warnings:
-            click.echo(f"warning: {warning.line()}", err=True)
+            click.echo(printable(f"warning: {warning.line()}"), err=True)
     if not report.conforms:
         raise ValidationFailed(report.violations)

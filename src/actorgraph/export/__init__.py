@@ -11,6 +11,7 @@ text); only the CLI writes files, and it writes them atomically.
 | turtle   | rdf           | the RDF data as Turtle |
 | ntriples | rdf           | the RDF data as sorted N-Triples |
 | jsonld   | rdf           | the RDF data as JSON-LD |
+| ftm      | ftm           | FollowTheMoney entities (JSON lines) for Aleph, OpenSanctions and the ftm tools |
 """
 
 from __future__ import annotations
@@ -73,10 +74,11 @@ def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None)
 
 
 def _html(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
+    from ..questions import identifiers_by_entity
     from .html import render_network
 
     graph, title = network_view(kg, view, notes)
-    return render_network(graph, title, kg.vocabulary)
+    return render_network(graph, title, kg.vocabulary, identifiers=identifiers_by_entity(kg))
 
 
 def _timeline(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
@@ -123,6 +125,12 @@ def _jsonld(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     return build_jsonld(kg)
 
 
+def _ftm(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
+    from .ftm import build_ftm
+
+    return build_ftm(kg, notes)
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
@@ -151,6 +159,8 @@ FORMATS: dict[str, Format] = {
                "actorgraph export ntriples -o actorgraph.nt", network=False),
         Format("jsonld", ".jsonld", _jsonld, "the RDF data as JSON-LD", "actorgraph export jsonld -o actorgraph.jsonld",
                network=False),
+        Format("ftm", ".ftm.json", _ftm, "FollowTheMoney entities, one JSON object a line, for Aleph and "
+               "OpenSanctions", "actorgraph export ftm -o actorgraph.ftm.json", network=False),
     )
 }
 
@@ -185,6 +195,7 @@ SHIPPED: tuple[Shipped, ...] = (
     Shipped("timeline.html", "timeline"),
     Shipped("actorgraph.graphml", "graphml"),
     Shipped("actorgraph.gexf", "gexf"),
+    Shipped("actorgraph.ftm.json", "ftm"),
 )
 
 

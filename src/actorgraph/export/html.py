@@ -89,8 +89,10 @@ def _evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{field: item[field] for field in EVIDENCE_FIELDS if item.get(field) is not None} for item in items]
 
 
-def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
-    """Node and edge dicts for vis-network, sorted, with positions and evidence."""
+def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED,
+             identifiers: dict[str, list[dict[str, Any]]] | None = None):
+    """Node and edge dicts for vis-network, sorted, with positions and evidence (and each entity's
+    identifiers in other datasets, when given: scheme, id, link, where it was found)."""
     positions = layout(graph, seed)
     center = graph.graph.get("center")
     if center in positions:
@@ -125,6 +127,8 @@ def vis_data(graph: nx.MultiDiGraph, vocab=None, seed: int = LAYOUT_SEED):
             "x": x,
             "y": y,
         })
+        if identifiers and identifiers.get(node):
+            nodes[-1]["ids"] = identifiers[node]
         if node == center:
             nodes[-1].update({"fixed": True, "size": 30, "borderWidth": 3, "mass": 3})
             nodes[-1]["font"] = {**nodes[-1]["font"], "size": 28, "bold": True}
@@ -166,11 +170,12 @@ def environment():
 
 
 def render_network(graph: nx.MultiDiGraph, title: str, vocab=None, seed: int = LAYOUT_SEED,
-                   physics_max_nodes: int = PHYSICS_MAX_NODES) -> str:
+                   physics_max_nodes: int = PHYSICS_MAX_NODES,
+                   identifiers: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """The page for ``graph`` as HTML text."""
     from pyvis.network import Network
 
-    nodes, edges = vis_data(graph, vocab, seed)
+    nodes, edges = vis_data(graph, vocab, seed, identifiers)
     net = Network(height="100%", width="100%", directed=True, heading=title, cdn_resources="in_line")
     # Assigned directly: pyvis's add_node/add_edge are slow at this size and would rewrite our dicts.
     net.nodes, net.edges = nodes, edges

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..store import GRAPH_NS, PREFIXES
+from ..store import GRAPH_NS, OUR_GRAPHS, PREFIXES
 
 if TYPE_CHECKING:
     import rdflib
@@ -19,12 +19,12 @@ if TYPE_CHECKING:
 _XSD_STRING = PREFIXES["xsd"] + "string"
 ONTOLOGY_GRAPHS = GRAPH_NS + "ontology/"
 
-_DATA_TRIPLES = """
-SELECT DISTINCT ?s ?p ?o WHERE {
+_DATA_TRIPLES = f"""
+SELECT DISTINCT ?s ?p ?o WHERE {{
   #@values
-  GRAPH ?g { ?s ?p ?o }
-  FILTER(!STRSTARTS(STR(?g), ?ontology))
-}
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER({OUR_GRAPHS} && !STRSTARTS(STR(?g), ?ontology))
+}}
 """
 
 

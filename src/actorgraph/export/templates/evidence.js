@@ -41,6 +41,25 @@ function agEvidenceBlock(item) {
   return box;
 }
 
+// An entity's identifiers in other datasets: each a link to its page there (https only, set as a
+// property, never as markup), and where it was found.
+function agIdentifiers(ids) {
+  const list = agEl("ul", "identifiers");
+  for (const item of ids) {
+    const li = agEl("li", null, item.scheme + " ");
+    const link = agEl("a", null, item.id);
+    if (/^https:\/\//.test(item.link || "")) {
+      link.href = item.link;
+      link.rel = "noopener noreferrer external";
+      link.target = "_blank";
+    }
+    li.appendChild(link);
+    if (item.found_in) li.appendChild(agEl("span", "muted", " (found in " + item.found_in + ")"));
+    list.appendChild(li);
+  }
+  return list;
+}
+
 function agShowPanel(title, subtitle, sections) {
   const panel = document.getElementById("evidence-panel");
   panel.replaceChildren();
