@@ -189,3 +189,19 @@ def test_one_data_source_serves_the_store_the_answer_cache_and_validation(world_
     assert hashed == [1]
     assert validate(source).conforms
     assert sentence_coverage(source).documents
+
+
+def test_the_server_and_push_read_the_same_data_source(world_copy):
+    """The server's snapshot and push's graphs come from the DataSource: the same files, the same named
+    graphs, each file checked to parse first."""
+    from actorgraph.push import prepare
+    from actorgraph.store import DataSource
+
+    source = DataSource(world_copy, ONTOLOGY)
+    snapshot = source.snapshot()
+    assert [graph for graph, _ in snapshot] == [source.graph_name(p).value for p in source.files]
+    assert sorted({graph for graph, _, _ in prepare(source)}) == source.named_graphs() == sorted(
+        {graph for graph, _ in snapshot})
+    (world_copy / "world-report.ttl").write_text("agid:x ag:p .\n")
+    with pytest.raises(ParseError, match=r"world-report.ttl:1"):
+        DataSource(world_copy, ONTOLOGY).snapshot()

@@ -198,9 +198,30 @@ class DataSource:
         """The named graph the file loads into."""
         return graph_name(path, self.ontology_dir)
 
-    def load_into(self, store: ox.Store, *, bulk: bool = False) -> None:
-        """Parse every file into its named graph of ``store`` (the first syntax error as file:line)."""
-        load_files(store, self.files, self.ontology_dir, bulk=bulk)
+    def load_into(self, store: ox.Store, *, bulk: bool = False, files: list[Path] | None = None) -> None:
+        """Parse every file (or ``files``) into its named graph of ``store`` (the first syntax error as
+        file:line)."""
+        load_files(store, self.files if files is None else files, self.ontology_dir, bulk=bulk)
+
+    def named_graphs(self) -> list[str]:
+        """The named graphs the files load into, sorted."""
+        return sorted({self.graph_name(path).value for path in self.files})
+
+    def snapshot(self) -> list[tuple[str, bytes]]:
+        """The files read once, as (named graph, bytes), each checked to parse (errors as file:line): a
+        consistent copy for processes that load it themselves (the server's workers)."""
+        taken = []
+        for path in self.files:
+            try:
+                data = path.read_bytes()
+            except OSError as err:
+                raise DataFileError(f"{path}: {err.strerror}") from None
+            try:
+                ox.Store().load(data, format=ox.RdfFormat.TURTLE, to_graph=self.graph_name(path))
+            except SyntaxError as err:
+                raise parse_error(path, err) from None
+            taken.append((self.graph_name(path).value, data))
+        return taken
 
 
 def data_source(source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None) -> DataSource:
