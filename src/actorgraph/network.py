@@ -592,13 +592,17 @@ def _edges_between(graph: nx.MultiDiGraph, u: str, v: str) -> list[tuple[str, st
     return found
 
 
-def require_nodes(kg: KnowledgeGraph, graph: nx.MultiDiGraph, *iris: str) -> None:
+def absent(graph: nx.MultiDiGraph, *iris: str) -> list[str]:
+    """The entities among ``iris`` that are not in the network: they take part in no relationship."""
+    return [iri for iri in iris if iri not in graph]
+
+
+def require_nodes(kg: KnowledgeGraph, graph: nx.MultiDiGraph, *iris: str, where: str = "this graph") -> None:
     """A UsageError naming the first entity that is not in the network (it has no relationship)."""
     from .errors import UsageError
 
-    for iri in iris:
-        if iri not in graph:
-            raise UsageError(f"{kg.label(iri)} takes part in no relationship in this graph")
+    for iri in absent(graph, *iris)[:1]:
+        raise UsageError(f"{kg.label(iri)} takes part in no relationship in {where}")
 
 
 def ego_network(graph: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:

@@ -305,11 +305,11 @@ def between(kg: KnowledgeGraph, a: str, b: str, max_paths: int = 10) -> Table:
     for row in kg.named("between", a=a_iri, b=b_iri):
         rows.append({"kind": row["kind"], "via": row.get("event_label") or "", "link": _claim(row),
                      **_evidence(row), "statement": row["statement"]})
-    from .network import shortest_paths
+    from .network import absent, shortest_paths
 
     graph = kg.network()
     notes = []
-    if a_iri in graph and b_iri in graph and a_iri != b_iri:
+    if not absent(graph, a_iri, b_iri) and a_iri != b_iri:
         paths = shortest_paths(graph, a_iri, b_iri, limit=max_paths)
         for hop in paths.rows:
             rows.append({"kind": f"path {hop['path']}", "via": f"step {hop['step']}",

@@ -46,8 +46,7 @@ class View:
 def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None) -> tuple[nx.MultiDiGraph, str]:
     """The projection cut to ``view``, and a title that says what it shows; what the view leaves out
     beyond what was asked is appended to ``notes``."""
-    from ..errors import UsageError
-    from ..network import ego_network, most_connected, of_types
+    from ..network import ego_network, most_connected, of_types, require_nodes
 
     graph = kg.network(as_of=view.as_of)
     title = "actorgraph network"
@@ -57,8 +56,7 @@ def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None)
         title += " of " + ", ".join(c.label for c in classes)
     if view.ego:
         center = kg.resolve(view.ego)
-        if center not in graph:
-            raise UsageError(f"{kg.label(center)} takes part in no relationship in this view of the graph")
+        require_nodes(kg, graph, center, where="this view of the graph")
         graph = ego_network(graph, center, view.depth)
         title = f"{title} around {kg.label(center)} ({view.depth} step{'s' if view.depth != 1 else ''})"
     if view.max_nodes and graph.number_of_nodes() > view.max_nodes:
