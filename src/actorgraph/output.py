@@ -70,6 +70,8 @@ def printable(text: str, *, multiline: bool = False) -> str:
     ``\\r``, ``\\u202e``, written as JSON, Turtle and Python write them), so data can neither run
     terminal commands nor hide what it says. With ``multiline``, newlines and tabs are kept; otherwise
     the text stays on one line."""
+    if text.isprintable():  # no control, format or separator character: nothing to escape, sooner
+        return text
     return text.translate(_ESCAPES_MULTILINE if multiline else _ESCAPES)
 
 
