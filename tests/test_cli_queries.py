@@ -318,15 +318,6 @@ def test_every_command_has_help_with_an_example(invoke):
                 assert invoke(name, sub, "--help").exit_code == 0, (name, sub)
 
 
-def test_every_command_appears_in_the_readme():
-    from actorgraph.cli import all_commands
-    from conftest import ROOT
-
-    readme = (ROOT / "README.md").read_text()
-    missing = [name for name in all_commands() if f"actorgraph {name}" not in readme]
-    assert not missing, f"commands missing from README.md: {missing}"
-
-
 def test_who_negotiated_needs_a_government_and_a_gang(invoke, world_copy):
     # Two negotiation events: the gang with a monitor (not counted), the gang with the government (counted).
     extra = '''

@@ -15,7 +15,7 @@ import pytest
 
 from actorgraph.validate import validate
 from conftest import GRAPH as CHECKED  # graph/, or the copy grown with a second source
-from test_browser import browser, open_page  # noqa: F401 - the real Chromium, as the browser tests drive it
+from test_browser import contexts, open_page  # noqa: F401 - the real Chromium, as the browser tests drive it
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPH = ROOT / "graph"

@@ -303,7 +303,7 @@ def test_w3c_protocol_update_is_refused_by_actorgraph(update_servers, name):
         assert status == 403 and body.startswith(b"updates are refused: this SPARQL endpoint is read-only")
 
 
-# -- what the issue asked beyond the suite, on both servers ----------------------------------------------
+# -- beyond the suite, on both servers: the dataset, relative IRIs, other methods -----------------------------
 
 
 def rows(url: str, params: list[tuple[str, str]]) -> list[str]:

@@ -15,7 +15,9 @@ that validates is a file that loads), runs pySHACL on an rdflib copy without inf
   property declares (``ag:idPattern``) and an ``ag:IdentifierOrigin`` that records where it was found,
   whose excerpt gives it (verbatim in the stored text, when it was found in a source document).
 * no two entities are probable duplicates (see ``duplicates``) unless declared distinct with
-  ``owl:differentFrom``.
+  ``owl:differentFrom``;
+* every story under ``graph/stories/`` names only entities and relationships that exist, and its quotes
+  are verbatim in their sources (``story.check_stories``).
 
 Relationship types, domains and ranges are read from the ontology, never listed here. A malformed file
 raises ``ParseError`` ("file:line: message"); everything else is returned as ``Violation``s in a
@@ -62,7 +64,7 @@ class Violation:
     message: str
     value: str | None = None
     location: str | None = None  # file:line where the focus node is written, when it can be found
-    # shacl | file | quote | source | evidence | domain | reference | date | link | duplicate | identifier
+    # shacl | file | quote | source | evidence | domain | reference | date | link | duplicate | identifier | story
     check: str = "shacl"
 
     def line(self) -> str:
@@ -360,6 +362,7 @@ def validate(graph_dir: DataSource | Path | str | None = None, ontology_dir: Pat
             *_date_order(index, locator),
             *_duplicates(index, locator),
             *_identifiers(index, gdir, locator),
+            *_stories(gdir, index),
         ]
     finally:
         term_log.setLevel(level)
@@ -673,6 +676,16 @@ def _references(loaded: _Loaded, index: _Index, locator: _Locator) -> Iterator[V
                         yield Violation(name, "-", f"is not a term of the vocabulary <{namespace}> (a typo?)",
                                         None, locator.find(name), "reference")
                     break
+
+
+# -- stories ----------------------------------------------------------------------------------
+
+
+def _stories(graph_dir: Path, index: _Index) -> list[Violation]:
+    """The stories under graph/stories/ name only what exists, and quote their sources verbatim."""
+    from .story import check_stories
+
+    return check_stories(graph_dir, index.graph, _relationship_types(index))
 
 
 # -- dates ------------------------------------------------------------------------------------

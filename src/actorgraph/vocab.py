@@ -46,6 +46,17 @@ SELECT ?c ?label ?comment ?colour ?shape ?order ?parent WHERE {
 } ORDER BY ?c
 """
 
+# Statuses and how firm each is: the line that draws it, and its place from firmest to least firm.
+_STATUSES = """
+SELECT ?s ?label ?definition ?lineStyle ?order WHERE {
+  ?s a ag:Status .
+  OPTIONAL { ?s skos:prefLabel ?label . FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en")) }
+  OPTIONAL { ?s skos:definition ?definition . FILTER(LANG(?definition) = "" || LANGMATCHES(LANG(?definition), "en")) }
+  OPTIONAL { ?s ag:lineStyle ?lineStyle }
+  OPTIONAL { ?s ag:displayOrder ?order }
+} ORDER BY ?s
+"""
+
 
 @dataclass(frozen=True)
 class Relationship:
@@ -106,11 +117,21 @@ class OntClass:
         return self.iri.removeprefix(ONT)
 
 
+@dataclass(frozen=True)
+class Status:
+    iri: str
+    label: str
+    definition: str
+    line_style: str | None
+    order: int | None
+
+
 @dataclass
 class Vocabulary:
     relationships: dict[str, Relationship]
     classes: dict[str, OntClass]
     identifiers: dict[str, IdentifierScheme] = field(default_factory=dict)
+    statuses: dict[str, Status] = field(default_factory=dict)
 
     def ancestors(self, iri: str) -> list[str]:
         """The class and its ag: superclasses, nearest first."""
@@ -199,4 +220,17 @@ def load_vocabulary(store: Store) -> Vocabulary:
 
         identifiers[iri] = IdentifierScheme(iri, text("label") or iri.removeprefix(ONT), text("pattern"),
                                             text("form"), text("url"))
-    return Vocabulary(relationships, classes, identifiers)
+    statuses: dict[str, Status] = {}
+    for row in store.select(_STATUSES).rows:
+        iri = row["s"].value
+        if iri in statuses:
+            continue
+        order = to_python(row.get("order"))
+        statuses[iri] = Status(
+            iri=iri,
+            label=str(to_python(row.get("label")) or iri.removeprefix(ONT)),
+            definition=str(to_python(row.get("definition")) or ""),
+            line_style=str(to_python(row.get("lineStyle"))) if row.get("lineStyle") else None,
+            order=int(order) if isinstance(order, int | float) else None,
+        )
+    return Vocabulary(relationships, classes, identifiers, statuses)

@@ -39,6 +39,21 @@ def export_group():
     """
 
 
+def refuse_page_on_terminal(output: str | None, command: str) -> None:
+    """A page of HTML is unreadable on a terminal and floods it: without -o, refuse before any work."""
+    if not output and sys.stdout.isatty():
+        raise UsageError(f"{command} writes an HTML page: give -o FILE (or -o - to print it anyway)")
+
+
+def emit(data: bytes, output: str | None) -> None:
+    """``data`` to the file ``output``, or to standard output when there is none or it is ``-``."""
+    if not output or output == "-":
+        echo_result(data)
+        return
+    write_file(output, data)
+    click.echo(f"wrote {output}", err=True)
+
+
 def _make_command(name: str):
     from ..export import FORMATS, HTML_MAX_NODES, View, build
 
@@ -49,11 +64,10 @@ def _make_command(name: str):
             raise UsageError("--depth needs --ego")
         view = View(as_of=as_of, ego=ego, depth=depth, types=tuple(types), max_nodes=max_nodes or None)
         to_stdout = not output or output == "-"
-        if not output and fmt.suffix == ".html" and sys.stdout.isatty():
-            # A page of HTML is unreadable on a terminal and floods it (the shipped graph's is 869 KB).
-            raise UsageError(f"export {name} writes an HTML page: give -o FILE (or -o - to print it anyway)")
-        if not to_stdout:  # refuse a bad target before the (possibly long) build
-            for target in csv_targets(output) if name == "csv" else [output]:
+        if fmt.suffix == ".html":
+            refuse_page_on_terminal(output, f"export {name}")
+        if not to_stdout:  # a target that must not be replaced is refused before any work, in one line
+            for target in (csv_targets(output) if name == "csv" else (output,)):
                 check_target(target)
         notes: list[str] = []
         result = build(ctx.kg, name, view, notes)
@@ -66,12 +80,7 @@ def _make_command(name: str):
             write_files({nodes_path: result["nodes.csv"], edges_path: result["edges.csv"]})
             click.echo(f"wrote {nodes_path} and {edges_path}", err=True)
             return
-        data = result.encode("utf-8") if isinstance(result, str) else result
-        if to_stdout:
-            echo_result(data)
-            return
-        write_file(output, data)
-        click.echo(f"wrote {output}", err=True)
+        emit(result.encode("utf-8") if isinstance(result, str) else result, output)
 
     command.__doc__ = f"Write {fmt.description}.\n\n    Example:\n\n        {fmt.example}\n    "
     command = pass_ctx(command)
@@ -116,8 +125,8 @@ _make_commands()
               help="Write nothing; fail if any file differs from what would be written.")
 @pass_ctx
 def export_all(ctx, output: Path | None, check: bool):
-    """Regenerate every file of exports/: the network page, three ego networks, the timeline, GraphML, GEXF,
-    FollowTheMoney.
+    """Regenerate every file of exports/: the network page and figure, three ego networks, the timeline,
+    each source's text page, each story's page, GraphML, GEXF and FollowTheMoney.
 
     Example:
 
@@ -142,3 +151,6 @@ def export_all(ctx, output: Path | None, check: bool):
         raise DataFileError(f"{directory}: cannot create the directory: {err.strerror}") from None
     write_files({directory / name: data for name, data in files.items()})
     click.echo(f"wrote {len(files)} files to {directory}", err=True)
+
+
+from . import pages  # noqa: E402,F401 - export story and export sources

@@ -3,7 +3,8 @@ text); only the CLI writes files, and it writes them atomically.
 
 | format   | family module | what it holds |
 |----------|---------------|---------------|
-| html     | html          | the interactive network page (pyvis, offline, evidence on hover/click) |
+| html     | html          | the interactive network page (offline, evidence on hover and click) |
+| svg      | svg           | a static figure of the network for reports |
 | timeline | timeline      | the dated events and claims, in order, evidence on click |
 | graphml  | gephi         | the network for Gephi, yEd, networkx |
 | gexf     | gephi         | the network for Gephi, with colours and positions |
@@ -12,6 +13,9 @@ text); only the CLI writes files, and it writes them atomically.
 | ntriples | rdf           | the RDF data as sorted N-Triples |
 | jsonld   | rdf           | the RDF data as JSON-LD |
 | ftm      | ftm           | FollowTheMoney entities (JSON lines) for Aleph, OpenSanctions and the ftm tools |
+
+Beside them, ``export all`` writes one page per source document (``source.py``) and per story
+(``story.py``), which the network pages link to.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ if TYPE_CHECKING:
 
 Output = str | bytes | dict[str, str]
 
-# A page draws this many entities in about 3 s (benchmarks/html_scale.py); bigger graphs show their most
+# A page draws this many entities in about 1 s (benchmarks/html_scale.py); bigger graphs show their most
 # connected entities, and say so.
 HTML_MAX_NODES = 5000
 
@@ -76,7 +80,17 @@ def _html(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     from .html import render_network
 
     graph, title = network_view(kg, view, notes)
+    if any(item.get("source") for _, _, data in graph.edges(data=True) for item in data.get("evidence", [])):
+        notes.append("the evidence links to each source's text page (source-*.html): "
+                     "write them beside this page with: actorgraph export sources -o DIR")
     return render_network(graph, title, kg.vocabulary, identifiers=identifiers_by_entity(kg))
+
+
+def _svg(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
+    from .svg import build_svg
+
+    graph, title = network_view(kg, view, notes)
+    return build_svg(graph, title, kg.vocabulary)
 
 
 def _timeline(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
@@ -144,6 +158,8 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("html", ".html", _html, "the interactive network page (offline, evidence on hover and click)",
                'actorgraph export html --as-of 2021-07 --type person --type "government body" -o network.html'),
+        Format("svg", ".svg", _svg, "a static figure of the network for reports (names, key and caption)",
+               'actorgraph export svg --ego "Osiris Luna Meza" -o luna.svg'),
         Format("timeline", ".html", _timeline, "the dated events and claims in order",
                "actorgraph export timeline -o timeline.html", network=False),
         Format("graphml", ".graphml", _graphml, "GraphML for Gephi, yEd and networkx",
@@ -186,6 +202,7 @@ class Shipped:
 # What `actorgraph export all` writes, and what tests/test_export.py checks is up to date.
 SHIPPED: tuple[Shipped, ...] = (
     Shipped("actorgraph.html", "html", View(max_nodes=HTML_MAX_NODES)),
+    Shipped("actorgraph.svg", "svg", View(max_nodes=HTML_MAX_NODES)),
     Shipped("ego-nayib-bukele.html", "html", View(ego="Nayib Bukele", depth=1, max_nodes=HTML_MAX_NODES)),
     Shipped("ego-osiris-luna-meza.html", "html", View(ego="Osiris Luna Meza", depth=1, max_nodes=HTML_MAX_NODES)),
     Shipped("ego-elmer-canales-rivera.html", "html",
@@ -202,9 +219,14 @@ def as_bytes(output: str | bytes) -> bytes:
 
 
 def build_all(kg: KnowledgeGraph) -> dict[str, bytes]:
-    """Every file of ``exports/``, by file name."""
+    """Every file of ``exports/``, by file name: the SHIPPED files, each source's page and each story's."""
+    from .source import build_source_pages
+    from .story import build_story_pages
+
     files: dict[str, bytes] = {}
     for item in SHIPPED:
         output: Any = build(kg, item.fmt, item.view)
         files[item.filename] = as_bytes(output)
+    for name, text in {**build_source_pages(kg), **build_story_pages(kg)}.items():
+        files[name] = as_bytes(text)
     return files

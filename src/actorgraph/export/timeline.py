@@ -1,14 +1,16 @@
 """The timeline page: every dated event and claim in date order, offline, evidence on click.
 
 Rows come from the named query ``timeline``. Dates show their precision: "2021-07" is drawn as the
-month of July 2021, never as the first of July.
+month of July 2021, never as the first of July. The page filters by status, source and actor, and
+its search matches every name and alias of the entities in a row (the search for "Crook" finds Élmer
+Canales Rivera's rows); the address follows the filters, as on the explorer.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .html import environment
+from .html import environment, node_key, script_json
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
@@ -59,8 +61,10 @@ def timeline_items(kg: KnowledgeGraph) -> list[dict[str, Any]]:
             "when": spoken_date(date, precision),
             "inferred": bool(row.get("date_inferred")),
             "subject": row.get("subject_label") or row.get("subject"),
+            "subject_iri": row.get("subject"),
             "relationship": row.get("relationship"),
             "object": row.get("object_label") or row.get("object"),
+            "object_iri": row.get("object"),
             "status": row.get("status_label") or "",
             "asserted_by": row.get("asserted_by_label") or "",
             "evidence": evidence,
@@ -71,13 +75,61 @@ def timeline_items(kg: KnowledgeGraph) -> list[dict[str, Any]]:
     return items
 
 
+def _names(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    """Every label and alias of every entity, by IRI."""
+    found: dict[str, list[str]] = {}
+    for entry in kg.names.entries:
+        names = found.setdefault(entry.iri, [])
+        if entry.name not in names:
+            names.append(entry.name)
+    return found
+
+
+def _statuses(kg: KnowledgeGraph, present: set[str]) -> list[str]:
+    """The statuses present, firmest first (the ontology's order), then any it does not know."""
+    from . import style
+
+    ordered = [row["label"] for row in style.statuses(kg.vocabulary) if row["label"] in present]
+    return ordered + sorted(present - set(ordered))
+
+
 def build_timeline(kg: KnowledgeGraph, title: str = "actorgraph timeline") -> str:
+    from .source import page_name
+
     items = timeline_items(kg)
+    names = _names(kg)
     years: list[tuple[str, list[tuple[int, dict]]]] = []
     for number, item in enumerate(items):
         if not years or years[-1][0] != item["year"]:
             years.append((item["year"], []))
         years[-1][1].append((number, item))
+    actors: dict[str, str] = {}
+    sources: dict[str, dict[str, str]] = {}
+    rows = []
+    for item in items:
+        ends = [iri for iri in (item["subject_iri"], item["object_iri"]) if iri]
+        for iri, label in zip(ends, (item["subject"], item["object"]), strict=False):
+            actors.setdefault(iri, label)
+        source = item["evidence"].get("source")
+        if source and source not in sources:
+            sources[source] = {"iri": source, "key": node_key(source), "page": page_name(source),
+                               "label": item["evidence"].get("source_label") or source}
+        rows.append({
+            "status": item["status"],
+            "source": source,
+            "actors": [node_key(iri) for iri in ends],
+            # What the search looks in: every name of both ends, the relationship, the quote, who says it.
+            "text": " | ".join([*(name for iri in ends for name in names.get(iri, [])), item["subject"] or "",
+                                item["object"] or "", item["relationship"] or "", item["asserted_by"],
+                                item["evidence"].get("quote") or ""]),
+        })
+    data = {
+        "rows": rows,
+        "evidence": [i["evidence"] for i in items],
+        "statuses": _statuses(kg, {i["status"] for i in items if i["status"]}),
+        "sources": sorted(sources.values(), key=lambda s: (s["label"], s["iri"])),
+        "actors": [{"key": node_key(iri), "name": label}
+                   for iri, label in sorted(actors.items(), key=lambda a: (a[1].casefold(), a[0]))],
+    }
     template = environment().get_template("timeline.html")
-    return template.render(title=title, years=years, evidence=[i["evidence"] for i in items],
-                           count=len(items))
+    return template.render(title=title, years=years, count=len(items), data=script_json(data))
