@@ -189,6 +189,8 @@ Centrality, ranked by betweenness
   1      Freedonian government   government body   4        3            0.7333        0.2645
   2      Carl Mott               person            4        3            0.6           0.2665
   3      Ana Torres              person            2        2            0.3333        0.15
+
+note: the first 3 of 7 shown (--top 0 shows all)
 """
 
 BROKERS = """\
@@ -432,3 +434,20 @@ def test_exact_flag_changes_nothing_on_a_small_graph(invoke):
         plain, exact = invoke(*command), invoke(*command, "--exact")
         assert plain.exit_code == exact.exit_code == 0, exact.output
         assert plain.output == exact.output
+
+
+def test_centrality_and_brokers_show_the_first_twenty_unless_told(kg, invoke):
+    """On the shipped graph (more than twenty entities): twenty rows and a note by default, a chosen
+    number with --top N, every row with --top 0."""
+    from conftest import GRAPH
+
+    for command in ("centrality", "brokers"):
+        every = json.loads(invoke(command, "--top", "0", "--format", "json", graph=GRAPH).output)
+        assert len(every["rows"]) > 20 and not any("shown" in note for note in every.get("notes", [])), command
+        first = json.loads(invoke(command, "--format", "json", graph=GRAPH).output)
+        assert first["rows"] == every["rows"][:20], command
+        assert f"the first 20 of {len(every['rows'])} shown (--top 0 shows all)" in first["notes"]
+        three = json.loads(invoke(command, "--top", "3", "--format", "json", graph=GRAPH).output)
+        assert three["rows"] == every["rows"][:3]
+    bad = invoke("centrality", "--top", "-1", graph=GRAPH)
+    assert bad.exit_code == 2 and "Traceback" not in bad.output

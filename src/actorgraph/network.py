@@ -460,14 +460,21 @@ def centrality(graph: nx.MultiDiGraph, by: str = "pagerank", top: int | None = N
         }
         for n in order
     ]
-    if top is not None:
-        rows = rows[:top]
+    rows, notes = _first(rows, top, notes)
     return Table(["rank", "name", "type", "degree", "neighbours", "betweenness", "pagerank"], rows,
                  title=f"Centrality, ranked by {by}", notes=_dated(graph, notes))
 
 
-def brokers(graph: nx.MultiDiGraph, exact: bool = False):
-    """Entities that hold the network together: articulation points, bridge ends, high betweenness."""
+def _first(rows: list, top: int | None, notes: list[str]) -> tuple[list, list[str]]:
+    """The first ``top`` rows (all when None), with a note saying how many were left out."""
+    if top is None or len(rows) <= top:
+        return rows, notes
+    return rows[:top], [*notes, f"the first {top:,} of {len(rows):,} shown (--top 0 shows all)"]
+
+
+def brokers(graph: nx.MultiDiGraph, exact: bool = False, top: int | None = None):
+    """Entities that hold the network together: articulation points, bridge ends, high betweenness
+    (the first ``top`` by betweenness, or all)."""
     import networkx as nx
 
     from .output import Table
@@ -493,7 +500,7 @@ def brokers(graph: nx.MultiDiGraph, exact: bool = False):
         }
         for n in order
     ]
-    notes = [*notes, f"{len(cut)} articulation point(s), {len(bridges)} bridge(s)"]
+    rows, notes = _first(rows, top, [*notes, f"{len(cut)} articulation point(s), {len(bridges)} bridge(s)"])
     return Table(["name", "type", "articulation point", "bridges to", "betweenness"], rows,
                  title="Brokers", notes=_dated(graph, notes))
 
@@ -585,13 +592,17 @@ def _edges_between(graph: nx.MultiDiGraph, u: str, v: str) -> list[tuple[str, st
     return found
 
 
-def require_nodes(kg: KnowledgeGraph, graph: nx.MultiDiGraph, *iris: str) -> None:
+def absent(graph: nx.MultiDiGraph, *iris: str) -> list[str]:
+    """The entities among ``iris`` that are not in the network: they take part in no relationship."""
+    return [iri for iri in iris if iri not in graph]
+
+
+def require_nodes(kg: KnowledgeGraph, graph: nx.MultiDiGraph, *iris: str, where: str = "this graph") -> None:
     """A UsageError naming the first entity that is not in the network (it has no relationship)."""
     from .errors import UsageError
 
-    for iri in iris:
-        if iri not in graph:
-            raise UsageError(f"{kg.label(iri)} takes part in no relationship in this graph")
+    for iri in absent(graph, *iris)[:1]:
+        raise UsageError(f"{kg.label(iri)} takes part in no relationship in {where}")
 
 
 def ego_network(graph: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:

@@ -2,9 +2,10 @@
 Turtle files, or a remote SPARQL 1.1 endpoint. Results come back as pyoxigraph terms either way.
 
 User values reach SPARQL only as bound terms: a ``VALUES`` block of serialised terms (pyoxigraph's own
-N-Triples serialisation, which escapes them) at the head of the outermost WHERE group. Local and remote
-stores use the same mechanism, so a query binds the same way on both. User text is never formatted into
-query text.
+N-Triples serialisation, which escapes them) on the query's ``#@values`` line, which says where they
+go. Local and remote stores use the same mechanism, so a query binds the same way on both. User text
+is never formatted into query text. (pyoxigraph's own ``substitutions`` only bind variables that the
+query projects, and a remote endpoint has nothing like them.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,6 +166,69 @@ class Store(ABC):
 # ----------------------------------------------------------------------------------------------
 
 
+class DataSource:
+    """The graph and the ontology that a command reads, resolved once: their directories (a flag, else
+    the environment, else the project layout, see ``paths``), their Turtle files in a stable order, and
+    the files' fingerprint, computed at most once (the answer cache and the compiled store share it)."""
+
+    def __init__(self, graph_dir: Path | str | None = None, ontology_dir: Path | str | None = None):
+        self.graph_dir = paths.graph_dir(graph_dir)
+        self.ontology_dir = paths.ontology_dir(ontology_dir)
+        self._files: list[Path] | None = None
+        self._fingerprint: str | None = None
+
+    def __repr__(self) -> str:
+        return f"DataSource({str(self.graph_dir)!r}, {str(self.ontology_dir)!r})"
+
+    @property
+    def files(self) -> list[Path]:
+        """The ontology's and the graph's Turtle files (missing directories are an error)."""
+        if self._files is None:
+            self._files = turtle_files(self.graph_dir, self.ontology_dir)
+        return self._files
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the files' names and contents: a changed byte gives a new fingerprint."""
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.files)
+        return self._fingerprint
+
+    def graph_name(self, path: Path) -> ox.NamedNode:
+        """The named graph the file loads into."""
+        return graph_name(path, self.ontology_dir)
+
+    def load_into(self, store: ox.Store, *, bulk: bool = False, files: list[Path] | None = None) -> None:
+        """Parse every file (or ``files``) into its named graph of ``store`` (the first syntax error as
+        file:line)."""
+        load_files(store, self.files if files is None else files, self.ontology_dir, bulk=bulk)
+
+    def named_graphs(self) -> list[str]:
+        """The named graphs the files load into, sorted."""
+        return sorted({self.graph_name(path).value for path in self.files})
+
+    def snapshot(self) -> list[tuple[str, bytes]]:
+        """The files read once, as (named graph, bytes), each checked to parse (errors as file:line): a
+        consistent copy for processes that load it themselves (the server's workers)."""
+        taken = []
+        for path in self.files:
+            try:
+                data = path.read_bytes()
+            except OSError as err:
+                raise DataFileError(f"{path}: {err.strerror}") from None
+            try:
+                ox.Store().load(data, format=ox.RdfFormat.TURTLE, to_graph=self.graph_name(path))
+            except SyntaxError as err:
+                raise parse_error(path, err) from None
+            taken.append((self.graph_name(path).value, data))
+        return taken
+
+
+def data_source(source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None) -> DataSource:
+    """``source`` itself, or the data source of a graph directory (and ontology directory)."""
+    return source if isinstance(source, DataSource) else DataSource(source, ontology_dir)
+
+
 def turtle_files(graph_dir: Path, ontology_dir: Path) -> list[Path]:
     """The ontology and graph Turtle files, in a stable order. Missing directories are an error."""
     import stat
@@ -275,18 +339,11 @@ class LocalStore(Store):
         return None if self.key is None else _store_dir(self.key) / name
 
     @classmethod
-    def open(
-        cls,
-        graph_dir: Path | None = None,
-        ontology_dir: Path | None = None,
-        *,
-        cache: bool | None = None,
-        known_fingerprint: str | None = None,
-    ) -> LocalStore:
-        """The store for these files. ``known_fingerprint``, when the caller has just computed
-        ``fingerprint(turtle_files(...))`` for the same directories, saves hashing the files again."""
-        gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
-        files = turtle_files(gdir, odir)
+    def open(cls, source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None, *,
+             cache: bool | None = None) -> LocalStore:
+        """The store of a data source (or of a graph directory and an ontology directory)."""
+        source = data_source(source, ontology_dir)
+        files = source.files
         if cache is None:
             forced = os.environ.get(paths.ENV_STORE_CACHE, "auto")
             if forced not in ("auto", "always", "never"):
@@ -295,10 +352,9 @@ class LocalStore(Store):
                 forced == "auto" and sum(f.stat().st_size for f in files) >= DISK_CACHE_THRESHOLD)
         if not cache:
             store = ox.Store()
-            load_files(store, files, odir)
+            source.load_into(store)
             return cls(store, files, None)
-        key = known_fingerprint or fingerprint(files)
-        return cls(_open_cached(key, files, odir), files, key)
+        return cls(ox.Store.read_only(str(_compiled(source))), files, source.fingerprint)
 
     # Endpoints a query may call with SERVICE (``actorgraph sparql --allow-service``); none by default.
     allowed_services: frozenset[str] = frozenset()
@@ -316,18 +372,12 @@ class LocalStore(Store):
             raise QueryError(f"query failed: {one_line(str(err))}") from None
 
 
-def compile_store(graph_dir: Path | None = None, ontology_dir: Path | None = None) -> Path:
+def compile_store(source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None) -> Path:
     """The directory of the on-disk store compiled from the Turtle files, built atomically if missing.
 
     The SPARQL server's workers open it read-only, so a server and the CLI share one compiled copy.
     """
-    gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
-    files = turtle_files(gdir, odir)
-    return _compiled(fingerprint(files), files, odir)
-
-
-def _open_cached(key: str, files: list[Path], ontology_dir: Path) -> ox.Store:
-    return ox.Store.read_only(str(_compiled(key, files, ontology_dir)))
+    return _compiled(data_source(source, ontology_dir))
 
 
 def _store_dir(key: str) -> Path:
@@ -335,17 +385,18 @@ def _store_dir(key: str) -> Path:
     return paths.cache_dir() / "stores" / key
 
 
-def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
+def _compiled(source: DataSource) -> Path:
     import shutil
     import tempfile
 
+    key = source.fingerprint
     target = _store_dir(key)
     root = target.parent
     if not (target / "COMPLETE").exists():
         root.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
         try:
-            _build(building / "db", files, ontology_dir)
+            _build(building / "db", source)
             (building / "COMPLETE").write_text(key)
             shutil.rmtree(target, ignore_errors=True)
             os.replace(building, target)
@@ -355,10 +406,10 @@ def _compiled(key: str, files: list[Path], ontology_dir: Path) -> Path:
     return target / "db"
 
 
-def _build(path: Path, files: list[Path], ontology_dir: Path) -> None:
+def _build(path: Path, source: DataSource) -> None:
     store = ox.Store(str(path))
     try:
-        load_files(store, files, ontology_dir, bulk=True)
+        source.load_into(store, bulk=True)
         store.flush()
         # Compacting once after the bulk load halves query times on it (100k statements: names 1.41 s ->
         # 0.59 s, who-negotiated 6.5 s -> 2.9 s) for ~15% more build time; the store is built once.
@@ -395,31 +446,47 @@ def _prune(root: Path, keep: str, limit: int = 3) -> None:
 # Remote endpoint
 # ----------------------------------------------------------------------------------------------
 
-def values_block(bindings: Mapping[str, Term]) -> str:
-    """A VALUES block of serialised terms. Terms serialise themselves with N-Triples escaping."""
+VALUES_MARKER = "#@values"
+
+
+def values_block(bindings: Mapping[str, Term | Sequence[Term]]) -> str:
+    """A VALUES block of serialised terms (they serialise themselves, with N-Triples escaping): one row,
+    or, where values are lists (all of one length), one row per position, a single term repeated."""
     names = sorted(bindings)
     head = " ".join(f"?{n}" for n in names)
-    row = " ".join(str(bindings[n]) for n in names)
-    return f"VALUES ({head}) {{ ({row}) }}"
-
-
-_WHERE_RE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
+    lists = {len(v) for v in bindings.values() if isinstance(v, list | tuple)}
+    if len(lists) > 1:
+        raise QueryError("bound lists of values must all be of one length")
+    count = lists.pop() if lists else None
+    if count is None:
+        rows = [[bindings[n] for n in names]]
+    else:
+        rows = [[v[i] if isinstance(v, list | tuple) else v for v in (bindings[n] for n in names)]
+                for i in range(count)]
+    body = " ".join(f"({' '.join(str(term) for term in row)})" for row in rows)
+    return f"VALUES ({head}) {{ {body} }}"
 
 
 def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
-    """The query with its bindings as a VALUES block at the start of the first WHERE group.
+    """The query with its bindings as a VALUES block on each line that is ``#@values`` alone.
 
-    Comment lines are skipped when looking for WHERE; the terms serialise themselves, escaped.
+    A query that takes values says where they go; one that does not is refused rather than left
+    unbound. The terms serialise themselves, escaped.
     """
     if not bindings:
         return query
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"bad parameter name {name!r}")
-    match = _WHERE_RE.search(query)
-    if not match:
-        raise QueryError("a query with parameters needs a WHERE clause")
-    return f"{query[:match.end()]} {values_block(bindings)}\n{query[match.end():]}"
+    lines = query.split("\n")
+    places = [i for i, line in enumerate(lines) if line.strip() == VALUES_MARKER]
+    if not places:
+        raise QueryError(f"the query takes bound values ({', '.join(sorted(bindings))}) but has no line "
+                         f"'{VALUES_MARKER}' to say where they go")
+    block = values_block(bindings)
+    for i in places:
+        lines[i] = lines[i].replace(VALUES_MARKER, block)
+    return "\n".join(lines)
 
 
 def prologue() -> str:
@@ -603,14 +670,10 @@ def _refuse_partial(endpoint: str, headers) -> None:
                             f"(Virtuoso: MaxQueryExecutionTime in virtuoso.ini)")
 
 
-def open_store(
-    graph_dir: Path | None = None,
-    ontology_dir: Path | None = None,
-    endpoint: str | None = None,
-    known_fingerprint: str | None = None,
-) -> Store:
-    """The store the CLI and library use: the endpoint if one is given (flag or environment), else local."""
+def open_store(source: DataSource | None = None, endpoint: str | None = None) -> Store:
+    """The store the CLI and library use: the endpoint if one is given (flag or environment), else the
+    data source's (by default, the project's graph)."""
     endpoint = endpoint or os.environ.get(paths.ENV_ENDPOINT)
     if endpoint:
         return RemoteStore(endpoint)
-    return LocalStore.open(graph_dir, ontology_dir, known_fingerprint=known_fingerprint)
+    return LocalStore.open(source)
