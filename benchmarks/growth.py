@@ -27,6 +27,7 @@ Usage:
     git worktree add /tmp/before 3dcaba1            # the code to compare against
     python benchmarks/growth.py --sizes 10000,30000,100000 --baseline /tmp/before
     python benchmarks/growth.py --sizes 1000000 --runs 3  # ours alone
+    python benchmarks/growth.py --sizes 1000000 --commands path --keep /tmp/graphs  # one command
 """
 
 from __future__ import annotations
@@ -168,13 +169,14 @@ def evidence_fetch(src: Path, graph: Path, cache: Path, a: str, b: str) -> dict:
     return json.loads(done.stdout)
 
 
-def measure(size: int, graph: Path, work: Path, sides: dict[str, Path], runs: int, timeout: float) -> dict:
+def measure(size: int, graph: Path, work: Path, sides: dict[str, Path], runs: int, timeout: float,
+            commands: tuple[str, ...] = COMMANDS) -> dict:
     a, b = ends(size)
     out = work / "out.html"
     results: dict = {side: {"first": {}, "cold": {}, "warm": {}, "compile": {}} for side in sides}
     count = 0
     for side, src in sides.items():
-        for name in COMMANDS:
+        for name in commands:
             # The first run ever: an empty cache.
             cache = work / f"cache-{side}"
             shutil.rmtree(cache, ignore_errors=True)
@@ -196,9 +198,9 @@ def measure(size: int, graph: Path, work: Path, sides: dict[str, Path], runs: in
             print(f"  {size:,} {side} cold {name}: {results[side]['cold'][name]}", file=sys.stderr, flush=True)
     # Warm: everything cached for the current files; the checkouts alternate run by run.
     for side, src in sides.items():
-        for name in COMMANDS:  # one untimed run builds what the cold runs of other commands did not
+        for name in commands:  # one untimed run builds what the cold runs of other commands did not
             run(src, graph, work / f"cache-{side}", command_args(name, a, b, out), timeout)
-    for name in COMMANDS:
+    for name in commands:
         samples: dict[str, list[dict]] = {side: [] for side in sides}
         for _ in range(runs):
             for side, src in sides.items():
@@ -237,6 +239,8 @@ def report(size: int, megabytes: float, results: dict) -> str:
                  "before / ours, warm"]
     lines += ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for name in COMMANDS:
+        if name not in ours["first"]:
+            continue
         first, cold, warm = ours["first"].get(name), ours["cold"].get(name), ours["warm"].get(name)
         row = [f"`{name}`", cell(first), cell(cold), cell(warm), cell(warm, "cpu"),
                f"{max(r['mb'] for r in (first, cold, warm) if r and 'mb' in r):,.0f} MB"
@@ -272,6 +276,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per command")
     parser.add_argument("--keep", type=Path, help="write the synthetic graphs here and keep them")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--commands", default=",".join(COMMANDS),
+                        help=f"which of them, separated by commas (default: all: {', '.join(COMMANDS)})")
     args = parser.parse_args()
 
     from scale import generate
@@ -294,7 +300,8 @@ def main() -> None:
                 sides["before"] = args.baseline / "src"
             work = base / f"work-{size}"
             try:
-                everything[size] = measure(size, graph, work, sides, args.runs, args.timeout)
+                commands = tuple(c for c in COMMANDS if c in args.commands.split(","))
+                everything[size] = measure(size, graph, work, sides, args.runs, args.timeout, commands)
             finally:
                 (graph / "sources.ttl").write_bytes(sources)  # the changes undone
                 shutil.rmtree(work, ignore_errors=True)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from actorgraph import answers
+from actorgraph.store import DataSource
 from conftest import ONTOLOGY
 
 
@@ -44,16 +45,16 @@ def test_a_changed_graph_file_is_never_answered_from_the_cache(invoke, world_cop
 
 
 def test_a_changed_ontology_or_code_changes_the_key(world_copy, cache, tmp_path, monkeypatch):
-    key = answers.answer_key(answers.data_fingerprint(world_copy, ONTOLOGY), ["actors"])
+    key = answers.answer_key(DataSource(world_copy, ONTOLOGY).fingerprint, ["actors"])
     ontology = tmp_path / "ontology"
     ontology.mkdir()
     for path in ONTOLOGY.glob("*.ttl"):
         (ontology / path.name).write_text(path.read_text() + "\n# changed\n")
-    assert answers.answer_key(answers.data_fingerprint(world_copy, ontology), ["actors"]) != key
+    assert answers.answer_key(DataSource(world_copy, ontology).fingerprint, ["actors"]) != key
     code = tmp_path / "code.rq"
     code.write_text("# a changed query")
     monkeypatch.setattr(answers, "_code_files", lambda: [code])
-    assert answers.answer_key(answers.data_fingerprint(world_copy, ONTOLOGY), ["actors"]) != key
+    assert answers.answer_key(DataSource(world_copy, ONTOLOGY).fingerprint, ["actors"]) != key
 
 
 def test_width_arguments_and_format_are_part_of_the_key(invoke, world_copy, cache, monkeypatch):
@@ -92,7 +93,7 @@ def test_a_miss_hashes_the_graph_files_once(invoke, world_copy, cache, monkeypat
 
     monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
     hashed = []
-    real = store.fingerprint
+    real = store.file_digests
 
     def counting(files):
         files = list(files)
@@ -100,6 +101,6 @@ def test_a_miss_hashes_the_graph_files_once(invoke, world_copy, cache, monkeypat
             hashed.append(files)
         return real(files)
 
-    monkeypatch.setattr(store, "fingerprint", counting)
+    monkeypatch.setattr(store, "file_digests", counting)
     assert "Ana Torres" in names(invoke, world_copy)
     assert len(hashed) == 1

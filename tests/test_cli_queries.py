@@ -276,7 +276,7 @@ def test_string_parameters_are_bound_as_data(world, text):
     import pyoxigraph as ox
 
     # The value comes back exactly as it went in, and matches nothing in the graph.
-    echoed = world.rows("SELECT ?v WHERE { BIND(?text AS ?v) }", {"text": ox.Literal(text)})
+    echoed = world.rows("SELECT ?v WHERE {\n  #@values\n  BIND(?text AS ?v)\n}", {"text": ox.Literal(text)})
     assert echoed == [{"v": text}]
     assert world.named("quotes", text=text) == []
 
@@ -307,7 +307,9 @@ def test_hostile_label_resolves_and_is_shown_as_text(invoke, world_copy):
 
 
 def test_every_command_has_help_with_an_example(invoke):
-    for name, command in sorted(cli.commands.items()):
+    from actorgraph.cli import all_commands
+
+    for name, command in sorted(all_commands().items()):
         result = invoke(name, "--help")
         assert result.exit_code == 0, name
         assert "Example:" in result.output, name
@@ -348,14 +350,80 @@ def rows_of(result):
 
 
 def test_query_pages_with_a_note(invoke):
-    whole = json.loads(invoke("query", "statements", "--format", "json").output)["rows"]
-    first = json.loads(invoke("query", "statements", "--limit", "2", "--format", "json").output)
+    whole = json.loads(invoke("query", "actors", "--format", "json").output)["rows"]
+    first = json.loads(invoke("query", "actors", "--limit", "2", "--format", "json").output)
     assert first["rows"] == whole[:2]
     assert first["notes"] == ["rows 1 to 2 shown; more follow (--offset 2)"]
-    last = invoke("query", "statements", "--limit", "5", "--offset", str(len(whole) - 1))
+    last = invoke("query", "actors", "--limit", "5", "--offset", str(len(whole) - 1))
     assert last.exit_code == 0, last.output
     assert f"rows {len(whole)} to {len(whole)} shown; no more follow" in last.output
-    beyond = json.loads(invoke("query", "statements", "--offset", str(len(whole)), "--format", "json").output)
+    beyond = json.loads(invoke("query", "actors", "--offset", str(len(whole)), "--format", "json").output)
     assert beyond["rows"] == [] and beyond["notes"] == [f"no rows after the first {len(whole)}"]
-    bad = invoke("query", "statements", "--limit", "-3")
+    bad = invoke("query", "actors", "--limit", "-3")
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_a_listing_pages_by_cursor(invoke):
+    """statements: --limit N is N statements with all their rows; the note's cursor gives the next page;
+    the pages together are the listing."""
+    whole = json.loads(invoke("query", "statements", "--format", "json").output)["rows"]
+    rows, args, notes = [], ["--limit", "3"], []
+    while True:
+        page = json.loads(invoke("query", "statements", *args, "--format", "json").output)
+        assert len({r["statement"] for r in page["rows"]}) == (3 if "the next page" in page["notes"][0] else
+                                                             len({r["statement"] for r in page["rows"]}))
+        rows += page["rows"]
+        notes += page["notes"]
+        if "--cursor" not in page["notes"][0]:
+            break
+        args = ["--limit", "3", "--cursor", page["notes"][0].rsplit("--cursor ", 1)[1]]
+    assert sorted(map(repr, rows)) == sorted(map(repr, whole))
+    assert notes[0].startswith("this page holds 3 statements; the next page: --cursor p1.")
+    assert notes[-1].endswith("; no more follow")
+    text = invoke("query", "statements", "--limit", "2")
+    assert text.exit_code == 0 and "note: this page holds 2 statements; the next page: --cursor p1." in text.output
+    for bad, message in ((["--limit", "2", "--offset", "4"], "pages by cursor: give the --cursor"),
+                         (["--cursor", "p1.nonsense"], "bad cursor 'p1.nonsense'"),
+                         (["--cursor", "x", "--limit", "1"], "bad cursor 'x'")):
+        result = invoke("query", "statements", *bad)
+        assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output, bad
+        assert len(result.output.strip().splitlines()) == 1
+    wrong = invoke("query", "actors", "--cursor", "p1.x")
+    assert wrong.exit_code == 2 and "does not page by cursor" in wrong.output
+
+
+def test_claims_and_timeline_page_too(invoke):
+    every = json.loads(invoke("claims", "--by", "prosecutors", "--format", "json").output)["rows"]
+    page = json.loads(invoke("claims", "--by", "prosecutors", "--limit", "1", "--format", "json").output)
+    assert len(page["rows"]) == 1 and page["rows"][0] in every
+    assert page["notes"][0].startswith("this page holds 1 statement;")
+    dates = json.loads(invoke("timeline", "--format", "json").output)["rows"]
+    seen, args = [], []
+    while True:
+        page = json.loads(invoke("timeline", "--limit", "2", *args, "--format", "json").output)
+        seen += page["rows"]
+        if "--cursor" not in page["notes"][0]:
+            break
+        args = ["--cursor", page["notes"][0].rsplit("--cursor ", 1)[1]]
+    assert sorted(map(repr, seen)) == sorted(map(repr, dates))
+    ranged = json.loads(invoke("timeline", "--from", "2021-07-15", "--to", "2022", "--format", "json").output)
+    paged = json.loads(invoke("timeline", "--from", "2021-07-15", "--to", "2022", "--limit", "50",
+                              "--format", "json").output)
+    assert ranged["rows"] and paged["rows"] == ranged["rows"]
+
+
+def test_a_type_is_resolved_one_way_everywhere(invoke, tmp_path):
+    """actors --type and export --type take the same names and refuse others with the same line."""
+    listed = invoke("actors", "--type", "criminal organisation", "--format", "json")
+    assert [r["name"] for r in json.loads(listed.output)["rows"]] == ["Harbor Gang"]
+    errors = [invoke(*args, "--type", "spaceship").output for args in (["actors"], ["export", "graphml", "-o",
+                                                                               str(tmp_path / "g.graphml")])]
+    assert errors[0] == errors[1] and errors[0].startswith("actorgraph: error: unknown type 'spaceship'; known types: ")
+    assert "criminal organisation" in errors[0] and "figure" not in errors[0]
+
+
+def test_the_sparql_help_lists_every_predeclared_prefix(invoke):
+    from actorgraph.store import PREFIXES
+
+    text = " ".join(invoke("sparql", "--help").output.split())
+    assert all(f"{name}:" in text for name in PREFIXES) and "sh:" in text

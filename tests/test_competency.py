@@ -28,12 +28,14 @@ def english(kg, query: str) -> list[dict]:
 def test_q1_prison_director_and_his_sanctions(kg):
     directors = first_source_rows(kg, """
         SELECT ?name WHERE {
+          #@values
           ?st rdf:subject ?d ; rdf:predicate ag:directs ; rdf:object agid:salvadoran-prison-system ; ag:source ?doc .
           ?d rdfs:label ?name }""")
     assert directors == [{"name": "Osiris Luna Meza"}]
 
     rows = first_source_rows(kg, """
         SELECT ?programme ?authority ?date ?precision ?inferred ?reason ?status WHERE {
+          #@values
           ?d ag:directs agid:salvadoran-prison-system .
           ?listing a ag:SanctionListing ; rdf:subject ?d ; rdf:predicate ag:sanctionedUnder ; rdf:object ?p ;
                    ag:source ?doc ;
@@ -71,6 +73,7 @@ def test_q1_prison_director_and_his_sanctions(kg):
 def test_q2_gang_members_named_as_negotiators(kg):
     rows = first_source_rows(kg, """
         SELECT ?member ?named_by ?status ?role WHERE {
+          #@values
           ?st rdf:subject ?m ; rdf:predicate ag:participatedIn ; rdf:object ?n ; ag:source ?doc ;
               ag:assertedBy/rdfs:label ?named_by ; ag:status/skos:prefLabel ?status ; ag:role ?role .
           ?n a ag:Negotiation .
@@ -95,6 +98,7 @@ def test_q2_both_sides_of_the_negotiation_are_queryable(kg):
     """What `who-negotiated` needs: everyone tied to the negotiation event, with role, asserter and status."""
     rows = first_source_rows(kg, """
         SELECT DISTINCT ?who ?by ?status WHERE {
+          #@values
           ?st rdf:subject ?w ; rdf:predicate ag:participatedIn ; rdf:object agid:negotiation-government-ms13 ;
               ag:source ?doc ;
               ag:role ?role ; ag:assertedBy/rdfs:label ?by ; ag:status/skos:prefLabel ?status ; ag:quote ?q .
@@ -118,7 +122,7 @@ def test_q2_both_sides_of_the_negotiation_are_queryable(kg):
 
 
 def test_q2_who_negotiated_sorts_everyone_into_a_side(kg):
-    ours = {r["st"] for r in first_source_rows(kg, "SELECT ?st WHERE { ?st ag:source ?doc }")}
+    ours = {r["st"] for r in first_source_rows(kg, "SELECT ?st WHERE {\n#@values\n ?st ag:source ?doc }")}
     rows = [r for r in kg.named("who-negotiated") if r["statement"] in ours]
     sides = sorted({(r["side"], r["actor_label"]) for r in rows})
     assert sides == [
@@ -146,6 +150,7 @@ def test_q2_who_negotiated_sorts_everyone_into_a_side(kg):
 def test_q3_who_is_elmer_canales_rivera(kg):
     who = first_source_rows(kg, """
         SELECT ?alias ?rel ?org WHERE {
+          #@values
           agid:elmer-canales-rivera skos:altLabel ?alias ; ?p ?o .
           ?st rdf:subject agid:elmer-canales-rivera ; rdf:predicate ?p ; rdf:object ?o ; ag:source ?doc .
           VALUES ?p { ag:leaderOf ag:memberOf } ?p rdfs:label ?rel . ?o rdfs:label ?org .
@@ -156,6 +161,7 @@ def test_q3_who_is_elmer_canales_rivera(kg):
     ]
     sentence = first_source_rows(kg, """
         SELECT ?value ?unit WHERE {
+          #@values
           ?st rdf:subject ?f ; rdf:object agid:elmer-canales-rivera ; ag:source ?doc .
           ?f ag:describes agid:elmer-canales-rivera ; ag:measures ag:PrisonSentence ;
              ag:value ?value ; ag:unit ?unit }""")
@@ -165,6 +171,7 @@ def test_q3_who_is_elmer_canales_rivera(kg):
 def test_q3_what_happened_to_him_in_order(kg):
     rows = first_source_rows(kg, """
         SELECT ?date ?inferred ?event ?relationship ?other ?by WHERE {
+          #@values
           { ?st rdf:subject agid:elmer-canales-rivera ; rdf:object ?o ; ag:inEvent ?e }
           UNION
           { ?st rdf:subject ?o ; rdf:predicate ag:requested ; rdf:object agid:elmer-canales-rivera ; ag:inEvent ?e }
@@ -196,6 +203,7 @@ def test_q3_what_happened_to_him_in_order(kg):
 def test_q4_offer_agreement_and_who_says_so(kg):
     rows = first_source_rows(kg, """
         SELECT DISTINCT ?kind ?arrangement ?claim ?status ?by WHERE {
+          #@values
           VALUES ?arr { agid:offer-jail-us-criminals agid:immigration-agreement-2025 }
           ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ag:status/skos:prefLabel ?status ; ag:source ?doc ;
               ag:assertedBy/rdfs:label ?by .
@@ -221,6 +229,7 @@ def test_q4_offer_agreement_and_who_says_so(kg):
     ]
     not_agreed = first_source_rows(kg, """
         SELECT ?quote WHERE {
+          #@values
           ?st ag:status ag:NotAgreed ; ag:assertedBy agid:article-reporting ; ag:quote ?quote ; ag:source ?doc }""")
     assert not_agreed == [{"quote": "the Salvadoran president also offered to “house in their jails dangerous U.S. "
                                     "criminals detained in our country, including U.S. nationals and legal residents. "
@@ -231,6 +240,7 @@ def test_q4_offer_agreement_and_who_says_so(kg):
 def test_q4_what_the_agreement_contains_according_to_rubio(kg):
     rows = first_source_rows(kg, """
         SELECT ?part ?target WHERE {
+          #@values
           ?st rdf:subject ?d ; rdf:predicate ag:partOf ; rdf:object agid:immigration-agreement-2025 ;
               ag:status ag:Agreed ; ag:assertedBy agid:marco-rubio ; ag:source ?doc .
           ?d rdfs:label ?part ; ag:targets/rdfs:label ?target .
@@ -247,6 +257,7 @@ def test_q4_what_the_agreement_contains_according_to_rubio(kg):
     ]
     fee = first_source_rows(kg, """
         SELECT ?by ?status ?reason WHERE {
+          #@values
           ?st rdf:subject agid:united-states ; rdf:predicate ag:paysFor ; ag:source ?doc ;
               ag:assertedBy/rdfs:label ?by ; ag:status/skos:prefLabel ?status ; ag:reason ?reason }""")
     assert fee == [
@@ -262,6 +273,7 @@ def test_q4_what_the_agreement_contains_according_to_rubio(kg):
 
 FIGURES = """
 SELECT ?entity ?measure ?value ?approx ?date ?by ?status WHERE {
+          #@values
   ?f a ag:Figure ; ag:value ?value ; ag:measures/skos:prefLabel ?measure ; ag:approximation/skos:prefLabel ?approx .
   ?st rdf:subject ?f ; rdf:predicate ag:describes ; rdf:object ?e ; ag:source ?doc ;
       ag:assertedBy/rdfs:label ?by ; ag:status/skos:prefLabel ?status .
@@ -308,6 +320,7 @@ def test_q5_where_sources_disagree(kg):
     """Same measure, same entity, different values from different parties, both current (no end date)."""
     rows = first_source_rows(kg, """
         SELECT ?entity ?measure ?low ?low_by ?high ?high_by WHERE {
+          #@values
           ?f1 ag:measures ?m ; ag:value ?low . ?f2 ag:measures ?m ; ag:value ?high .
           ?s1 rdf:subject ?f1 ; rdf:predicate ag:describes ; rdf:object ?e ; ag:assertedBy ?b1 ; ag:source ?doc .
           ?s2 rdf:subject ?f2 ; rdf:predicate ag:describes ; rdf:object ?e ; ag:assertedBy ?b2 ; ag:source ?doc .
@@ -335,6 +348,7 @@ def test_q5_where_sources_disagree(kg):
 def test_q6_agreements_with_the_united_states(kg):
     rows = first_source_rows(kg, """
         SELECT ?agreement ?how ?date ?inferred ?status ?by WHERE {
+          #@values
           ?a a ag:Agreement .
           ?party rdf:subject agid:united-states ; rdf:predicate ag:partyTo ; rdf:object ?a ; ag:source ?doc .
           ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?a ; ag:status/skos:prefLabel ?status ; ag:source ?doc ;
@@ -369,6 +383,7 @@ def test_q6_agreements_with_the_united_states(kg):
 def test_q7_state_department_head_and_list(kg):
     rows = first_source_rows(kg, """
         SELECT DISTINCT ?head ?list WHERE {
+          #@values
           ?st rdf:subject ?h ; rdf:predicate ag:heads ; rdf:object agid:us-state-department ; ag:source ?doc .
           ?pub rdf:subject ?l ; rdf:predicate ag:publishedBy ; rdf:object agid:us-state-department ; ag:source ?doc .
           ?h rdfs:label ?head . ?l rdfs:label ?list .
@@ -376,6 +391,7 @@ def test_q7_state_department_head_and_list(kg):
     assert rows == [{"head": "Marco Rubio", "list": "Engel List"}]
     roles = first_source_rows(kg, """
         SELECT ?role WHERE {
+          #@values
           ?st rdf:predicate ag:heads ; rdf:object agid:us-state-department ; ag:role ?role ; ag:source ?doc }
         ORDER BY ?role""")
     assert [r["role"] for r in roles] == ["Secretary of State", "head"]
@@ -387,6 +403,7 @@ def test_q7_state_department_head_and_list(kg):
 def test_q8_who_documented_abuses(kg):
     rows = first_source_rows(kg, """
         SELECT DISTINCT ?institution ?how ?abuse WHERE {
+          #@values
           VALUES ?a { agid:torture-in-prisons agid:ill-treatment-in-prisons agid:deaths-in-prisons
                       agid:abortions-in-prisons }
           { ?st rdf:subject ?i ; rdf:predicate ?p ; rdf:object ?a .
@@ -421,6 +438,7 @@ def test_q8_who_documented_abuses(kg):
 def test_q9_indictment_charges(kg):
     rows = first_source_rows(kg, """
         SELECT ?indictment ?charged ?charge ?by ?status WHERE {
+          #@values
           ?st rdf:subject ?i ; rdf:predicate ag:charges ; rdf:object ?c ; ag:reason ?charge ; ag:source ?doc ;
               ag:assertedBy/rdfs:label ?by ; ag:status/skos:prefLabel ?status .
           ?i a ag:Indictment ; rdfs:label ?indictment . ?c rdfs:label ?charged .
@@ -448,6 +466,7 @@ def test_q9_indictment_charges(kg):
 def said(kg) -> dict[str, list[str]]:
     rows = first_source_rows(kg, """
         SELECT DISTINCT ?person ?quote WHERE {
+          #@values
           ?st ag:assertedBy ?p ; ag:quote ?quote ; ag:source ?doc . ?p a ag:Person ; rdfs:label ?person .
         } ORDER BY ?person ?quote""")
     by_person: dict[str, list[str]] = {}

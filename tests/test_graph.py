@@ -194,6 +194,7 @@ def test_the_offer_is_an_offer_never_an_agreement(kg):
     assert not kg.ask("ASK { agid:offer-jail-us-criminals a ag:Agreement }")
     rows = first_source_rows(kg, """
         SELECT ?p ?status WHERE {
+          #@values
           ?st rdf:predicate ?p ; ag:status ?status ; ag:source ?doc .
           { ?st rdf:subject agid:offer-jail-us-criminals } UNION { ?st rdf:object agid:offer-jail-us-criminals }
         }""")
@@ -206,6 +207,7 @@ def test_the_offer_is_an_offer_never_an_agreement(kg):
 def test_disagreeing_figures_are_both_kept_with_distinct_sources(kg):
     rows = first_source_rows(kg, """
         SELECT ?measure ?value ?by WHERE {
+          #@values
           ?f ag:measures ?measure ; ag:value ?value .
           VALUES ?measure { ag:PrisonPopulation ag:Detentions }
           ?st rdf:subject ?f ; rdf:predicate ag:describes ; ag:assertedBy ?by ; ag:source ?doc .
@@ -238,6 +240,7 @@ def test_every_figure_of_the_first_source_is_complete_and_describes_something(kg
                (COUNT(DISTINCT ?a) AS ?approximations) (COUNT(DISTINCT ?b) AS ?bases)
                (COUNT(DISTINCT ?st) AS ?statements)
         WHERE {
+          #@values
           ?f a ag:Figure . FILTER EXISTS { ?s rdf:subject ?f ; ag:source ?doc }
           OPTIONAL { ?f ag:value ?v } OPTIONAL { ?f ag:unit ?u } OPTIONAL { ?f ag:measures ?m }
           OPTIONAL { ?f ag:approximation ?a } OPTIONAL { ?f ag:basis ?b }
@@ -271,6 +274,7 @@ def test_monday_and_tuesday_are_inferred_dates_with_their_basis(kg, statement, d
 def test_dates_read_from_the_text_are_not_marked_inferred(kg):
     rows = first_source_rows(kg, """
         SELECT DISTINCT ?value WHERE {
+          #@values
           ?st ag:source ?doc ; (ag:pointInTime|ag:startTime|ag:endTime) [ ag:dateValue ?value ; ag:inferred false ] }
         ORDER BY ?value""")
     assert [r["value"] for r in rows] == [

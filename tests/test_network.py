@@ -191,6 +191,8 @@ Centrality, ranked by betweenness
   1      Freedonian government   government body   4        3            0.7333        0.2645
   2      Carl Mott               person            4        3            0.6           0.2665
   3      Ana Torres              person            2        2            0.3333        0.15
+
+note: the first 3 of 7 shown (--top 0 shows all)
 """
 
 BROKERS = """\
@@ -514,3 +516,36 @@ def test_a_changed_file_alone_is_read_again(world_copy, monkeypatch, tmp_path):
     assert whole.iris == changed.bare_structure.iris
     for name in ("src", "dst", "rel", "st_ptr", "st_idx", "node_type"):
         assert (whole.arrays[name] == changed.bare_structure.arrays[name]).all(), name
+def test_centrality_and_brokers_show_the_first_twenty_unless_told(kg, invoke):
+    """On the shipped graph (more than twenty entities): twenty rows and a note by default, a chosen
+    number with --top N, every row with --top 0."""
+    from conftest import GRAPH
+
+    for command in ("centrality", "brokers"):
+        every = json.loads(invoke(command, "--top", "0", "--format", "json", graph=GRAPH).output)
+        assert len(every["rows"]) > 20 and not any("shown" in note for note in every.get("notes", [])), command
+        first = json.loads(invoke(command, "--format", "json", graph=GRAPH).output)
+        assert first["rows"] == every["rows"][:20], command
+        assert f"the first 20 of {len(every['rows'])} shown (--top 0 shows all)" in first["notes"]
+        three = json.loads(invoke(command, "--top", "3", "--format", "json", graph=GRAPH).output)
+        assert three["rows"] == every["rows"][:3]
+    bad = invoke("centrality", "--top", "-1", graph=GRAPH)
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_the_answers_are_those_of_the_projection_built_whole():
+    """On the shipped graph and the fixture world, the projection, the analyses and every hop's evidence
+    of the shortest paths between the most connected entities are those the code gave when it built the
+    whole network, evidence and all, before each answer (fixtures/network-answers.json; how it was made:
+    tests/network_answers.py), whether the analyses run on the projection or on the cached network."""
+    from network_answers import GRAPHS, ONTOLOGY, PINNED, answers
+
+    pinned = json.loads(PINNED.read_text(encoding="utf-8"))
+    for name, path in GRAPHS.items():
+        kg = actorgraph.load(path, ONTOLOGY)
+        for cached in (False, True):
+            now = answers(kg, cached=cached)
+            assert now.keys() == pinned[name].keys()
+            for part in now:
+                assert now[part] == pinned[name][part], (name, cached, part)
+        assert sum(len(rows) for rows in pinned[name]["paths"].values()) > 20

@@ -107,7 +107,7 @@ def test_three_commands_and_a_review_take_a_new_text_to_a_valid_graph(grown):
     import actorgraph
 
     kg = actorgraph.load(grown.graph, ONTOLOGY)
-    rows = kg.rows("SELECT (COUNT(?st) AS ?n) WHERE { ?st ag:source ?doc }",
+    rows = kg.rows("SELECT (COUNT(?st) AS ?n) WHERE {\n#@values\n ?st ag:source ?doc }",
                    {"doc": __import__("pyoxigraph").NamedNode(doc)})
     assert rows == [{"n": len(key.accepted_claims) + len(key.accepted_figures)}]
 

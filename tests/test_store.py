@@ -88,13 +88,14 @@ def test_stale_cache_never_answers_through_the_cli(invoke, world_copy, monkeypat
     assert "Ana Torres-Ruiz" in names() and "Ana Torres" not in names()
 
 
-def test_bindings_go_in_a_values_block_at_the_head_of_where():
-    query = "# WHERE { in a comment\nSELECT ?x WHERE {\n ?x ?p ?v }"
+def test_bindings_go_in_a_values_block_on_the_marker_line():
+    query = "# WHERE { in a comment\nSELECT ?x WHERE {\n  #@values\n  ?x ?p ?v }"
     bound = bind_values(query, {"v": ox.Literal('a "quoted" } value')})
-    assert bound.startswith("# WHERE { in a comment\nSELECT ?x WHERE { VALUES (?v) { (")
-    assert '"a \\"quoted\\" } value"' in bound
+    assert bound.startswith("# WHERE { in a comment\nSELECT ?x WHERE {\n  VALUES (?v) { (")
+    assert '"a \\"quoted\\" } value"' in bound and bound.endswith(") }\n  ?x ?p ?v }")
     with pytest.raises(QueryError, match="bad parameter name"):
         bind_values(query, {"v }": ox.Literal("x")})
+    assert bind_values(query, {}) == query
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -197,7 +198,7 @@ def test_a_background_compile_of_changed_files_files_nothing(world_copy, monkeyp
     files = turtle_files(world_copy, ONTOLOGY)
     stale = fingerprint(files)
     (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# changed\n")
-    compile_detached([stale, str(ONTOLOGY), *map(str, files)])
+    compile_detached([stale, str(world_copy), str(ONTOLOGY)])
     assert not (tmp_path / "cache" / "stores" / stale / "COMPLETE").exists()
 
 
@@ -212,16 +213,16 @@ def test_a_compile_whose_files_change_meanwhile_files_nothing(world_copy, monkey
     key = fingerprint(files)
     build = store_module._build
 
-    def build_then_edit(path, files, ontology_dir):
-        build(path, files, ontology_dir)
+    def build_then_edit(path, source):
+        build(path, source)
         (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# edited\n")
 
     monkeypatch.setattr(store_module, "_build", build_then_edit)
-    compile_detached([key, str(ONTOLOGY), *map(str, files)])
+    compile_detached([key, str(world_copy), str(ONTOLOGY)])
     assert not (tmp_path / "cache" / "stores" / key / "COMPLETE").exists()
     monkeypatch.setattr(store_module, "_build", build)
     again = fingerprint(files)
-    compile_detached([again, str(ONTOLOGY), *map(str, files)])
+    compile_detached([again, str(world_copy), str(ONTOLOGY)])
     (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# later\n")
     assert (tmp_path / "cache" / "stores" / again / "COMPLETE").exists()
 
@@ -258,3 +259,50 @@ def test_a_few_changed_files_are_applied_to_the_compiled_store(world_copy, monke
     fresh = LocalStore.open(world_copy, ONTOLOGY, cache=True)
     assert builds and _quads(applied) == _quads(fresh)
     assert persons(applied) == 4
+def test_a_list_of_values_binds_one_row_each(world):
+    statements = [row["s"] for row in world.rows("SELECT ?s WHERE { ?s ag:quote ?q } ORDER BY ?s LIMIT 3")]
+    query = "SELECT ?s ?quote WHERE {\n  #@values\n  ?s ag:quote ?quote ; ag:source ?doc .\n} ORDER BY ?s"
+    doc = ox.NamedNode("https://w3id.org/actorgraph/id/doc-world-report")
+    rows = world.rows(query, {"s": [ox.NamedNode(s) for s in statements], "doc": doc})
+    assert [row["s"] for row in rows] == statements
+    assert world.rows(query, {"s": [], "doc": doc}) == []
+    with pytest.raises(QueryError, match="one length"):
+        world.rows(query, {"s": [doc], "doc": [doc, doc]})
+
+
+def test_one_data_source_serves_the_store_the_answer_cache_and_validation(world_copy, monkeypatch):
+    """A DataSource resolves its directories once (flag, then environment, then project) and hashes the
+    files at most once; the store, validation and the sentence coverage all take it."""
+    from actorgraph import store as store_module
+    from actorgraph.coverage import sentence_coverage
+    from actorgraph.store import DataSource
+    from actorgraph.validate import validate
+
+    monkeypatch.setenv("ACTORGRAPH_GRAPH_DIR", str(world_copy))
+    source = DataSource(ontology_dir=ONTOLOGY)
+    assert source.graph_dir == world_copy and source.files == store_module.turtle_files(world_copy, ONTOLOGY)
+    assert DataSource(WORLD, ONTOLOGY).graph_dir == WORLD  # a flag wins over the environment
+    hashed = []
+    real = store_module.fingerprint
+    monkeypatch.setattr(store_module, "fingerprint", lambda *args: hashed.append(1) or real(*args))
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    assert source.fingerprint == LocalStore.open(source).key == source.fingerprint
+    assert hashed == [1]
+    assert validate(source).conforms
+    assert sentence_coverage(source).documents
+
+
+def test_the_server_and_push_read_the_same_data_source(world_copy):
+    """The server's snapshot and push's graphs come from the DataSource: the same files, the same named
+    graphs, each file checked to parse first."""
+    from actorgraph.push import prepare
+    from actorgraph.store import DataSource
+
+    source = DataSource(world_copy, ONTOLOGY)
+    snapshot = source.snapshot()
+    assert [graph for graph, _ in snapshot] == [source.graph_name(p).value for p in source.files]
+    assert sorted({graph for graph, _, _ in prepare(source)}) == source.named_graphs() == sorted(
+        {graph for graph, _ in snapshot})
+    (world_copy / "world-report.ttl").write_text("agid:x ag:p .\n")
+    with pytest.raises(ParseError, match=r"world-report.ttl:1"):
+        DataSource(world_copy, ONTOLOGY).snapshot()

@@ -28,13 +28,6 @@ def enabled() -> bool:
     return os.environ.get(ENV_ANSWER_CACHE, "auto") != "never"
 
 
-def data_fingerprint(graph_dir: Path | None, ontology_dir: Path | None) -> str:
-    """The fingerprint of the graph's and the ontology's Turtle files (the same one the store uses)."""
-    from .store import fingerprint, turtle_files
-
-    return fingerprint(turtle_files(paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)))
-
-
 def answer_key(data: str, parts: list[str]) -> str:
     """The key of one answer: the data's fingerprint, the code's, the width, the directory, the question."""
     from .store import fingerprint

@@ -299,11 +299,11 @@ class _Builder:
         return any(cls in self.lineage(t) for t in self.types_of(iri))
 
     def range_of(self, prop: str) -> str | None:
-        rows = self.base.rows("SELECT ?r WHERE { ?p rdfs:range ?r }", p=prop)
+        rows = self.base.rows("SELECT ?r WHERE {\n#@values\n?p rdfs:range ?r }", p=prop)
         return rows[0]["r"] if rows else None
 
     def domain_of(self, prop: str) -> str | None:
-        rows = self.base.rows("SELECT ?d WHERE { ?p rdfs:domain ?d }", p=prop)
+        rows = self.base.rows("SELECT ?d WHERE {\n#@values\n?p rdfs:domain ?d }", p=prop)
         return rows[0]["d"] if rows else None
 
     # -- the whole check ----------------------------------------------------------------------------
@@ -604,7 +604,7 @@ class _Builder:
                 return None
             return f"{ID}st-{self.name}-{target}"
         local = target.removeprefix("agid:").removeprefix(ID)
-        rows = self.base.rows("SELECT ?c WHERE { ?s a ?c . ?c rdfs:subClassOf* ag:Statement }", s=ID + local)
+        rows = self.base.rows("SELECT ?c WHERE {\n#@values\n?s a ?c . ?c rdfs:subClassOf* ag:Statement }", s=ID + local)
         if rows:
             return ID + local
         self.problem(claim.at("denies"), f"denies: {target!r} is neither a claim of this sheet nor a statement "
@@ -675,8 +675,8 @@ class _Builder:
         for s, p, o in sorted(old):
             if p not in relationships or (s, p, o) in kept or self.base.has_triple(s, p, o):
                 continue
-            rows = self.base.rows("SELECT ?st WHERE { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }",
-                                  s=s, p=p, o=o)
+            rows = self.base.rows("SELECT ?st WHERE {\n#@values\n"
+                                  "?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }", s=s, p=p, o=o)
             if rows:
                 self.problem(1, f"the triple {self._ref(s)} {self._ref(p)} {self._ref(o)}, which this source stated "
                                 f"before, is what {self._ref(rows[0]['st'])} stands on; keep its claim accepted")
@@ -703,7 +703,7 @@ class _Builder:
         return "the article" if asserted == self.doc.reporting else self.label_of(asserted)
 
     def _status_label(self, status: str) -> str:
-        rows = self.base.rows("SELECT ?l WHERE { ?s skos:prefLabel ?l }", s=status)
+        rows = self.base.rows("SELECT ?l WHERE {\n#@values\n?s skos:prefLabel ?l }", s=status)
         return rows[0]["l"] if rows else status.rsplit("#", 1)[-1]
 
     def _statement(self, item: Evidence, iri: str, cls: str, label: str, subject: str, predicate: str, obj: str,
@@ -807,13 +807,13 @@ class _Builder:
         return text[0].upper() + text[1:]
 
     def _approx_label(self, iri: str) -> str:
-        rows = self.base.rows("SELECT ?l WHERE { ?a skos:prefLabel ?l }", a=iri)
+        rows = self.base.rows("SELECT ?l WHERE {\n#@values\n?a skos:prefLabel ?l }", a=iri)
         return rows[0]["l"] if rows else ""
 
     def _measure_label(self, iri: str) -> str:
         if iri in self.new_measure_labels:
             return self.new_measure_labels[iri]
-        rows = self.base.rows("SELECT ?l WHERE { ?m skos:prefLabel ?l }", m=iri)
+        rows = self.base.rows("SELECT ?l WHERE {\n#@values\n?m skos:prefLabel ?l }", m=iri)
         return rows[0]["l"] if rows else iri.rsplit("#", 1)[-1]
 
     def entity_block(self) -> str:

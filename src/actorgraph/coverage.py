@@ -224,19 +224,20 @@ def sentence_coverage(
 ) -> CoverageReport:
     """The share of source sentences that statements quote.
 
-    ``source`` is a loaded ``KnowledgeGraph``, a ``Store``, or the graph directory (default: ``graph/``);
+    ``source`` is a loaded ``KnowledgeGraph``, a ``Store``, a ``DataSource``, or the graph directory
+    (default: ``graph/``);
     the stored texts are read from the graph directory, which ``graph_dir`` overrides.
     """
     from .kg import KnowledgeGraph
-    from .store import LocalStore
+    from .store import DataSource, LocalStore, data_source
 
     if isinstance(source, KnowledgeGraph):
         store, gdir = source.store, paths.graph_dir(graph_dir or source.graph_dir)
     elif isinstance(source, Store):
         store, gdir = source, paths.graph_dir(graph_dir)
     else:
-        gdir = paths.graph_dir(graph_dir or source)
-        store = LocalStore.open(gdir, paths.ontology_dir(ontology_dir))
+        data = data_source(source if isinstance(source, DataSource) else graph_dir or source, ontology_dir)
+        store, gdir = LocalStore.open(data), data.graph_dir
 
     docs: dict[str, dict[str, Any]] = {}
     for row in store.select(_QUOTES).rows:

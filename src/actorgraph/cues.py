@@ -30,7 +30,7 @@ SELECT ?subject ?phrase ?kind ?precision ?offset ?back ?value ?scale ?unit ?labe
 }
 """
 
-_WORDS = "SELECT ?word WHERE { ?subject ?property ?word }"
+_WORDS = "SELECT ?word WHERE {\n  #@values\n  ?subject ?property ?word\n}"
 
 
 @dataclass(frozen=True)

@@ -1092,6 +1092,7 @@ def draft_text(kg: KnowledgeGraph, text: str, *, published: str | PartialDate | 
 
 _DOCUMENT = """
 SELECT ?file ?title ?label ?published WHERE {
+  #@values
   ?document ag:textFile ?file .
   OPTIONAL { ?document dct:title ?title }
   OPTIONAL { ?document rdfs:label ?label }

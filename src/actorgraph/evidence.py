@@ -247,9 +247,9 @@ class Fields:
             records[statement] = record
         return records
 
-    def query(self, values: str | None = None) -> str:
+    def query(self, bound: bool = False) -> str:
         """The evidence query: every value of every field, each thing's labels, each date's details; of
-        the statements that ``values`` (a VALUES block of ?statement) binds, else of all.
+        the statements bound to ?statement (``bound``: a ``#@values`` line in each branch), else of all.
 
         One branch per kind of field, so that each row looks up only what its kind has (labels for a
         thing, details for a date): 10k statements on disk 0.57 s against 1.23 s with every look-up on
@@ -261,8 +261,8 @@ class Fields:
             iris = [f"<{f.iri}>" for f in self.fields if f.kind == kind]
             if not iris:
                 return "FILTER(false)"
-            if values:
-                return f"{values} ?statement ?property ?value . FILTER(?property IN ({', '.join(iris)}))"
+            if bound:
+                return f"\n    #@values\n    ?statement ?property ?value . FILTER(?property IN ({', '.join(iris)}))"
             # Statements are IRIs; a date node (a blank node) has ag:inferred too.
             return f"VALUES ?property {{ {' '.join(iris)} }} ?statement ?property ?value . FILTER(isIRI(?statement))"
 
@@ -328,13 +328,11 @@ def fields_of(graph: Any) -> Fields:
 
 def fetch(kg: KnowledgeGraph, statements: Iterable[str] | None = None,
           fields: Fields | None = None) -> dict[str, Record]:
-    """The evidence records of ``statements`` (IRIs), read in one query that binds them (VALUES; several
-    queries of ``CHUNK`` statements each above that many), or of every statement when ``statements`` is
-    None. ``fields``: only these (default: every evidence field). A statement without evidence gets no
+    """The evidence records of ``statements`` (IRIs), read in one query that binds them (several queries
+    of ``CHUNK`` statements each above that many), or of every statement when ``statements`` is None.
+    ``fields``: only these (default: every evidence field). A statement without evidence gets no
     record."""
     import pyoxigraph as ox
-
-    from .store import values_column
 
     fields = kg.evidence_fields if fields is None else fields
     if not fields.fields:
@@ -344,10 +342,28 @@ def fetch(kg: KnowledgeGraph, statements: Iterable[str] | None = None,
     wanted = sorted(set(statements))
     records: dict[str, Record] = {}
     for start in range(0, len(wanted), CHUNK):
-        block = values_column("statement", [ox.NamedNode(iri) for iri in wanted[start:start + CHUNK]])
+        bound = {"statement": [ox.NamedNode(iri) for iri in wanted[start:start + CHUNK]]}
         # Rows read as terms, in order: converting each to a dict first doubled the time.
-        records.update(fields.build(kg.store.run(fields.query(block))))
+        records.update(fields.build(kg.store.run(fields.query(bound=True), bound)))
     return records
+
+
+# The few fields that outputs use beyond listing them: the quote (searched, matched in a source's text),
+# the status (a line's style, a filter), the source document (a page to link to), the asserting party.
+def quote(record: Mapping[str, Any] | None) -> str | None:
+    """The verbatim quote."""
+    return (record or {}).get("quote")
+
+
+def status(record: Mapping[str, Any] | None) -> str | None:
+    """The statement's status (reported, alleged, offered...): its label."""
+    return (record or {}).get("status_label")
+
+
+def document(record: Mapping[str, Any] | None) -> tuple[str | None, str | None]:
+    """The source document the statement cites: its IRI and its label."""
+    record = record or {}
+    return record.get("source"), record.get("source_label")
 
 
 def party(record: Mapping[str, Any] | None) -> str | None:

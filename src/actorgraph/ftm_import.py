@@ -450,7 +450,7 @@ class _Proposer:
         return extra, extra["role"]
 
     def _range(self, prop: str) -> str:
-        rows = self.kg.rows("SELECT ?r WHERE { ?p rdfs:range ?r }", {"p": _node(prop)})
+        rows = self.kg.rows("SELECT ?r WHERE {\n#@values\n?p rdfs:range ?r }", {"p": _node(prop)})
         return rows[0]["r"] if rows else ONT + "Actor"
 
     def properties(self) -> None:
@@ -565,7 +565,8 @@ def _stored(graph, digest: str) -> dict[str, Any] | None:
                       "ag:textFile ?file }")
     for row in rows:
         if row["sha"] == digest:
-            dates = graph.rows("SELECT ?v WHERE { ?d ag:publicationDate/ag:dateValue ?v }", d=row["document"])
+            dates = graph.rows("SELECT ?v WHERE {\n#@values\n?d ag:publicationDate/ag:dateValue ?v }",
+                               d=row["document"])
             return {"document": row["document"], "file": row["file"], "published": dates[0]["v"] if dates else None}
     return None
 

@@ -9,17 +9,29 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousNameError, UnknownNameError, UsageError
 from .queries import NamedQuery, bind_value, get_query, paged, prepared
-from .store import ONT, SelectResult, Store, Term, open_store, to_python
+from .store import DataSource, SelectResult, Store, Term, open_store, to_python
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import networkx as nx
 
     from .evidence import Fields
     from .names import NameIndex
     from .network import Network
+    from .paging import Key, Page, PageIndex
     from .vocab import Vocabulary
 
 Row = dict[str, Any]
+
+# What a source document can be called by (the named query "documents" also counts its statements,
+# which reads every statement of a big graph).
+_DOCUMENT_NAMES = """
+SELECT ?document ?label ?title ?text_file WHERE {
+  ?document a ag:SourceDocument ; rdfs:label ?label .
+  OPTIONAL { ?document dct:title ?title }
+  OPTIONAL { ?document ag:textFile ?text_file }
+}"""
 
 
 def plain_rows(result: SelectResult) -> list[Row]:
@@ -33,6 +45,7 @@ class KnowledgeGraph:
     def __init__(self, store: Store, graph_dir: Path | None = None):
         self.store = store
         self.graph_dir = graph_dir
+        self._page_indexes: dict[str, PageIndex] = {}
 
     # -- SPARQL ---------------------------------------------------------------------------------
 
@@ -82,6 +95,51 @@ class KnowledgeGraph:
         bindings = self.bind(query, params)
         return self.select(paged(prepared(query, bindings), limit, offset), bindings)
 
+    def named_page(self, name: str, /, *, limit: int, cursor: str | None = None, lowest: Key | None = None,
+                   highest: Key | None = None, keep: Callable[[Key], bool] | None = None,
+                   **params: str | None) -> Page:
+        """One page of a listing (``statements``, ``timeline``, ``quotes``): every row of its next
+        ``limit`` units (a statement; for the timeline, a statement's date) after ``cursor``, in the
+        listing's order, and the cursor of the next page. Units that share a key (statements of the same
+        date) stay together, so a page may hold more. ``lowest``, ``highest`` and ``keep`` bound and
+        filter the keys (see ``paging``). Fast at any size: see ``paging`` for how."""
+        from .paging import Page, decode_cursor, encode_cursor
+
+        if type(limit) is not int or limit < 1:
+            raise UsageError(f"a page holds at least one row, not {limit!r}")
+        query = self.named_query(name)
+        if query.page is None:
+            raise UsageError(f"query {name!r} does not page by cursor; use limit and offset")
+        bindings = self.bind(query, params)
+        after = decode_cursor(name, cursor, len(query.page.key)) if cursor else None
+        entries, more = self.page_index(query, bindings).page(after, limit, lowest, keep, highest)
+        result = self.select(prepared(query, bindings, page=[unit for _, unit in entries]))
+        return Page(result, len(entries), encode_cursor(name, entries[-1][0]) if more and entries else None)
+
+    def page_index(self, query: NamedQuery, bindings: dict[str, Term]) -> PageIndex:
+        """The sorted keys and units of a listing for these bindings: read from beside the compiled store,
+        else built from its page query (and saved there when the store has a home)."""
+        import hashlib
+
+        from .paging import PageIndex, prune_indexes
+        from .queries import page_query_text
+        from .store import bind_values
+
+        assert query.page is not None
+        text = bind_values(page_query_text(query, bindings), bindings)
+        version = hashlib.blake2b(f"{query.page.key}{query.page.unit}\n{text}".encode(), digest_size=10).hexdigest()
+        if version in self._page_indexes:
+            return self._page_indexes[version]
+        sidecar = self.store.sidecar(f"pages-{query.name}-{version}.txt")
+        index = PageIndex.load(sidecar, len(query.page.key)) if sidecar else None
+        if index is None:
+            index = PageIndex.from_solutions(self.store.run(text), query.page.key, query.page.unit)
+            if sidecar:
+                index.save(sidecar)
+                prune_indexes(sidecar.parent)
+        self._page_indexes[version] = index
+        return index
+
     # -- names, vocabulary, network ---------------------------------------------------------------
 
     @cached_property
@@ -100,7 +158,7 @@ class KnowledgeGraph:
 
         wanted = fold(name)
         found: set[str] = set()
-        documents = self.named("documents")
+        documents = self.rows(_DOCUMENT_NAMES)
         for doc in documents:
             keys = {doc["document"], doc["document"].rsplit("/", 1)[-1], doc["label"], doc["title"],
                     doc["text_file"], Path(doc["text_file"] or "").name, Path(doc["text_file"] or "").stem}
@@ -114,13 +172,8 @@ class KnowledgeGraph:
         raise UnknownNameError(name, labels[:3])
 
     def resolve_class(self, name: str) -> str:
-        """The IRI of an ontology class by local name or label (``person``, ``criminal organisation``)."""
-        cls = self.vocabulary.class_named(name)
-        if cls is None:
-            known = sorted(c.name.lower() for c in self.vocabulary.classes.values()
-                           if self.vocabulary.is_a(c.iri, ONT + "Entity"))
-            raise UsageError(f"unknown type {name!r} (types: {', '.join(known)})")
-        return cls.iri
+        """The IRI of a class of entities by local name or label (``person``, ``criminal organisation``)."""
+        return self.vocabulary.entity_type(name).iri
 
     def label(self, iri: str) -> str:
         return self.names.labels.get(iri, iri.rsplit("/", 1)[-1])
@@ -162,13 +215,12 @@ def load(
     graph_dir: str | Path | None = None,
     ontology_dir: str | Path | None = None,
     endpoint: str | None = None,
-    known_fingerprint: str | None = None,
+    source: DataSource | None = None,
     reads: str = "part",
 ) -> KnowledgeGraph:
     """Load the graph: the Turtle under ``graph_dir`` (default ``graph/``), or a remote endpoint.
-    ``known_fingerprint`` is the files' fingerprint when the caller already has it; ``reads`` is "all"
-    for work that reads every statement, which a mid-sized graph then answers from memory (see
+    ``source`` is the data source when the caller already has one (see ``store.DataSource``); ``reads``
+    is "all" for work that reads every statement, which a mid-sized graph then answers from memory (see
     ``store.LocalStore.open`` and docs/speed.md)."""
-    gdir = Path(graph_dir) if graph_dir else None
-    odir = Path(ontology_dir) if ontology_dir else None
-    return KnowledgeGraph(open_store(gdir, odir, endpoint, known_fingerprint, reads), gdir)
+    source = source or DataSource(graph_dir, ontology_dir)
+    return KnowledgeGraph(open_store(source, endpoint, reads), source.graph_dir)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import unicodedata
 from dataclasses import dataclass
 
@@ -54,9 +52,13 @@ class NameIndex:
     def from_store(cls, store: Store) -> NameIndex:
         """The index of the store's names. A compiled on-disk store keeps it in a file beside it: on a
         million statements the query and the folding take seconds, reading the file a fraction of one."""
+        import json
+        import zlib
+
         text = get_query("names").text
-        version = hashlib.blake2b(f"{_FOLD_VERSION}\n{text}".encode(), digest_size=8).hexdigest()
-        sidecar = store.sidecar(f"names-{version}.json")
+        # A checksum names the file after the query and the folding that made it (zlib's, which costs
+        # nothing to import where hashlib costs a few milliseconds of every command).
+        sidecar = store.sidecar(f"names-{zlib.crc32(f'{_FOLD_VERSION}{chr(10)}{text}'.encode()):08x}.json")
         if sidecar is not None:
             try:
                 rows = json.loads(sidecar.read_text(encoding="utf-8"))

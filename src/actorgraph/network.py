@@ -443,18 +443,19 @@ def _facts(kg: KnowledgeGraph) -> tuple[list[dict[str, list[tuple]]], dict[str, 
     import hashlib
     import pickle
 
-    from .store import graph_name
+    from .store import LocalStore
 
     store = kg.store
     home = store.sidecar(STRUCTURE_VERSION)
-    files, ontology = getattr(store, "files", None), getattr(store, "ontology_dir", None)
-    if home is None or not files or ontology is None:
+    source = store.source if isinstance(store, LocalStore) else None
+    if home is None or source is None:
         return [_read_facts(kg, None).get(None, _empty_part())], {}
+    files = source.files
     vocab = kg.vocabulary
     signature = hashlib.blake2b("\n".join(
         sorted(vocab.relationships) + sorted(c for c in vocab.classes if vocab.is_a(c, ONT + "Entity"))).encode(),
         digest_size=8).hexdigest()
-    digests = store.digests
+    digests = source.digests
     names = {f: f"{signature}-{digests[str(f.resolve())]}.pkl" for f in files}
     earlier = [d / "parts" for d in home.parent.parent.glob(f"*/{STRUCTURE_VERSION}") if d != home]
     parts: dict[Path, dict[str, list[tuple]]] = {}
@@ -469,13 +470,13 @@ def _facts(kg: KnowledgeGraph) -> tuple[list[dict[str, list[tuple]]], dict[str, 
             break
     missing = [f for f in files if f not in parts]
     if missing:
-        from .store import values_column
+        from .store import values_block
 
         # A few files: their graphs alone; more: every graph in one pass.
         few = len(missing) * 4 < len(files)
-        read = _read_facts(kg, values_column("g", [graph_name(f, ontology) for f in missing]) if few else "")
+        read = _read_facts(kg, values_block({"g": [source.graph_name(f) for f in missing]}) if few else "")
         for f in missing:
-            parts[f] = kept[names[f]] = read.get(graph_name(f, ontology).value, _empty_part())
+            parts[f] = kept[names[f]] = read.get(source.graph_name(f).value, _empty_part())
     return [parts[f] for f in files], kept
 
 
@@ -987,8 +988,6 @@ def centrality(graph: Network | nx.MultiDiGraph, by: str = "pagerank", top: int 
     ranks = _rank({n: float(v) for n, v in key.items()})
     label = {iris[i]: network.label(i) for i in network.nodes.tolist()}
     order = sorted(label, key=lambda n: (ranks[n], label[n], n))
-    if top is not None:
-        order = order[:top]
     index = network.structure.index
     rows = [
         {
@@ -1003,12 +1002,21 @@ def centrality(graph: Network | nx.MultiDiGraph, by: str = "pagerank", top: int 
         }
         for n in order
     ]
+    rows, notes = _first(rows, top, notes)
     return Table(["rank", "name", "type", "degree", "neighbours", "betweenness", "pagerank"], rows,
                  title=f"Centrality, ranked by {by}", notes=_dated(network, notes))
 
 
-def brokers(graph: Network | nx.MultiDiGraph, exact: bool = False):
-    """Entities that hold the network together: articulation points, bridge ends, high betweenness."""
+def _first(rows: list, top: int | None, notes: list[str]) -> tuple[list, list[str]]:
+    """The first ``top`` rows (all when None), with a note saying how many were left out."""
+    if top is None or len(rows) <= top:
+        return rows, notes
+    return rows[:top], [*notes, f"the first {top:,} of {len(rows):,} shown (--top 0 shows all)"]
+
+
+def brokers(graph: Network | nx.MultiDiGraph, exact: bool = False, top: int | None = None):
+    """Entities that hold the network together: articulation points, bridge ends, high betweenness
+    (the first ``top`` by betweenness, or all)."""
     from .output import Table
 
     network = as_network(graph)
@@ -1036,7 +1044,7 @@ def brokers(graph: Network | nx.MultiDiGraph, exact: bool = False):
         }
         for n in ordered
     ]
-    notes = [*notes, f"{len(cut)} articulation point(s), {len(bridges)} bridge(s)"]
+    rows, notes = _first(rows, top, [*notes, f"{len(cut)} articulation point(s), {len(bridges)} bridge(s)"])
     return Table(["name", "type", "articulation point", "bridges to", "betweenness"], rows,
                  title="Brokers", notes=_dated(network, notes))
 
@@ -1198,13 +1206,18 @@ def _answer(network: Network, records: list[Record]) -> dict[str, Any]:
     return fields.answer(fields.flatten(records)) if fields is not None else {}
 
 
-def require_nodes(kg: KnowledgeGraph, graph: Network | nx.MultiDiGraph, *iris: str) -> None:
+def absent(graph: Network | nx.MultiDiGraph, *iris: str) -> list[str]:
+    """The entities among ``iris`` that are not in the network: they take part in no relationship."""
+    return [iri for iri in iris if iri not in graph]
+
+
+def require_nodes(kg: KnowledgeGraph, graph: Network | nx.MultiDiGraph, *iris: str,
+                  where: str = "this graph") -> None:
     """A UsageError naming the first entity that is not in the network (it has no relationship)."""
     from .errors import UsageError
 
-    for iri in iris:
-        if iri not in graph:
-            raise UsageError(f"{kg.label(iri)} takes part in no relationship in this graph")
+    for iri in absent(graph, *iris)[:1]:
+        raise UsageError(f"{kg.label(iri)} takes part in no relationship in {where}")
 
 
 def _ego(network: Network, center: str, depth: int) -> Network:

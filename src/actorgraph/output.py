@@ -2,16 +2,21 @@
 
 A command returns a ``Table`` (columns and rows, plus notes such as "sources disagree" or "betweenness
 was sampled") or a ``Document`` (a titled set of fields and tables, for profiles). ``render`` prints it
-as a rich table, JSON, CSV or TSV. Cell text is never parsed as markup.
+as a terminal table, JSON, CSV or TSV. Cell text is never parsed as markup, and control characters in
+it are shown as escapes (``printable``).
+
+The terminal table is laid out here, in time linear in its cells: columns as wide as their widest
+cell, the widest wrapping columns narrowed first when the table is wider than the terminal; a table
+that still does not fit, or whose rows would run taller than ``MAX_LINES_PER_ROW`` lines, is printed as
+one block of ``column: value`` lines per row instead, so that no column is ever cropped.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 FORMATS = ("table", "json", "csv")
@@ -65,6 +70,8 @@ def printable(text: str, *, multiline: bool = False) -> str:
     ``\\r``, ``\\u202e``, written as JSON, Turtle and Python write them), so data can neither run
     terminal commands nor hide what it says. With ``multiline``, newlines and tabs are kept; otherwise
     the text stays on one line."""
+    if text.isprintable():  # no control, format or separator character: nothing to escape, sooner
+        return text
     return text.translate(_ESCAPES_MULTILINE if multiline else _ESCAPES)
 
 
@@ -80,16 +87,11 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def _console(stream, width: int | None = None):
-    from rich.console import Console
-
-    width = width or int(os.environ.get("COLUMNS") or 0) or 120
-    return Console(file=stream, width=width, no_color=True, highlight=False, emoji=False,
-                   markup=False, soft_wrap=False, color_system=None)
-
-
 MAX_LINES_PER_ROW = 6
 _SHORT = {"status", "score", "side", "kind", "via", "when", "path", "step"}
+# Each column's cells have one space of padding either side; columns are separated by a space, and the
+# table has a space at either edge.
+_PAD = 2
 
 
 def _collapse_constant_source(table: Table) -> tuple[Table, list[str]]:
@@ -103,45 +105,215 @@ def _collapse_constant_source(table: Table) -> tuple[Table, list[str]]:
     return Table(columns, table.rows, table.title, table.notes), [f"source: {sources.pop()}"]
 
 
-def _rich_table(table: Table):
-    from rich import box
-    from rich.table import Table as RichTable
-    from rich.text import Text
-
-    rich_table = RichTable(title=Text(printable(table.title)) if table.title else None, box=box.SIMPLE_HEAD,
-                           show_lines=False, title_justify="left")
-    for column in table.columns:
-        # Quotes are the evidence: give them room rather than a narrow, tall column.
-        # Short values (dates, statuses) never wrap. Long text wraps, and rich narrows the widest columns
-        # first, so the quote is never narrower than another column. (A minimum width here makes rich
-        # give up and overflow; _print_table then falls back to records.)
-        rich_table.add_column(Text(printable(column)), overflow="fold", no_wrap=column in _SHORT)
-    for row in table.rows:
-        rich_table.add_row(*(Text(printable(cell(row.get(c)), multiline=True)) for c in table.columns))
-    return rich_table
+# -- text in a terminal ---------------------------------------------------------------------------
 
 
-def _print_table(console, table: Table) -> None:
-    """A rich table when it fits the screen; otherwise one block of `column: value` lines per row, so
-    that no column (least of all the evidence) is ever cropped."""
-    rich_table = _rich_table(table)
-    trial = _console(io.StringIO(), console.width)
-    trial.print(rich_table, crop=False)
-    rendered = trial.file.getvalue()
-    lines = rendered.rstrip("\n").splitlines()
-    fits = all(len(line.rstrip()) <= console.width for line in lines)
-    # Rows below the header rule; a table squeezed into narrow, tall columns reads worse than records.
-    rule = next((i for i, line in enumerate(lines) if line.strip().startswith("─")), 0)
-    body = [line for line in lines[rule + 1:] if line.strip()]
-    tall = len(body) / max(1, len(table.rows)) > MAX_LINES_PER_ROW
-    console.file.write(rendered if fits and not tall else _records(table, console.width))
+def terminal_width() -> int:
+    """The width to lay text out in: ``$COLUMNS``, else 120."""
+    return int(os.environ.get("COLUMNS") or 0) or 120
 
 
-def _records(table: Table, width: int) -> str:
+@lru_cache(maxsize=8192)
+def _char_width(char: str) -> int:
+    import unicodedata
+
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Cc", "Cf", "Me", "Mn"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _one_cell_each(text: str) -> bool:
+    """Whether every character of the text takes exactly one terminal cell (so that its length is its
+    width) and none starts a new line."""
+    if text.isascii():
+        return text.isprintable()
+    return all(char.isprintable() and _char_width(char) == 1 for char in set(text))
+
+
+def text_width(text: str) -> int:
+    """How many terminal cells the text takes: East Asian wide characters take two, marks none."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+def _fold(word: str, width: int, plain: bool) -> list[str]:
+    """A word too long for a line, cut into pieces of at most ``width`` cells."""
+    if plain:
+        return [word[i: i + width] for i in range(0, len(word), width)] or [""]
+    pieces, piece, used = [], "", 0
+    for char in word:
+        size = _char_width(char)
+        if piece and used + size > width:
+            pieces.append(piece)
+            piece, used = "", 0
+        piece += char
+        used += size
+    return [*pieces, piece]
+
+
+_WORD_RE = re.compile(r"\s*\S+\s*")
+
+
+@lru_cache(maxsize=64)
+def _line_re(width: int) -> re.Pattern:
+    return re.compile(f"(.{{1,{width}}})(?: +|$)")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """The text as lines of at most ``width`` cells: broken between words, a word longer than a line
+    starts a line and is cut where lines end, each newline kept. Trailing spaces are left on (callers
+    strip or pad)."""
+    width = max(1, width)
+    plain = _one_cell_each(text)
+    if plain and len(text) <= width:
+        return [text]
+    if plain and text[0] != " " and max(map(len, text.split(" "))) <= width:
+        # Every word fits a line: each line is the longest run that ends before spaces or the end.
+        return _line_re(width).findall(text)
+    measure = len if plain else text_width
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for word in _WORD_RE.findall(paragraph) or [paragraph]:
+            size = measure(word.rstrip())
+            if used + size <= width:
+                line += word
+                used += measure(word)
+                continue
+            if size > width:
+                pieces = _fold(word, width, plain)
+                if line:
+                    lines.append(line)
+                lines.extend(pieces[:-1])
+                line = pieces[-1]
+            else:
+                lines.append(line)
+                line = word
+            used = measure(line)
+        lines.append(line)
+    return lines
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - text_width(text))
+
+
+def _shrink(excess: int, chosen: list[bool], room: list[int], widths: list[int]) -> list[int]:
+    """Take ``excess`` cells from the chosen columns, in equal shares (rounded, as they come), each giving
+    at most its ``room``."""
+    sharing = sum(1 for c, r in zip(chosen, room, strict=True) if c and r)
+    out = []
+    for take, spare, width in zip(chosen, room, widths, strict=True):
+        if take and spare and sharing:
+            given = min(spare, round(excess / sharing))
+            out.append(width - given)
+            excess -= given
+            sharing -= 1
+        else:
+            out.append(width)
+    return out
+
+
+def _column_widths(natural: list[int], wraps: list[bool], room: int) -> list[int]:
+    """Column widths (padding included) that fit ``room`` cells: the widest wrapping columns give way
+    first, down to the next widest, and so on; if that is not enough, every column gives way evenly."""
+    widths = [min(max(1, n), room) for n in natural]
+    excess = sum(widths) - room
+    while excess > 0 and any(wraps):
+        widest = max(w for w, can in zip(widths, wraps, strict=True) if can)
+        next_widest = max((w for w, can in zip(widths, wraps, strict=True) if can and w != widest), default=0)
+        if widest == next_widest:
+            break
+        chosen = [can and w == widest for w, can in zip(widths, wraps, strict=True)]
+        widths = _shrink(excess, chosen, [min(excess, widest - next_widest)] * len(widths), widths)
+        excess = sum(widths) - room
+    if excess > 0:
+        widths = _shrink(excess, [True] * len(widths), widths, widths)
+    return [min(w, max(1, n)) for w, n in zip(widths, natural, strict=True)]
+
+
+def _table_lines(table: Table, width: int) -> list[str] | None:
+    """The table laid out in ``width`` cells, or None when it does not fit without cutting a column that
+    must not wrap, or when its columns are so narrow that rows run taller than ``MAX_LINES_PER_ROW``.
+
+    The work is linear in the cells: each column is measured once, and a cell is wrapped only when it
+    is wider than its column."""
+    columns = [printable(c) for c in table.columns]
+    texts = [[printable(cell(row.get(c)), multiline=True) for c in table.columns] for row in table.rows]
+    everything = [[column, *(values[j] for values in texts)] for j, column in enumerate(columns)]
+    plain = [_one_cell_each("".join(column)) for column in everything]
+    natural = [_PAD + (max(map(len, column)) if simple else
+                       max(text_width(line) for text in column for line in text.split("\n")))
+               for column, simple in zip(everything, plain, strict=True)]
+    wraps = [c not in _SHORT for c in table.columns]
+    edges = 2 + len(columns) - 1
+    widths = _column_widths(natural, wraps, width - edges)
+    inner = [w - _PAD for w in widths]
+    if any(i < 1 or (not can and w < n) for i, w, n, can in zip(inner, widths, natural, wraps, strict=True)):
+        return None
+    total = sum(widths) + edges
+    title = [line.rstrip() for line in wrap(printable(table.title), total)] if table.title else []
+    rule = " " + "─" * (total - 2)
+    if all(plain) and widths == natural:  # every cell on one line, as it is: pad by length
+        line = "  " + "   ".join(f"{{:<{w}}}" for w in inner)
+        return [*title, "", line.format(*columns), rule, *(line.format(*values) for values in texts), ""]
+
+    def cells_of(values: list[str]) -> list[list[str]]:
+        return [[value] if simple and len(value) <= room else wrap(value, room) if can else value.split("\n")
+                for value, room, can, simple in zip(values, inner, wraps, plain, strict=True)]
+
+    # At least this many lines: a line holds at most ``room`` characters that are not spaces, so a
+    # table certain to be too tall is not laid out (only columns of one-cell characters are counted).
+    least = sum(max((-(-(len(value) - value.count(" ")) // room) if simple else 0)
+                    for value, room, simple in zip(values, inner, plain, strict=True)) for values in texts)
+    if least > MAX_LINES_PER_ROW * max(1, len(texts)):
+        return None
+    rows = [cells_of(values) for values in texts]
+    shown = 0  # lines with something on them, to tell a table of narrow, tall rows
+    for cells in rows:
+        height = max(map(len, cells))
+        shown += sum(1 for i in range(height) if any(i < len(c) and c[i].strip() for c in cells))
+    if shown > MAX_LINES_PER_ROW * max(1, len(rows)):
+        return None
+    pads = [(lambda text, room=room: text.ljust(room)) if simple else (lambda text, room=room: _pad(text, room))
+            for room, simple in zip(inner, plain, strict=True)]
+
+    def lines_of(cells: list[list[str]], header: bool = False) -> list[str]:
+        height = max(map(len, cells))
+        if height == 1:
+            return ["  " + "   ".join(pad(c[0].rstrip()) for c, pad in zip(cells, pads, strict=True))]
+        # Cells are aligned to the top of their row, and headers to the bottom, next to the rule.
+        cells = [[""] * (height - len(c)) + c if header else c + [""] * (height - len(c)) for c in cells]
+        return ["  " + "   ".join(pad(c[i].rstrip()) for c, pad in zip(cells, pads, strict=True))
+                for i in range(height)]
+
+    body = [line for cells in rows for line in lines_of(cells)]
+    return [*title, "", *lines_of(cells_of(list(columns)), header=True), rule, *body, ""]
+
+
+def _fill(text: str, width: int) -> list[str] | None:
+    """What ``textwrap`` makes of a plain text (printable, every word shorter than a line), found by one
+    regular expression instead of a loop over words: the longest run of at most ``width`` characters
+    that ends before spaces or the end, again and again. None for any other text."""
+    if not text.isprintable() or not text.strip() or text[0] == " ":
+        return None
+    if len(text) <= width:
+        return [text.rstrip(" ")]
+    if max(map(len, text.split(" "))) > width:
+        return None
+    return [line.rstrip(" ") for line in _line_re(width).findall(text)]
+
+
+def _records(table: Table, width: int) -> list[str]:
     """One block per row: `column: value`, values wrapped under themselves (a hanging indent)."""
     import textwrap
 
     label_width = max(len(c) for c in table.columns) + 4  # "  " + column + ": "
+    room = max(20, width - label_width)
+    wrapper = textwrap.TextWrapper(width=room, break_long_words=True, break_on_hyphens=False)
+    labels = {column: f"  {printable(column) + ':':<{label_width - 2}}" for column in table.columns}
+    indent = " " * label_width
     lines = [printable(table.title)] if table.title else []
     for row in table.rows:
         lines.append("")
@@ -149,46 +321,49 @@ def _records(table: Table, width: int) -> str:
             value = printable(cell(row.get(column)), multiline=True)
             if not value:
                 continue
-            wrapped = textwrap.wrap(value, width=max(20, width - label_width), break_long_words=True,
-                                    break_on_hyphens=False) or [""]
-            lines.append(f"  {printable(column) + ':':<{label_width - 2}}{wrapped[0]}")
-            lines.extend(" " * label_width + more for more in wrapped[1:])
+            wrapped = _fill(value, room) or wrapper.wrap(value) or [""]
+            lines.append(labels[column] + wrapped[0])
+            lines.extend(indent + more for more in wrapped[1:])
     lines.append("")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def render_text(result: Table | Document) -> str:
-    stream = io.StringIO()
-    console = _console(stream)
-    from rich.text import Text
+    """The result for a terminal: a table when it fits the width, else one block of ``column: value``
+    lines per row, so that no column (least of all the evidence) is ever cropped; notes below."""
+    width = terminal_width()
+    out: list[str] = []
+
+    def say(text: str) -> None:
+        out.extend(wrap(printable(text), width))
+
+    def print_table(table: Table, empty: str) -> list[str]:
+        shown, source_note = _collapse_constant_source(table)
+        if table.rows:
+            lines = _table_lines(shown, width)
+            out.extend(lines if lines is not None else _records(shown, width))
+        else:
+            say(empty)
+        return source_note
 
     if isinstance(result, Table):
-        shown, source_note = _collapse_constant_source(result)
-        if result.rows:
-            _print_table(console, shown)
-        else:
-            console.print(Text(printable(f"{result.title}: no results" if result.title else "no results")))
+        source_note = print_table(result, f"{result.title}: no results" if result.title else "no results")
         for note in [*source_note, *result.notes]:
-            console.print(Text(printable(f"note: {note}" if not note.startswith("source: ") else note)))
+            say(f"note: {note}" if not note.startswith("source: ") else note)
     else:
-        console.print(Text(printable(result.title)))
+        say(result.title)
         for key, value in result.fields.items():
-            console.print(Text(printable(f"  {key}: {cell(value)}")))
+            say(f"  {key}: {cell(value)}")
         for table in result.sections.values():
-            console.print(Text(""))
-            shown, source_note = _collapse_constant_source(table)
-            if table.rows:
-                _print_table(console, shown)
-            else:
-                console.print(Text(printable(f"{table.title}: none")))
-            for note in source_note:
-                console.print(Text(printable(note)))
+            out.append("")
+            for note in print_table(table, f"{table.title}: none"):
+                say(note)
             for note in table.notes:
-                console.print(Text(printable(f"note: {note}")))
+                say(f"note: {note}")
         for note in result.notes:
-            console.print(Text(printable(f"note: {note}")))
+            say(f"note: {note}")
     lines: list[str] = []
-    for line in (raw.rstrip() for raw in stream.getvalue().splitlines()):
+    for line in (raw.rstrip() for raw in "\n".join(out).split("\n")):
         if (line.startswith(("note: ", "source: ")) and lines and lines[-1]
                 and not lines[-1].startswith(("note: ", "source: "))):
             lines.append("")  # one blank line between a table and what is said under it
@@ -211,6 +386,9 @@ def csv_columns(table: Table) -> list[str]:
 def render_delimited(result: Table | Document, delimiter: str = ",") -> str:
     """CSV or TSV with every field of every row; a Document gives one block per section."""
     tables = [result] if isinstance(result, Table) else list(result.sections.values())
+    import csv
+    import io
+
     stream = io.StringIO()
     writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     for i, table in enumerate(tables):
@@ -227,6 +405,8 @@ def render_delimited(result: Table | Document, delimiter: str = ",") -> str:
 def render(result: Table | Document, fmt: str) -> str:
     """The result as text in one of ``FORMATS`` (``tsv`` too)."""
     if fmt == "json":
+        import json
+
         return json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return render_delimited(result, ",")
@@ -235,8 +415,16 @@ def render(result: Table | Document, fmt: str) -> str:
     return render_text(result)
 
 
-_RESULT_FORMATS = {"json": "JSON", "csv": "CSV", "tsv": "TSV", "xml": "XML"}
-_RDF_FORMATS = {"turtle": "TURTLE", "jsonld": "JSON_LD", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML"}
+# The formats of a raw SPARQL answer, by name, with pyoxigraph's name for each; the first of each is the
+# default. SELECT and ASK give a table or a SPARQL results format, CONSTRUCT and DESCRIBE an RDF one.
+RESULT_FORMATS = {"table": "", "json": "JSON", "csv": "CSV", "tsv": "TSV", "xml": "XML"}
+RDF_FORMATS = {"turtle": "TURTLE", "jsonld": "JSON_LD", "ntriples": "N_TRIPLES", "rdfxml": "RDF_XML"}
+SPARQL_FORMATS = [*RESULT_FORMATS, *RDF_FORMATS]
+
+
+def _choices(names) -> str:
+    names = list(names)
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def render_sparql(result, fmt: str | None) -> str:
@@ -248,23 +436,23 @@ def render_sparql(result, fmt: str | None) -> str:
 
     if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
         fmt = fmt or "table"
-        if fmt in _RDF_FORMATS:
+        if fmt in RDF_FORMATS:
             raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; SELECT and ASK give "
-                             f"table, json, csv, tsv or xml")
+                             f"{_choices(RESULT_FORMATS)}")
         if fmt == "table":
             if isinstance(result, ox.QueryBoolean):
                 return f"{'true' if bool(result) else 'false'}\n"
             variables = [v.value for v in result.variables]
             rows = [{v: to_python(s[v]) for v in variables} for s in result]
             return render(Table(variables, rows, title=f"{len(rows)} rows"), "table")
-        data = result.serialize(format=getattr(ox.QueryResultsFormat, _RESULT_FORMATS[fmt]))
+        data = result.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[fmt]))
         text = data.decode("utf-8")
         return text if text.endswith("\n") else text + "\n"
-    fmt = fmt or "turtle"
-    if fmt not in _RDF_FORMATS:
+    fmt = fmt or next(iter(RDF_FORMATS))
+    if fmt not in RDF_FORMATS:
         raise UsageError(f"--format {fmt} is for SELECT and ASK; CONSTRUCT and DESCRIBE give "
-                         f"turtle, jsonld, ntriples or rdfxml")
-    rdf_format = getattr(ox.RdfFormat, _RDF_FORMATS[fmt])
+                         f"{_choices(RDF_FORMATS)}")
+    rdf_format = getattr(ox.RdfFormat, RDF_FORMATS[fmt])
     triples = list(result)
     if fmt in ("turtle", "rdfxml"):
         # Declare only the prefixes the result uses.

@@ -55,9 +55,9 @@ def cache_dir() -> Path:
     return Path(base) / "actorgraph"
 
 
-def write_cache_file(path: Path, text: str) -> None:
-    """Write a cache file atomically (readers see the old file or the new one). A cache that cannot be
-    written (a read-only disk, say) only costs speed, so failures are ignored."""
+def write_cache_file(path: Path, text: str | bytes) -> None:
+    """Write a cache file (text or bytes) atomically: readers see the old file or the new one. A cache
+    that cannot be written (a read-only disk, say) only costs speed, so failures are ignored."""
     from .errors import ActorgraphError
     from .files import write_file
 

@@ -25,8 +25,8 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import paths
 from .errors import (
     ActorgraphError,
     DataFileError,
@@ -36,6 +36,9 @@ from .errors import (
     PushFailed,
     UsageError,
 )
+
+if TYPE_CHECKING:
+    from .store import DataSource
 
 REPLACED, NOT_REPLACED, UNKNOWN = "replaced", "not replaced", "unknown"
 STAGING_NS = "https://w3id.org/actorgraph/staging/"  # staging graphs: STAGING_NS + run token + "/" + index
@@ -62,20 +65,19 @@ def graph_url(store_url: str, graph: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
-def prepare(graph_dir: Path | None = None, ontology_dir: Path | None = None) -> list[Prepared]:
+def prepare(graph_dir: DataSource | Path | None = None, ontology_dir: Path | None = None) -> list[Prepared]:
     """Every named graph as (IRI, N-Triples bytes, triple count), parsed and checked before sending."""
     import pyoxigraph as ox
 
-    from .store import graph_name, load_files, turtle_files
+    from .store import data_source
 
-    gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
-    files = turtle_files(gdir, odir)
+    source = data_source(graph_dir, ontology_dir)
     prepared = []
-    for path in files:
-        # Parsing through load_files gives the same file:line errors as every other command.
+    for path in source.files:
+        # Parsed as the store parses it, so errors are the same file:line as every other command's.
         scratch = ox.Store()
-        load_files(scratch, [path], odir)
-        name = graph_name(path, odir)
+        source.load_into(scratch, files=[path])
+        name = source.graph_name(path)
         triples = [quad.triple for quad in scratch.quads_for_pattern(None, None, None, name)]
         if not triples:
             # Replacing a graph with nothing is what a truncated file would do: refuse it.

@@ -11,25 +11,31 @@ Parameter types: ``entity`` (a name or alias, resolved to its IRI), ``document``
 title, file name or IRI), ``class`` (an ontology class such as ``person``), ``string``, ``integer``,
 ``date`` (YYYY, YYYY-MM or YYYY-MM-DD). Values are bound as terms, never formatted into the query text.
 
-An optional ``# anchor: PARAM PATTERN`` line (``# anchor: entity ?statement rdf:subject|rdf:object
-?entity .``) is the filter of an optional parameter: when PARAM is bound, the pattern opens the WHERE
-clause (after the value's VALUES block) and, with the value, each top-level OPTIONAL group that uses the
-pattern's other variables; when PARAM is not bound, the pattern is left out, so a listing does not
-multiply its rows by a pattern that matches everything (``prepared``). Oxigraph evaluates an OPTIONAL's
-inside on its own, so the anchor there makes it read only the rows about the value.
+Where bound values and optional patterns go is marked in the text itself, with comments that start with
+``#@`` (docs/queries.md), so that no code has to find its way through SPARQL's braces, strings and
+comments. Unfilled, a marker is a comment and the file is plain SPARQL:
 
-``# listing: yes`` marks a query that, with no anchor bound, lists every statement of the graph. Its
-top-level label look-ups (``?x rdfs:label ?x_label . FILTER(LANG(?x_label) = "")`` on a line of their
-own) are then joined as tables, sub-queries that Oxigraph evaluates once and hash-joins, instead of one
-index look-up a row (100k statements: ``statements`` 5.6 s -> 3.9 s). With an anchor bound, the rows are
-few and look-ups are cheaper than reading every label, so the text stays as written.
+- ``#@values``, a line of its own: the VALUES block of the bound parameters (``store.bind_values``).
+- ``#@anchors``, a line of its own: the pattern of each bound parameter that has a ``# anchor: PARAM
+  PATTERN`` header line (``# anchor: entity ?statement rdf:subject|rdf:object ?entity .``). An anchor is
+  the filter of an optional parameter: left out when the parameter is not bound, so that a listing does
+  not multiply its rows by a pattern that matches everything.
+- ``#@anchors values``, a line of its own: the same patterns, each after its parameter's VALUES block,
+  for a group that Oxigraph evaluates on its own (an OPTIONAL's inside): with the value there, it reads
+  only the rows about the value.
+- ``#@page``, a line of its own, in a listing that pages by cursor (``paging``): the VALUES table of a
+  page's units and the bound values.
+- ``#@table`` at the end of a line: in a query marked ``# listing: yes`` (it lists every statement of
+  the graph) run with no anchor bound, the line's pattern is joined as a table, ``{ SELECT <the line's
+  variables> WHERE { <the line> } }``, which Oxigraph evaluates once and hash-joins, instead of one
+  index look-up a row (100k statements: ``statements`` 5.6 s -> 3.9 s). With an anchor bound, the rows
+  are few and look-ups are cheaper than reading every label, so the line stays as written.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,15 +45,17 @@ import pyoxigraph as ox
 from . import paths
 from .dates import parse_date
 from .errors import UsageError
+from .store import VALUES_MARKER, values_block
 
 _HEADER_RE = re.compile(r"^#\s*(title|description|param|anchor|listing):\s*(.*)$")
-# A label look-up on a line of its own, as ``# listing: yes`` turns into a table.
-_LABEL_LINE_RE = re.compile(r'^(?P<indent>[ \t]*)(?P<s>\?\w+) (?P<p>rdfs:label|skos:prefLabel) (?P<o>\?\w+) \.'
-                            r'(?P<filter> FILTER\(LANG\((?P=o)\) = ""\))?[ \t]*$', re.MULTILINE)
-# What the query text is made of, for finding its top-level OPTIONAL groups: strings, IRIs and comments
-# are skipped whole, so that braces or the word OPTIONAL inside them count for nothing.
-_TOKEN_RE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                       r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|\{|\}|\bOPTIONAL\b", re.IGNORECASE)
+_PAGE_HEADER_RE = re.compile(r"^#\s*(key|unit|units):\s*(.*)$")
+ANCHORS_MARKER = "#@anchors"
+ANCHORS_VALUES_MARKER = "#@anchors values"
+PAGE_MARKER = "#@page"
+TABLE_MARKER = "#@table"
+LINE_MARKERS = (VALUES_MARKER, ANCHORS_MARKER, ANCHORS_VALUES_MARKER, PAGE_MARKER)
+# A marker at the end of a line of SPARQL (only #@table is one).
+_TRAILING_MARKER_RE = re.compile(r"\s#@[\w-]+\s*$")
 PARAM_TYPES = ("entity", "document", "class", "string", "integer", "date")
 RESERVED_PARAMS = ("limit", "offset")
 
@@ -61,6 +69,18 @@ class Param:
 
 
 @dataclass(frozen=True)
+class PageQuery:
+    """How a listing pages (``queries/pages/NAME.rq``, see ``paging``): the query that lists its units
+    with their keys, the variables that order the pages, and those a page binds the listing to."""
+
+    text: str
+    path: Path
+    key: tuple[str, ...]
+    unit: tuple[str, ...]
+    units: str  # what the units are called, for people ("statements")
+
+
+@dataclass(frozen=True)
 class NamedQuery:
     name: str
     title: str
@@ -71,6 +91,7 @@ class NamedQuery:
     # Parameter name -> the pattern that filters by it (see the module's docstring).
     anchors: dict[str, str] = field(default_factory=dict)
     listing: bool = False
+    page: PageQuery | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -96,11 +117,12 @@ def paged(text: str, limit: int | None, offset: int = 0) -> str:
 
 
 def parse_named_query(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
     title = description = ""
     params: list[Param] = []
     anchors: dict[str, str] = {}
     listing = False
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         if not line.startswith("#"):
             if line.strip():
                 break
@@ -134,97 +156,135 @@ def parse_named_query(path: Path) -> NamedQuery:
     unknown = sorted(set(anchors) - {p.name for p in params})
     if unknown:
         raise UsageError(f"{path}: anchor for a parameter it does not declare: {', '.join(unknown)}")
-    return NamedQuery(path.stem, title, description, path.read_text(encoding="utf-8"), path, params, anchors,
-                      listing)
+    found = _check_markers(path, text, bool(params), bool(anchors), listing)
+    page = _parse_page_query(page_path(path), bool(params), bool(anchors))
+    if (page is None) != (PAGE_MARKER not in found):
+        raise UsageError(f"{path}: a {PAGE_MARKER} line and a page query ({page_path(path)}) go together")
+    return NamedQuery(path.stem, title, description, text, path, params, anchors, listing, page)
 
 
-def _braces(text: str) -> Iterator[tuple[re.Match, int]]:
-    """Each brace and OPTIONAL outside strings, IRIs and comments, with the depth of braces it sits at
-    (for a brace, the depth outside it: the WHERE clause's own ``{`` is at 0, its contents at 1)."""
-    depth = 0
-    for match in _TOKEN_RE.finditer(text):
-        token = match.group(0)
-        if token == "}":
-            depth -= 1
-        if token in "{}" or token.upper() == "OPTIONAL":
-            yield match, depth
-        if token == "{":
-            depth += 1
+def page_path(path: Path) -> Path:
+    """Where the page query of the listing in ``path`` lives (see ``paging``)."""
+    return path.parent / "pages" / path.name
 
 
-def _top_level_optionals(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the inside of every OPTIONAL group at the top level of the WHERE clause."""
-    groups, pending, start = [], False, None
-    for match, depth in _braces(text):
-        if depth != 1:
-            continue
-        token = match.group(0)
-        if token.upper() == "OPTIONAL":
-            pending = True
-        elif token == "{" and pending:
-            start, pending = match.end(), False
-        elif token == "}" and start is not None:
-            groups.append((start, match.start()))
-            start = None
-    return groups
+def _parse_page_query(path: Path, params: bool, anchors: bool) -> PageQuery | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    declared: dict[str, tuple[str, ...]] = {}
+    units = ""
+    for line in text.splitlines():
+        match = _PAGE_HEADER_RE.match(line)
+        if match and match.group(1) == "units":
+            units = match.group(2).strip()
+        elif match:
+            names = tuple(name.lstrip("?$") for name in match.group(2).split())
+            if not names or not all(re.fullmatch(r"\w+", name) for name in names):
+                raise UsageError(f"{path}: bad {match.group(1)} line: {line!r}")
+            declared[match.group(1)] = names
+    if set(declared) != {"key", "unit"}:
+        raise UsageError(f"{path}: a page query needs a '# key:' and a '# unit:' line")
+    found = _check_markers(path, text, params, anchors, False)
+    if PAGE_MARKER in found:
+        raise UsageError(f"{path}: a page query has no {PAGE_MARKER} line of its own")
+    return PageQuery(text, path, declared["key"], declared["unit"], units or f"{declared['unit'][0]}s")
 
 
-def prepared(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """The text to run for these bindings: each bound parameter's anchor opens the WHERE clause and,
-    with ``VALUES ?p { value }``, each top-level OPTIONAL group that uses the anchor's other variables;
-    unbound anchors are left out; a listing with no anchor bound joins its labels as tables (see the
-    module's docstring). The values themselves reach the text only as serialised terms."""
-    from .store import values_block
+def _check_markers(path: Path, text: str, params: bool, anchors: bool, listing: bool) -> set[str]:
+    """Every marker is one we know, and each declaration has the marker that puts it to use: a marker
+    that is misspelt or missing would otherwise be a comment, and a value silently left unbound.
+    Returns the markers found."""
+    found: set[str] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("#@"):
+            if stripped not in LINE_MARKERS:
+                raise UsageError(f"{path}:{number}: unknown marker {stripped!r} "
+                                 f"(known: {', '.join(LINE_MARKERS)}, and {TABLE_MARKER} at the end of a line)")
+            found.add(stripped)
+        elif _TRAILING_MARKER_RE.search(line):
+            if not stripped.endswith(TABLE_MARKER) or not stripped[:-len(TABLE_MARKER)].strip():
+                raise UsageError(f"{path}:{number}: only {TABLE_MARKER} may end a line of SPARQL")
+            found.add(TABLE_MARKER)
+    needs = [(params, VALUES_MARKER, "declares parameters"), (anchors, ANCHORS_MARKER, "declares anchors")]
+    for declared, marker, what in needs:
+        if declared and marker not in found:
+            raise UsageError(f"{path}: {what} but has no {marker} line to put them in")
+    if not anchors and found & {ANCHORS_MARKER, ANCHORS_VALUES_MARKER}:
+        raise UsageError(f"{path}: {ANCHORS_MARKER} lines but no '# anchor:' declared")
+    if TABLE_MARKER in found and not listing:
+        raise UsageError(f"{path}: {TABLE_MARKER} lines are for listings: add '# listing: yes'")
+    return found
 
-    wanted = [(name, pattern, set(re.findall(r"\?(\w+)", pattern)) - {name})
-              for name, pattern in sorted(query.anchors.items()) if name in bindings]
-    text = query.text
-    if query.listing and not wanted:
-        text = label_tables(text)
-    if not wanted:
+
+def prepared(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal],
+             page: Sequence[Sequence[str]] | None = None) -> str:
+    """The text to run for these bindings, its markers filled (see the module's docstring): each bound
+    parameter's anchor at ``#@anchors``, with its VALUES block at ``#@anchors values``; unbound anchors
+    are left out; a listing run whole, with no anchor bound, joins its ``#@table`` lines as tables.
+    ``#@values`` is the store's to fill. With ``page`` (rows of units, as N-Triples terms, see
+    ``paging``), every ``#@page`` line gets one VALUES block of the units and the bound values, and
+    the text is run without bindings. Values reach the text only as serialised terms."""
+    if page is not None and query.page is not None:
+        # The page's units were chosen with the anchors, which would only add work here; the bound
+        # values go with the units, in one table, so that Oxigraph starts from the units (with a
+        # separate VALUES block it started from the value: the source document's every statement).
+        # Run this text without bindings: its #@values line stays a comment.
+        names = sorted(bindings)
+        row = [str(bindings[name]) for name in names]
+        block = page_values([*query.page.unit, *names], [[*unit, *row] for unit in page])
+        return _put(query.text, PAGE_MARKER, lambda: block)
+    tables = query.listing and not any(name in bindings for name in query.anchors)
+    return _filled(query.text, query.anchors, bindings, tables)
+
+
+def page_query_text(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """The text of the listing's page query for these bindings (its anchors filled like the listing's)."""
+    if query.page is None:
+        raise UsageError(f"query {query.name!r} does not page")
+    return _filled(query.page.text, query.anchors, bindings, False)
+
+
+def page_values(variables: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A VALUES block of several rows of N-Triples terms (read from a page index, written by us)."""
+    body = " ".join(f"({' '.join(row)})" for row in rows)
+    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
+
+
+def _put(text: str, marker: str, make: Callable[[], str]) -> str:
+    """The text with each line that is ``marker`` alone replaced by ``make()``, indented alike."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip() == marker:
+            lines[index] = line[: len(line) - len(line.lstrip())] + make()
+    return "\n".join(lines)
+
+
+def _filled(text: str, anchors: Mapping[str, str], bindings: Mapping[str, ox.NamedNode | ox.Literal],
+            tables: bool) -> str:
+    bound = [(name, pattern) for name, pattern in sorted(anchors.items()) if name in bindings]
+    if not bound and not tables:
         return text
-    where = _where_body(text)
-    out, last = [text[:where], " " + " ".join(pattern for _, pattern, _ in wanted)], where
-    for start, end in _top_level_optionals(text):
-        if re.match(r"\s*SELECT\b", text[start:end], re.IGNORECASE):
-            continue  # a sub-query: its own scope
-        inside = set(re.findall(r"\?(\w+)", text[start:end]))
-        inserts = [f"{values_block({name: bindings[name]})} {pattern}"
-                   for name, pattern, needs in wanted if needs <= inside]
-        if inserts:
-            out.append(text[last:start] + " " + " ".join(inserts))
-            last = start
-    out.append(text[last:])
-    return "".join(out)
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        indent = line[: len(line) - len(line.lstrip())]
+        if stripped == ANCHORS_MARKER and bound:
+            lines[index] = indent + " ".join(pattern for _, pattern in bound)
+        elif stripped == ANCHORS_VALUES_MARKER and bound:
+            lines[index] = indent + " ".join(f"{values_block({name: bindings[name]})} {pattern}"
+                                             for name, pattern in bound)
+        elif tables and stripped.endswith(TABLE_MARKER) and not stripped.startswith("#"):
+            lines[index] = indent + as_table(stripped[: -len(TABLE_MARKER)].strip())
+    return "\n".join(lines)
 
 
-def _where_body(text: str) -> int:
-    """Where the inside of the query's top-level group starts (after its first ``{`` outside strings,
-    IRIs and comments)."""
-    for match, _ in _braces(text):
-        if match.group(0) == "{":
-            return match.end()
-    raise UsageError("a named query needs a WHERE clause")
-
-
-def label_tables(text: str) -> str:
-    """The text with each top-level label look-up line as a sub-query joined on the same variables:
-    the same rows (the sub-query projects exactly the pattern's variables), a hash join instead of an
-    index look-up per row."""
-    # (where a brace ends, the depth after it), in order: the depth at a position is the last one before it.
-    after = [(m.end(), depth + (m.group(0) == "{")) for m, depth in _braces(text) if m.group(0) in "{}"]
-
-    def depth_of(position: int) -> int:
-        index = bisect.bisect_right(after, (position, float("inf"))) - 1
-        return after[index][1] if index >= 0 else 0
-
-    def table(match: re.Match) -> str:
-        if depth_of(match.start()) != 1:
-            return match.group(0)
-        s, p, o = match.group("s", "p", "o")
-        return f"{match.group('indent')}{{ SELECT {s} {o} WHERE {{ {s} {p} {o} .{match.group('filter') or ''} }} }}"
-
-    return _LABEL_LINE_RE.sub(table, text)
+def as_table(pattern: str) -> str:
+    """A pattern as a sub-query that projects exactly its variables: the same rows, joined as a table."""
+    variables = " ".join(f"?{name}" for name in dict.fromkeys(re.findall(r"[?$](\w+)", pattern)))
+    return f"{{ SELECT {variables} WHERE {{ {pattern} }} }}"
 
 
 def list_queries(directory: Path | None = None) -> list[NamedQuery]:
@@ -247,11 +307,16 @@ def _parsed(path: Path) -> NamedQuery:
     """``parse_named_query``, once per version of the file: reading and parsing it again was half the
     time of a one-millisecond query (``profile``) in a long-lived process."""
     stat = path.stat()
-    return _parse_version(path, stat.st_mtime_ns, stat.st_size)
+    try:
+        page = page_path(path).stat()
+        page_version = (page.st_mtime_ns, page.st_size)
+    except FileNotFoundError:
+        page_version = None
+    return _parse_version(path, stat.st_mtime_ns, stat.st_size, page_version)
 
 
 @lru_cache(maxsize=256)
-def _parse_version(path: Path, mtime_ns: int, size: int) -> NamedQuery:
+def _parse_version(path: Path, mtime_ns: int, size: int, page_version: tuple[int, int] | None) -> NamedQuery:
     return parse_named_query(path)
 
 

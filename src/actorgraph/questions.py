@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .dates import PartialDate, format_date, parse_date
+from .errors import UsageError
 from .evidence import party, role
 from .kg import KnowledgeGraph, Row, plain_rows
 from .output import Document, Table
+
+if TYPE_CHECKING:
+    from .paging import Page
 
 
 def _records(kg: KnowledgeGraph, rows: list[Row]) -> dict[str, dict[str, Any]]:
@@ -201,11 +205,22 @@ def _in_range(row: Row, start: PartialDate | None, end: PartialDate | None) -> b
 
 
 def timeline(kg: KnowledgeGraph, actor: str | None = None, from_: str | None = None,
-             to: str | None = None) -> Table:
-    """Dated events and claims in order; each date shows its precision."""
+             to: str | None = None, limit: int | None = None, cursor: str | None = None) -> Table:
+    """Dated events and claims in order; each date shows its precision. With ``limit`` or ``cursor``,
+    one page of them: the dates of ``limit`` statements, and every other statement of the last date."""
     start = parse_date(from_) if from_ else None
     end = parse_date(to) if to else None
-    dated = [row for row in kg.named("timeline", actor=actor) if not (start or end) or _in_range(row, start, end)]
+    page = None
+    if limit is not None or cursor is not None:
+        # The page index is sorted by the date's text, in which a year or a month comes before the days
+        # it holds: no date before the start's year, or after the end's last day, can overlap the range.
+        page = kg.named_page(
+            "timeline", limit=limit or PAGE_SIZE, cursor=cursor, actor=actor,
+            lowest=(f"{start.start.year:04d}",) if start else None,
+            highest=(end.end.isoformat(),) if end else None,
+            keep=(lambda key: _overlaps(key[0], start, end)) if start or end else None)
+    dated = [row for row in (kg.named("timeline", actor=actor) if page is None else plain_rows(page.result))
+             if not (start or end) or _in_range(row, start, end)]
     records = _records(kg, dated)
     evidence = kg.evidence_fields
     rows = []
@@ -219,7 +234,18 @@ def timeline(kg: KnowledgeGraph, actor: str | None = None, from_: str | None = N
                      "statement": row["statement"]})
     rows.sort(key=lambda r: (PartialDate(str(r["date_value"]), str(r["precision"])).start,
                              r["date_value"], r["what"]))
-    return Table(["date", "what", *evidence.column_labels], rows, title=f"timeline: {len(rows)} dated statements")
+    return Table(["date", "what", *evidence.column_labels], rows, title=f"timeline: {len(rows)} dated statements",
+                 notes=[] if page is None else page_notes(page, "statement dates"))
+
+
+def _overlaps(text: str, start: PartialDate | None, end: PartialDate | None) -> bool:
+    """Whether a date written YYYY, YYYY-MM or YYYY-MM-DD overlaps [start, end] (a date in any other form
+    is kept, for the rows' own check)."""
+    precision = {4: "year", 7: "month", 10: "day"}.get(len(text))
+    try:
+        return precision is None or _in_range({"date": text, "date_precision": precision}, start, end)
+    except ValueError:
+        return True
 
 
 def figures(kg: KnowledgeGraph, about: str | None = None) -> Table:
@@ -262,9 +288,12 @@ def _count_title(things: int, noun: str, statements: int) -> str:
     return title if statements == things else f"{title}, {statements} statements"
 
 
-def claims(kg: KnowledgeGraph, by: str | None = None, source: str | None = None) -> Table:
-    """What one party asserts, or what one document says."""
-    found = kg.named("statements", by=by, source=source)
+def claims(kg: KnowledgeGraph, by: str | None = None, source: str | None = None, limit: int | None = None,
+           cursor: str | None = None) -> Table:
+    """What one party asserts, or what one document says; with ``limit`` or ``cursor``, one page of them,
+    in the order of their statements."""
+    page = _page(kg, "statements", limit, cursor, by=by, source=source)
+    found = kg.named("statements", by=by, source=source) if page is None else plain_rows(page.result)
     records = _records(kg, found)
     evidence = kg.evidence_fields
     rows = []
@@ -273,12 +302,14 @@ def claims(kg: KnowledgeGraph, by: str | None = None, source: str | None = None)
         rows.append({"claim": _claim(row), "date": _date_of(row), **evidence.answer(record),
                      "statement": row["statement"], "subject": row["subject"], "predicate": row["predicate"],
                      "object": row["object"], "_party": party(record) or ""})
-    rows.sort(key=lambda r: (r["_party"].casefold(), r["claim"].casefold(), r["statement"]))
+    if page is None:
+        rows.sort(key=lambda r: (r["_party"].casefold(), r["claim"].casefold(), r["statement"]))
     for row in rows:
         del row["_party"]
     scope = " and ".join(p for p in (f"by {by}" if by else "", f"in {source}" if source else "") if p)
     return Table(["claim", "date", *evidence.column_labels], rows,
-                 title=f"{len(rows)} claims{' ' + scope if scope else ''}")
+                 title=f"{len(rows)} claims{' ' + scope if scope else ''}",
+                 notes=[] if page is None else page_notes(page, "statements"))
 
 
 def between(kg: KnowledgeGraph, a: str, b: str, max_paths: int = 10) -> Table:
@@ -292,11 +323,11 @@ def between(kg: KnowledgeGraph, a: str, b: str, max_paths: int = 10) -> Table:
         via = kg.label(row["event"]) if row.get("event") else ""  # the shared event
         rows.append({"kind": row["kind"], "via": via, "link": _claim(row),
                      **evidence.answer(records.get(row["statement"])), "statement": row["statement"]})
-    from .network import shortest_paths
+    from .network import absent, shortest_paths
 
     network = kg.structure()
     notes = []
-    if a_iri in network and b_iri in network and a_iri != b_iri:
+    if not absent(network, a_iri, b_iri) and a_iri != b_iri:
         paths = shortest_paths(network, a_iri, b_iri, limit=max_paths)
         for hop in paths.rows:
             rows.append({"kind": f"path {hop['path']}", "via": f"step {hop['step']}",
@@ -334,12 +365,23 @@ def named_query_list() -> Table:
 
 
 def named_query_table(kg: KnowledgeGraph, name: str, params: dict[str, str], show_text: bool = False,
-                      limit: int | None = None, offset: int = 0) -> Table:
+                      limit: int | None = None, offset: int = 0, cursor: str | None = None) -> Table:
     """Run a named query with text parameters; every column of the query is shown. With ``limit``, one
-    page of rows in the query's order, and a note when more follow."""
+    page of rows in the query's order, and a note when more follow: for a listing that pages by cursor
+    (statements, timeline, quotes), the rows of ``limit`` statements after ``cursor``."""
     query = kg.named_query(name)
     if show_text:
         return Table(["sparql"], [{"sparql": query.text}], title=query.title)
+    if query.page is not None and (limit is not None or cursor is not None):
+        if offset:
+            raise UsageError(f"{name!r} pages by cursor: give the --cursor that the previous page printed, "
+                             f"not --offset")
+        page = kg.named_page(name, limit=limit or PAGE_SIZE, cursor=cursor, **params)
+        rows = plain_rows(page.result)
+        return Table(page.result.variables, rows, title=f"{query.title}: {len(rows)} rows",
+                     notes=page_notes(page, query.page.units))
+    if cursor is not None:
+        raise UsageError(f"{name!r} does not page by cursor: use --limit and --offset")
     # One row more than the page tells whether another page follows, without counting them all.
     result = kg.named_select(name, limit=None if limit is None else limit + 1, offset=offset, **params)
     rows = plain_rows(result)
@@ -351,3 +393,24 @@ def named_query_table(kg: KnowledgeGraph, name: str, params: dict[str, str], sho
         notes.append(f"rows {offset + 1:,} to {offset + len(rows):,} shown; no more follow" if rows
                      else f"no rows after the first {offset:,}")
     return Table(result.variables, rows, title=f"{query.title}: {len(rows)} rows", notes=notes)
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+PAGE_SIZE = 100  # the statements on a page when a cursor comes without a number
+
+
+def page_notes(page: Page, units: str) -> list[str]:
+    """What a page says under it: how much it holds and the cursor of the next, if any."""
+    if not page.units:
+        return [f"no {units} after this cursor"]
+    held = f"this page holds {page.units:,} {units if page.units != 1 else units[:-1]}"
+    return [f"{held}; the next page: --cursor {page.cursor}" if page.cursor else f"{held}; no more follow"]
+
+
+def _page(kg: KnowledgeGraph, name: str, limit: int | None, cursor: str | None, **params) -> Page | None:
+    """One page of a listing when one is asked for (a number of statements or a cursor), else None."""
+    if limit is None and cursor is None:
+        return None
+    return kg.named_page(name, limit=limit or PAGE_SIZE, cursor=cursor, **params)

@@ -33,11 +33,13 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import paths
 from .errors import ActorgraphError, QueryTooComplex, ServiceRefused, UsageError
 from .pool import Busy, Pool, Preempted, QueryTimeout, Reply, WorkerCrashed, error_reply
+
+if TYPE_CHECKING:
+    from .store import DataSource
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_BODY = 1 << 20  # a query text larger than 1 MiB is refused
@@ -559,33 +561,6 @@ def protocol_class() -> type:
 # -- starting and stopping ------------------------------------------------------------------------------
 
 
-def snapshot(files: list[Path], ontology_dir: Path) -> list[tuple[str, bytes]]:
-    """The Turtle files read once, as (named graph, bytes), each checked to parse (errors as file:line)."""
-    import pyoxigraph as ox
-
-    from .errors import DataFileError
-    from .store import graph_name, parse_error
-
-    taken = []
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError as err:
-            raise DataFileError(f"{path}: {err.strerror}") from None
-        try:
-            ox.Store().load(data, format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, ontology_dir))
-        except SyntaxError as err:
-            raise parse_error(path, err) from None
-        taken.append((graph_name(path, ontology_dir).value, data))
-    return taken
-
-
-def named_graphs(files: list[Path], ontology_dir: Path) -> list[str]:
-    from .store import graph_name
-
-    return sorted({graph_name(f, ontology_dir).value for f in files})
-
-
 def is_loopback(host: str) -> bool:
     import ipaddress
 
@@ -637,19 +612,19 @@ def check_settings(settings: Settings) -> None:
 class Server:
     """A running endpoint: ``with Server(settings) as s: s.serve_forever()``; ``s.url`` is its address."""
 
-    def __init__(self, settings: Settings, graph_dir: Path | None = None, ontology_dir: Path | None = None):
+    def __init__(self, settings: Settings, graph_dir: DataSource | Path | None = None,
+                 ontology_dir: Path | None = None):
         from .limits import physical_memory
-        from .store import compile_store, turtle_files
+        from .store import compile_store, data_source
 
         check_settings(settings)
-        gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
+        data = data_source(graph_dir, ontology_dir)
         self.settings = settings
-        files = turtle_files(gdir, odir)
         self.in_memory = settings.store == "memory" or (
-            settings.store == "auto" and sum(f.stat().st_size for f in files) < MEMORY_LIMIT)
+            settings.store == "auto" and sum(f.stat().st_size for f in data.files) < MEMORY_LIMIT)
         # The compiled store is built atomically (temporary directory, then rename) and never changes
         # once built: like the in-memory snapshot, a consistent copy that every worker opens.
-        source: Path | list[tuple[str, bytes]] = snapshot(files, odir) if self.in_memory else compile_store(gdir, odir)
+        source: Path | list[tuple[str, bytes]] = data.snapshot() if self.in_memory else compile_store(data)
         size = settings.workers or os.cpu_count() or 1
         self.memory = settings.max_memory or max(1 << 30, physical_memory() // 2 // size)
         self.loop = asyncio.new_event_loop()
@@ -664,7 +639,7 @@ class Server:
             raise
         host, port = self.sock.getsockname()[:2]
         self.url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
-        self.endpoint = Endpoint(settings, self.pool, named_graphs(files, odir), self.url)
+        self.endpoint = Endpoint(settings, self.pool, data.named_graphs(), self.url)
 
     def serve_forever(self) -> None:
         """Serve until SIGINT or SIGTERM (re-raised afterwards, as KeyboardInterrupt for SIGINT)."""

@@ -447,8 +447,10 @@ def find_document(graph: WorkingGraph, doc_id: str) -> Document | None:
     local = doc_id.removeprefix("agid:").removeprefix(ID)
     iri = ID + local
     rows = graph.rows("""
-        SELECT ?file ?sha WHERE { ?doc a ag:SourceDocument . OPTIONAL { ?doc ag:textFile ?file }
-                                  OPTIONAL { ?doc ag:sha256 ?sha } }""", doc=iri)
+        SELECT ?file ?sha WHERE {
+          #@values
+          ?doc a ag:SourceDocument . OPTIONAL { ?doc ag:textFile ?file } OPTIONAL { ?doc ag:sha256 ?sha } }""",
+        doc=iri)
     if not rows:
         return None
     name = local.removeprefix("doc-")

@@ -2,9 +2,10 @@
 Turtle files, or a remote SPARQL 1.1 endpoint. Results come back as pyoxigraph terms either way.
 
 User values reach SPARQL only as bound terms: a ``VALUES`` block of serialised terms (pyoxigraph's own
-N-Triples serialisation, which escapes them) at the head of the outermost WHERE group. Local and remote
-stores use the same mechanism, so a query binds the same way on both. User text is never formatted into
-query text.
+N-Triples serialisation, which escapes them) on the query's ``#@values`` line, which says where they
+go. Local and remote stores use the same mechanism, so a query binds the same way on both. User text
+is never formatted into query text. (pyoxigraph's own ``substitutions`` only bind variables that the
+query projects, and a remote endpoint has nothing like them.)
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import json
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -167,6 +167,78 @@ class Store(ABC):
 # ----------------------------------------------------------------------------------------------
 
 
+class DataSource:
+    """The graph and the ontology that a command reads, resolved once: their directories (a flag, else
+    the environment, else the project layout, see ``paths``), their Turtle files in a stable order, and
+    the files' fingerprint, computed at most once (the answer cache and the compiled store share it)."""
+
+    def __init__(self, graph_dir: Path | str | None = None, ontology_dir: Path | str | None = None):
+        self.graph_dir = paths.graph_dir(graph_dir)
+        self.ontology_dir = paths.ontology_dir(ontology_dir)
+        self._files: list[Path] | None = None
+        self._fingerprint: str | None = None
+        self._digests: dict[str, str] | None = None
+
+    def __repr__(self) -> str:
+        return f"DataSource({str(self.graph_dir)!r}, {str(self.ontology_dir)!r})"
+
+    @property
+    def files(self) -> list[Path]:
+        """The ontology's and the graph's Turtle files (missing directories are an error)."""
+        if self._files is None:
+            self._files = turtle_files(self.graph_dir, self.ontology_dir)
+        return self._files
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the files' names and contents: a changed byte gives a new fingerprint."""
+        if self._fingerprint is None:
+            self._fingerprint = fingerprint(self.files, self.digests)
+        return self._fingerprint
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """Each file's content hash by its resolved path (``file_digests``), read at most once: what
+        changed since an earlier compiled store, and which parts of the network's structure to re-read."""
+        if self._digests is None:
+            self._digests = file_digests(self.files)
+        return self._digests
+
+    def graph_name(self, path: Path) -> ox.NamedNode:
+        """The named graph the file loads into."""
+        return graph_name(path, self.ontology_dir)
+
+    def load_into(self, store: ox.Store, *, bulk: bool = False, files: list[Path] | None = None) -> None:
+        """Parse every file (or ``files``) into its named graph of ``store`` (the first syntax error as
+        file:line)."""
+        load_files(store, self.files if files is None else files, self.ontology_dir, bulk=bulk)
+
+    def named_graphs(self) -> list[str]:
+        """The named graphs the files load into, sorted."""
+        return sorted({self.graph_name(path).value for path in self.files})
+
+    def snapshot(self) -> list[tuple[str, bytes]]:
+        """The files read once, as (named graph, bytes), each checked to parse (errors as file:line): a
+        consistent copy for processes that load it themselves (the server's workers)."""
+        taken = []
+        for path in self.files:
+            try:
+                data = path.read_bytes()
+            except OSError as err:
+                raise DataFileError(f"{path}: {err.strerror}") from None
+            try:
+                ox.Store().load(data, format=ox.RdfFormat.TURTLE, to_graph=self.graph_name(path))
+            except SyntaxError as err:
+                raise parse_error(path, err) from None
+            taken.append((self.graph_name(path).value, data))
+        return taken
+
+
+def data_source(source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None) -> DataSource:
+    """``source`` itself, or the data source of a graph directory (and ontology directory)."""
+    return source if isinstance(source, DataSource) else DataSource(source, ontology_dir)
+
+
 def turtle_files(graph_dir: Path, ontology_dir: Path) -> list[Path]:
     """The ontology and graph Turtle files, in a stable order. Missing directories are an error."""
     import stat
@@ -281,17 +353,12 @@ class LocalStore(Store):
     """
 
     def __init__(self, store: ox.Store, files: list[Path], key: str | None, on_disk: bool | None = None,
-                 ontology_dir: Path | None = None):
+                 source: DataSource | None = None):
         self._store = store
         self.files = files
         self.key = key
         self.on_disk = key is not None if on_disk is None else on_disk
-        self.ontology_dir = ontology_dir  # which of the files are the ontology's (see graph_name)
-
-    @cached_property
-    def digests(self) -> dict[str, str]:
-        """Each file's content hash (``file_digests``)."""
-        return file_digests(self.files)
+        self.source = source  # the files' directories and hashes (the network's structure reads them)
 
     @property
     def description(self) -> str:
@@ -306,22 +373,14 @@ class LocalStore(Store):
         return None if self.key is None else _store_dir(self.key) / name
 
     @classmethod
-    def open(
-        cls,
-        graph_dir: Path | None = None,
-        ontology_dir: Path | None = None,
-        *,
-        cache: bool | None = None,
-        known_fingerprint: str | None = None,
-        reads: str = "part",
-    ) -> LocalStore:
-        """The store for these files. ``known_fingerprint``, when the caller has just computed
-        ``fingerprint(turtle_files(...))`` for the same directories, saves hashing the files again.
-        ``reads`` is what the command reads: "part" (what a few entities or statements touch) or "all"
-        (every statement: a whole listing or export), which parses a mid-sized graph into memory even
-        when its compiled store exists."""
-        gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
-        files = turtle_files(gdir, odir)
+    def open(cls, source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None, *,
+             cache: bool | None = None, reads: str = "part") -> LocalStore:
+        """The store of a data source (or of a graph directory and an ontology directory). ``reads`` is
+        what the command reads: "part" (what a few entities or statements touch) or "all" (every
+        statement: a whole listing or export), which parses a mid-sized graph into memory even when its
+        compiled store exists."""
+        source = data_source(source, ontology_dir)
+        files = source.files
         forced = cache
         if cache is None:
             mode = os.environ.get(paths.ENV_STORE_CACHE, "auto")
@@ -330,25 +389,17 @@ class LocalStore(Store):
             forced = {"always": True, "never": False}.get(mode)
         size = sum(f.stat().st_size for f in files) if forced is None else 0
         if forced is False or (forced is None and size < DISK_CACHE_THRESHOLD):
-            return cls(_parsed(files, odir), files, None, ontology_dir=odir)
-        digests = None if known_fingerprint else file_digests(files)
-        key = known_fingerprint or fingerprint(files, digests)
+            return cls(_parsed(source), files, None, source=source)
+        key = source.fingerprint
         compiled = (_store_dir(key) / "COMPLETE").exists()
-        if not compiled and digests is None:
-            digests = file_digests(files)  # what changed since an earlier store: each file's hash
-        opened = None
         if forced or (compiled and not (reads == "all" and size < READ_ALL_IN_MEMORY_MAX)):
-            opened = cls(_open_cached(key, files, odir, digests), files, key, ontology_dir=odir)
-        elif not compiled and _nearest(key, files, digests) is not None:
+            return cls(_open_cached(source), files, key, source=source)
+        if not compiled and _nearest(source) is not None:
             # A few files changed since a compiled store: applying the change takes a moment.
-            opened = cls(_open_cached(key, files, odir, digests), files, key, ontology_dir=odir)
-        else:
-            if not compiled:
-                _compile_in_background(key, files, odir)
-            opened = cls(_parsed(files, odir), files, key, on_disk=False, ontology_dir=odir)
-        if digests is not None:
-            opened.__dict__["digests"] = digests  # already read: the structure's build needs them
-        return opened
+            return cls(_open_cached(source), files, key, source=source)
+        if not compiled:
+            _compile_in_background(source)
+        return cls(_parsed(source), files, key, on_disk=False, source=source)
 
     # Endpoints a query may call with SERVICE (``actorgraph sparql --allow-service``); none by default.
     allowed_services: frozenset[str] = frozenset()
@@ -366,25 +417,22 @@ class LocalStore(Store):
             raise QueryError(f"query failed: {one_line(str(err))}") from None
 
 
-def compile_store(graph_dir: Path | None = None, ontology_dir: Path | None = None) -> Path:
+def compile_store(source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None) -> Path:
     """The directory of the on-disk store compiled from the Turtle files, built atomically if missing.
 
     The SPARQL server's workers open it read-only, so a server and the CLI share one compiled copy.
     """
-    gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
-    files = turtle_files(gdir, odir)
-    return _compiled(fingerprint(files), files, odir)
+    return _compiled(data_source(source, ontology_dir))
 
 
-def _parsed(files: list[Path], ontology_dir: Path) -> ox.Store:
+def _parsed(source: DataSource) -> ox.Store:
     store = ox.Store()
-    load_files(store, files, ontology_dir)
+    source.load_into(store)
     return store
 
 
-def _open_cached(key: str, files: list[Path], ontology_dir: Path,
-                 digests: Mapping[str, str] | None = None) -> ox.Store:
-    return ox.Store.read_only(str(_compiled(key, files, ontology_dir, digests=digests)))
+def _open_cached(source: DataSource) -> ox.Store:
+    return ox.Store.read_only(str(_compiled(source)))
 
 
 def _store_dir(key: str) -> Path:
@@ -408,15 +456,15 @@ def _lock(key: str, wait: bool):
     return handle
 
 
-def _compiled(key: str, files: list[Path], ontology_dir: Path, unchanged=None,
-              digests: Mapping[str, str] | None = None) -> Path:
+def _compiled(source: DataSource, unchanged=None) -> Path:
     """The compiled store's database, built first if missing. Files already kept beside it (the name
     index, the network's structure) stay: only the database is swapped in, whole. ``unchanged``, when
-    given, is asked after the build whether the files are still those of ``key``; if not, the build is
-    dropped (a ``DataFileError``)."""
+    given, is asked after the build whether the files are still those of the source's fingerprint; if
+    not, the build is dropped (a ``DataFileError``)."""
     import shutil
     import tempfile
 
+    key = source.fingerprint
     target = _store_dir(key)
     root = target.parent
     if not (target / "COMPLETE").exists():
@@ -426,16 +474,15 @@ def _compiled(key: str, files: list[Path], ontology_dir: Path, unchanged=None,
                 root.mkdir(parents=True, exist_ok=True)
                 building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
                 try:
-                    digests = file_digests(files) if digests is None else digests
-                    base = _nearest(key, files, digests)
-                    if base is None or not _apply_changes(base, building / "db", files, ontology_dir, digests):
-                        _build(building / "db", files, ontology_dir)
+                    base = _nearest(source)
+                    if base is None or not _apply_changes(base, building / "db", source):
+                        _build(building / "db", source)
                     if unchanged is not None and not unchanged():
                         raise DataFileError("the files changed while the store was being compiled")
                     target.mkdir(exist_ok=True)
                     shutil.rmtree(target / "db", ignore_errors=True)  # a database never marked complete
                     os.replace(building / "db", target / "db")
-                    (target / "FILES").write_text(json.dumps(dict(digests)), encoding="utf-8")
+                    (target / "FILES").write_text(json.dumps(dict(source.digests)), encoding="utf-8")
                     (target / "COMPLETE").write_text(key)
                 finally:
                     _remove(building)
@@ -452,13 +499,14 @@ def _compiled(key: str, files: list[Path], ontology_dir: Path, unchanged=None,
 APPLY_CHANGES_MAX_SHARE = 0.02
 
 
-def _nearest(key: str, files: list[Path], digests: Mapping[str, str]) -> Path | None:
-    """A compiled store (its directory) of other files that differ from ``files`` in at most
+def _nearest(source: DataSource) -> Path | None:
+    """A compiled store (its directory) of other files that differ from the source's in at most
     ``APPLY_CHANGES_MAX_SHARE`` of their bytes, the closest; None when there is none."""
+    key, digests = source.fingerprint, source.digests
     root = _store_dir(key).parent
     if not root.is_dir():
         return None
-    sizes = {str(f.resolve()): f.stat().st_size for f in files}
+    sizes = {str(f.resolve()): f.stat().st_size for f in source.files}
     best: tuple[int, Path] | None = None
     for home in root.iterdir():
         if home.name == key or not (home / "COMPLETE").exists() or not (home / "FILES").exists():
@@ -475,8 +523,7 @@ def _nearest(key: str, files: list[Path], digests: Mapping[str, str]) -> Path | 
     return None if best is None else best[1]
 
 
-def _apply_changes(base: Path, database: Path, files: list[Path], ontology_dir: Path,
-                   digests: Mapping[str, str]) -> bool:
+def _apply_changes(base: Path, database: Path, source: DataSource) -> bool:
     """A copy of the compiled store in ``base`` (hard links: a moment) at ``database``, with the named
     graph of each changed, new or removed file replaced by the file as it is now. False when the copy
     cannot be made (the caller compiles afresh)."""
@@ -485,26 +532,27 @@ def _apply_changes(base: Path, database: Path, files: list[Path], ontology_dir: 
         ox.Store.read_only(str(base / "db")).backup(str(database))
     except (OSError, ValueError):
         return False
-    by_name = {str(f.resolve()): f for f in files}
+    by_name = {str(f.resolve()): f for f in source.files}
     store = ox.Store(str(database))
     try:
         for name in old.keys() - by_name.keys():  # removed files (their names are resolved paths)
-            store.clear_graph(graph_name(Path(name), ontology_dir.resolve()))
-        changed = [by_name[name] for name in by_name if old.get(name) != digests[name]]
+            store.clear_graph(graph_name(Path(name), source.ontology_dir.resolve()))
+        changed = [by_name[name] for name in by_name if old.get(name) != source.digests[name]]
         for path in changed:
-            store.clear_graph(graph_name(path, ontology_dir))
-        load_files(store, changed, ontology_dir)
+            store.clear_graph(source.graph_name(path))
+        source.load_into(store, files=changed)
         store.flush()
     finally:
         del store
     return True
 
 
-def _compile_in_background(key: str, files: list[Path], ontology_dir: Path) -> None:
+def _compile_in_background(source: DataSource) -> None:
     """Start compiling the on-disk store in a detached, lower-priority process, unless one is at it."""
     import subprocess
     import sys
 
+    key = source.fingerprint
     lock = _lock(key, wait=False)
     if lock is None:
         return  # another process is compiling these files
@@ -513,7 +561,7 @@ def _compile_in_background(key: str, files: list[Path], ontology_dir: Path) -> N
     # would starve it).
     code = "import os, sys; os.nice(10); from actorgraph.store import compile_detached; compile_detached(sys.argv[1:])"
     try:
-        subprocess.Popen([sys.executable, "-c", code, key, str(ontology_dir), *map(str, files)],
+        subprocess.Popen([sys.executable, "-c", code, key, str(source.graph_dir), str(source.ontology_dir)],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True, close_fds=True)
     except OSError:
@@ -521,27 +569,26 @@ def _compile_in_background(key: str, files: list[Path], ontology_dir: Path) -> N
 
 
 def compile_detached(argv: list[str]) -> None:
-    """The background compile (see ``LocalStore.open``): ``key ontology_dir file...``. It gives up if
+    """The background compile (see ``LocalStore.open``): ``key graph_dir ontology_dir``. It gives up if
     the files change before or while it builds, so that a store is never filed under a fingerprint that
     its data does not have."""
-    key, ontology_dir, *names = argv
-    files = [Path(name) for name in names]
+    key, graph_dir, ontology_dir = argv
     lock = _lock(key, wait=False)
     if lock is None:
         return
     lock.close()
     try:
-        digests = file_digests(files)
-        if fingerprint(files, digests) == key:
-            _compiled(key, files, Path(ontology_dir), unchanged=lambda: fingerprint(files) == key, digests=digests)
+        source = DataSource(graph_dir, ontology_dir)
+        if source.fingerprint == key:
+            _compiled(source, unchanged=lambda: DataSource(graph_dir, ontology_dir).fingerprint == key)
     except Exception:  # noqa: BLE001 - nobody is waiting: the next run parses into memory instead
         return
 
 
-def _build(path: Path, files: list[Path], ontology_dir: Path) -> None:
+def _build(path: Path, source: DataSource) -> None:
     store = ox.Store(str(path))
     try:
-        load_files(store, files, ontology_dir, bulk=True)
+        source.load_into(store, bulk=True)
         store.flush()
         # Compacting once after the bulk load halves query times on it (100k statements: names 1.41 s ->
         # 0.59 s, who-negotiated 6.5 s -> 2.9 s) for ~15% more build time; the store is built once.
@@ -578,38 +625,47 @@ def _prune(root: Path, keep: str, limit: int = 3) -> None:
 # Remote endpoint
 # ----------------------------------------------------------------------------------------------
 
-def values_block(bindings: Mapping[str, Term]) -> str:
-    """A VALUES block of serialised terms. Terms serialise themselves with N-Triples escaping."""
+VALUES_MARKER = "#@values"
+
+
+def values_block(bindings: Mapping[str, Term | Sequence[Term]]) -> str:
+    """A VALUES block of serialised terms (they serialise themselves, with N-Triples escaping): one row,
+    or, where values are lists (all of one length), one row per position, a single term repeated."""
     names = sorted(bindings)
     head = " ".join(f"?{n}" for n in names)
-    row = " ".join(str(bindings[n]) for n in names)
-    return f"VALUES ({head}) {{ ({row}) }}"
-
-
-def values_column(name: str, terms: Iterable[Term]) -> str:
-    """A VALUES block binding one variable to many serialised terms (one row each)."""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise QueryError(f"bad parameter name {name!r}")
-    return f"VALUES ?{name} {{ {' '.join(str(term) for term in terms)} }}"
-
-
-_WHERE_RE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
+    lists = {len(v) for v in bindings.values() if isinstance(v, list | tuple)}
+    if len(lists) > 1:
+        raise QueryError("bound lists of values must all be of one length")
+    count = lists.pop() if lists else None
+    if count is None:
+        rows = [[bindings[n] for n in names]]
+    else:
+        rows = [[v[i] if isinstance(v, list | tuple) else v for v in (bindings[n] for n in names)]
+                for i in range(count)]
+    body = " ".join(f"({' '.join(str(term) for term in row)})" for row in rows)
+    return f"VALUES ({head}) {{ {body} }}"
 
 
 def bind_values(query: str, bindings: Mapping[str, Term]) -> str:
-    """The query with its bindings as a VALUES block at the start of the first WHERE group.
+    """The query with its bindings as a VALUES block on each line that is ``#@values`` alone.
 
-    Comment lines are skipped when looking for WHERE; the terms serialise themselves, escaped.
+    A query that takes values says where they go; one that does not is refused rather than left
+    unbound. The terms serialise themselves, escaped.
     """
     if not bindings:
         return query
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"bad parameter name {name!r}")
-    match = _WHERE_RE.search(query)
-    if not match:
-        raise QueryError("a query with parameters needs a WHERE clause")
-    return f"{query[:match.end()]} {values_block(bindings)}\n{query[match.end():]}"
+    lines = query.split("\n")
+    places = [i for i, line in enumerate(lines) if line.strip() == VALUES_MARKER]
+    if not places:
+        raise QueryError(f"the query takes bound values ({', '.join(sorted(bindings))}) but has no line "
+                         f"'{VALUES_MARKER}' to say where they go")
+    block = values_block(bindings)
+    for i in places:
+        lines[i] = lines[i].replace(VALUES_MARKER, block)
+    return "\n".join(lines)
 
 
 def prologue() -> str:
@@ -793,16 +849,10 @@ def _refuse_partial(endpoint: str, headers) -> None:
                             f"(Virtuoso: MaxQueryExecutionTime in virtuoso.ini)")
 
 
-def open_store(
-    graph_dir: Path | None = None,
-    ontology_dir: Path | None = None,
-    endpoint: str | None = None,
-    known_fingerprint: str | None = None,
-    reads: str = "part",
-) -> Store:
-    """The store the CLI and library use: the endpoint if one is given (flag or environment), else local
-    (``reads``: see ``LocalStore.open``)."""
+def open_store(source: DataSource | None = None, endpoint: str | None = None, reads: str = "part") -> Store:
+    """The store the CLI and library use: the endpoint if one is given (flag or environment), else the
+    data source's (by default, the project's graph; ``reads``: see ``LocalStore.open``)."""
     endpoint = endpoint or os.environ.get(paths.ENV_ENDPOINT)
     if endpoint:
         return RemoteStore(endpoint)
-    return LocalStore.open(graph_dir, ontology_dir, known_fingerprint=known_fingerprint, reads=reads)
+    return LocalStore.open(source, reads=reads)

@@ -38,10 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from . import paths
 from .dates import parse_date
 from .errors import BadDateError, DataFileError, ParseError
-from .store import ID, ONT, PREFIXES, parse_error, turtle_files
+from .store import ID, ONT, PREFIXES, DataSource, data_source, parse_error
 from .vocab import IdentifierScheme
 
 if TYPE_CHECKING:
@@ -180,10 +179,10 @@ def _parse(path: Path, scope: str, into: rdflib.Graph) -> Iterator[tuple]:
         yield quad
 
 
-def _load(graph_dir: Path, ontology_dir: Path) -> _Loaded:
+def _load(source: DataSource) -> _Loaded:
     import rdflib
 
-    files = turtle_files(graph_dir, ontology_dir)
+    files, graph_dir, ontology_dir = source.files, source.graph_dir, source.ontology_dir
     shapes_path = ontology_dir / SHAPES_FILE
     if shapes_path not in files:
         raise DataFileError(f"{_display(shapes_path)}: no such file (the SHACL shapes)")
@@ -339,16 +338,17 @@ class _Index:
 # ----------------------------------------------------------------------------------------------
 
 
-def validate(graph_dir: Path | str | None = None, ontology_dir: Path | str | None = None) -> Report:
-    """Validate the graph in ``graph_dir`` against the ontology and shapes in ``ontology_dir``."""
-    gdir = paths.graph_dir(graph_dir)
-    odir = paths.ontology_dir(ontology_dir)
+def validate(graph_dir: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None) -> Report:
+    """Validate the graph in ``graph_dir`` (or a ``DataSource``) against the ontology and shapes in
+    ``ontology_dir``."""
+    source = data_source(graph_dir, ontology_dir)
+    gdir = source.graph_dir
     # rdflib logs a traceback for each ill-typed literal it meets; the shapes report those properly.
     term_log = logging.getLogger("rdflib.term")
     level = term_log.level
     term_log.setLevel(logging.CRITICAL)
     try:
-        loaded = _load(gdir, odir)
+        loaded = _load(source)
         index = _Index(loaded.graph)
         locator = _Locator(loaded.files)
         shacl = list(_shacl(loaded, locator))

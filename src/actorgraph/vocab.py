@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import UsageError
 from .store import ONT, Store, to_python
 
 _RELATIONSHIPS = """
@@ -155,12 +156,22 @@ class Vocabulary:
         return ancestor in self.ancestors(iri)
 
     def class_named(self, name: str) -> OntClass | None:
-        """A class by local name or label, ignoring case (for ``--type``)."""
+        """A class by local name or label, ignoring case, spaces and hyphens."""
         wanted = name.casefold().replace(" ", "").replace("-", "")
         for cls in self.classes.values():
             if wanted in (cls.name.casefold(), cls.label.casefold().replace(" ", "").replace("-", "")):
                 return cls
         return None
+
+    def entity_type(self, name: str) -> OntClass:
+        """The class of entities a person means by ``name`` (``--type person``, ``criminal organisation``);
+        a one-line error listing the types for anything else."""
+        cls = self.class_named(name)
+        entity = ONT + "Entity"
+        if cls is None or not self.is_a(cls.iri, entity):
+            known = sorted(c.label for c in self.classes.values() if self.is_a(c.iri, entity))
+            raise UsageError(f"unknown type {name!r}; known types: {', '.join(known)}")
+        return cls
 
 
 def load_vocabulary(store: Store) -> Vocabulary:

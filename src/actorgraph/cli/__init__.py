@@ -24,16 +24,26 @@ class Context:
         self.graph_dir = graph_dir
         self.ontology_dir = ontology_dir
         self.endpoint = endpoint
-        self.known_fingerprint: str | None = None  # set when the answer cache has hashed the files
         self.reads = "part"  # "all" when the command reads every statement (see store.LocalStore.open)
+        self._source = None
         self._kg = None
+
+    @property
+    def source(self):
+        """The graph and ontology this command reads (``store.DataSource``), resolved once: the answer
+        cache and the store share its files and their fingerprint."""
+        if self._source is None:
+            from ..store import DataSource
+
+            self._source = DataSource(self.graph_dir, self.ontology_dir)
+        return self._source
 
     @property
     def kg(self):
         if self._kg is None:
             from ..kg import load
 
-            self._kg = load(self.graph_dir, self.ontology_dir, self.endpoint, self.known_fingerprint, self.reads)
+            self._kg = load(endpoint=self.endpoint, source=self.source, reads=self.reads)
         return self._kg
 
 
@@ -54,9 +64,8 @@ def _rendered(func, cache: bool):
         context = click.get_current_context()
         shared = context.find_object(Context)
         if cache and shared is not None and not shared.endpoint and answers.enabled():
-            # Hash the files once: the answer's key and, on a miss, the compiled store's key.
-            shared.known_fingerprint = answers.data_fingerprint(shared.graph_dir, shared.ontology_dir)
-            key = answers.answer_key(shared.known_fingerprint,
+            # The files are hashed once: the answer's key and, on a miss, the compiled store's key.
+            key = answers.answer_key(shared.source.fingerprint,
                                      [context.command_path, repr(sorted(context.params.items()))])
 
         def compute() -> str:
@@ -131,12 +140,42 @@ def _echo_error(message: str) -> None:
     click.echo(printable(message), err=True)
 
 
+# The modules that define the commands (each registers its own on ``cli``), most asked first: a command
+# imports the modules up to its own, not every command of the tool (which took a tenth of a cold start
+# where Python compiles our modules afresh on each run).
+COMMAND_MODULES = ("queries", "analysis", "export", "validate", "server", "grow", "draft", "interop")
+
+
 class Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ActorgraphError as err:
             raise CommandError(err) from None
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        import importlib
+
+        command = super().get_command(ctx, cmd_name)
+        for module in COMMAND_MODULES:
+            if command is not None:
+                break
+            importlib.import_module(f"{__package__}.{module}")
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        all_commands()
+        return super().list_commands(ctx)
+
+
+def all_commands() -> dict[str, click.Command]:
+    """Every command of the tool, by name (their modules imported)."""
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"{__package__}.{module}")
+    return cli.commands
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -241,7 +280,3 @@ def _internal_error(err: Exception) -> None:
     first = str(err).splitlines()[0] if str(err) else ""
     _echo_error(f"actorgraph: internal error: {type(err).__name__}: {first} (set ACTORGRAPH_DEBUG=1 for details)")
     sys.exit(70)
-
-
-# Each module registers its commands on ``cli``; they import heavy libraries only when they run.
-from . import analysis, draft, export, grow, interop, queries, server, validate  # noqa: E402,F401

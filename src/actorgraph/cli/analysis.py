@@ -9,6 +9,8 @@ from . import answer_options, cli, pass_ctx
 _EXACT = click.option("--exact", is_flag=True,
                       help="Exact betweenness even on a large graph (it is estimated from a sample of "
                            "entities when the exact figure would take long, and the output says so).")
+_TOP = click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, metavar="N",
+                    help="Show the first N (0: all); a note says how many were left out.")
 _AS_OF = click.option("--as-of", "as_of", metavar="DATE",
                       help="Only what holds on this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 
@@ -16,12 +18,12 @@ _AS_OF = click.option("--as-of", "as_of", metavar="DATE",
 @cli.command("centrality")
 @click.option("--by", type=click.Choice(["pagerank", "betweenness", "degree"]), default="pagerank",
               show_default=True, help="The measure to rank by.")
-@click.option("--top", type=click.IntRange(min=1), help="Show only the first N.")
+@_TOP
 @_EXACT
 @_AS_OF
 @answer_options
 @pass_ctx
-def centrality_command(ctx, by: str, top: int | None, exact: bool, as_of: str | None):
+def centrality_command(ctx, by: str, top: int, exact: bool, as_of: str | None):
     """Rank entities by degree, betweenness and PageRank.
 
     Example:
@@ -30,24 +32,26 @@ def centrality_command(ctx, by: str, top: int | None, exact: bool, as_of: str | 
     """
     from ..network import centrality
 
-    return centrality(ctx.kg.structure(as_of=as_of), by=by, top=top, exact=exact)
+    return centrality(ctx.kg.structure(as_of=as_of), by=by, top=top or None, exact=exact)
 
 
 @cli.command("brokers")
+@_TOP
 @_EXACT
 @_AS_OF
 @answer_options
 @pass_ctx
-def brokers_command(ctx, exact: bool, as_of: str | None):
+def brokers_command(ctx, top: int, exact: bool, as_of: str | None):
     """List the entities that hold the network together: articulation points, bridges, betweenness.
 
     Example:
 
         actorgraph brokers --format json
+        actorgraph brokers --top 0
     """
     from ..network import brokers
 
-    return brokers(ctx.kg.structure(as_of=as_of), exact=exact)
+    return brokers(ctx.kg.structure(as_of=as_of), exact=exact, top=top or None)
 
 
 @cli.command("communities")

@@ -39,20 +39,6 @@ def export_group():
     """
 
 
-_EXAMPLES = {
-    "html": 'actorgraph export html --as-of 2021-07 --type person --type "government body" -o network.html',
-    "timeline": "actorgraph export timeline -o timeline.html",
-    "graphml": "actorgraph export graphml -o actorgraph.graphml",
-    "gexf": 'actorgraph export gexf --ego "Nayib Bukele" --depth 2 -o bukele.gexf',
-    "csv": "actorgraph export csv -o tables/",
-    "turtle": "actorgraph export turtle -o actorgraph.ttl",
-    "ntriples": "actorgraph export ntriples -o actorgraph.nt",
-    "jsonld": "actorgraph export jsonld -o actorgraph.jsonld",
-    "svg": 'actorgraph export svg --ego "Osiris Luna Meza" -o luna.svg',
-    "ftm": "actorgraph export ftm -o actorgraph.ftm.json",
-}
-
-
 def refuse_page_on_terminal(output: str | None, command: str) -> None:
     """A page of HTML is unreadable on a terminal and floods it: without -o, refuse before any work."""
     if not output and sys.stdout.isatty():
@@ -96,7 +82,7 @@ def _make_command(name: str):
             return
         emit(result.encode("utf-8") if isinstance(result, str) else result, output)
 
-    command.__doc__ = f"Write {fmt.description}.\n\n    Example:\n\n        {_EXAMPLES[name]}\n    "
+    command.__doc__ = f"Write {fmt.description}.\n\n    Example:\n\n        {fmt.example}\n    "
     command = pass_ctx(command)
     if fmt.network:
         default_max = HTML_MAX_NODES if name == "html" else 0
@@ -122,8 +108,14 @@ def _make_command(name: str):
     export_group.command(name)(command)
 
 
-for _name in ("html", "svg", "timeline", "graphml", "gexf", "csv", "turtle", "ntriples", "jsonld", "ftm"):
-    _make_command(_name)
+def _make_commands() -> None:
+    from ..export import FORMATS
+
+    for name in FORMATS:
+        _make_command(name)
+
+
+_make_commands()
 
 
 @export_group.command("all")

@@ -8,7 +8,17 @@ from pathlib import Path
 
 import click
 
+from ..output import RDF_FORMATS, RESULT_FORMATS, SPARQL_FORMATS
+from ..store import PREFIXES
 from . import Context, answer_options, cli, pass_ctx
+
+_PAGE_LIMIT = click.option(
+    "--limit", type=click.IntRange(min=1), metavar="N",
+    help="One page: N statements, each with all its rows (a statement can have several), in the order of the "
+         "listing; a note gives the --cursor of the next page. Fast at any size.")
+_CURSOR = click.option("--cursor", metavar="CURSOR",
+                       help="The next page: the cursor that the previous page's note gave (with --limit N, "
+                            "N statements; else 100).")
 
 
 @cli.command()
@@ -100,9 +110,14 @@ def sanctions(ctx: Context, name: str | None):
 @click.option("--actor", metavar="NAME", help="Only statements about this actor.")
 @click.option("--from", "from_", metavar="DATE", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", metavar="DATE", help="Up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="One page: the dates of N statements (a statement can have several dates), and every "
+                   "statement of the page's last date; a note gives the --cursor of the next page.")
+@_CURSOR
 @answer_options
 @pass_ctx
-def timeline(ctx: Context, actor: str | None, from_: str | None, to: str | None):
+def timeline(ctx: Context, actor: str | None, from_: str | None, to: str | None, limit: int | None,
+             cursor: str | None):
     """Dated events and claims in order; each date shows its precision.
 
     A date is kept when any part of it falls in the range: "2021-07" (a month) is kept by --from 2021-07-15.
@@ -111,10 +126,11 @@ def timeline(ctx: Context, actor: str | None, from_: str | None, to: str | None)
     Example:
       actorgraph timeline
       actorgraph timeline --actor crook --from 2021 --to 2023-12
+      actorgraph timeline --limit 50
     """
     from ..questions import timeline as answer
 
-    return answer(ctx.kg, actor, from_, to)
+    return answer(ctx.kg, actor, from_, to, limit=limit, cursor=cursor)
 
 
 @cli.command()
@@ -138,19 +154,24 @@ def figures(ctx: Context, about: str | None):
 @cli.command()
 @click.option("--by", metavar="NAME", help="Only what this party asserts.")
 @click.option("--source", metavar="DOC", help="Only what this source document says (title or file name).")
+@_PAGE_LIMIT
+@_CURSOR
 @answer_options
 @pass_ctx
-def claims(ctx: Context, by: str | None, source: str | None):
+def claims(ctx: Context, by: str | None, source: str | None, limit: int | None, cursor: str | None):
     """What one party asserts, or what one document says.
+
+    Without --limit, every claim, by party and claim; with it, one page in the order of the statements.
 
     \b
     Example:
       actorgraph claims --by "Marco Rubio"
       actorgraph claims --source el-salvador-offers-to-jail-us-deportees.txt
+      actorgraph claims --by "Marco Rubio" --limit 5
     """
     from ..questions import claims as answer
 
-    return answer(ctx.kg, by, source)
+    return answer(ctx.kg, by, source, limit=limit, cursor=cursor)
 
 
 @cli.command()
@@ -189,12 +210,16 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value.")
 @click.option("--show-text", is_flag=True, help="Print the query's SPARQL instead of running it.")
 @click.option("--limit", type=click.IntRange(min=0), metavar="N",
-              help="At most N rows, in the query's order (a page; a note says when more follow).")
-@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N", help="Skip the first N rows.")
+              help="One page, in the query's order: N rows; for the listings statements, timeline and quotes, "
+                   "N statements, each with all its rows (a statement can have several), and a note with the "
+                   "--cursor of the next page.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Skip the first N rows (not for the listings, which page by --cursor).")
+@_CURSOR
 @answer_options
 @pass_ctx
 def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], show_text: bool,
-          limit: int | None, offset: int):
+          limit: int | None, offset: int, cursor: str | None):
     """Run a named query (a .rq file with a title, a description and typed parameters).
 
     \b
@@ -202,7 +227,8 @@ def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], 
       actorgraph query --list
       actorgraph query sanctions --param person="Osiris Luna Meza"
       actorgraph query statements -p by=Rubio --format json
-      actorgraph query statements --limit 20 --offset 40
+      actorgraph query statements --limit 20
+      actorgraph query actors --limit 20 --offset 40
     """
     from ..errors import UsageError
     from ..questions import named_query_list, named_query_table
@@ -211,7 +237,8 @@ def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], 
         if not list_:
             raise UsageError("give a query name, or --list to see them")
         return named_query_list()
-    return named_query_table(ctx.kg, name, _parse_params(params), show_text=show_text, limit=limit, offset=offset)
+    return named_query_table(ctx.kg, name, _parse_params(params), show_text=show_text, limit=limit, offset=offset,
+                             cursor=cursor)
 
 
 def _names_a_file(argument: str) -> bool:
@@ -223,14 +250,18 @@ def _names_a_file(argument: str) -> bool:
     return query_file_name or ("{" not in argument and Path(argument).is_file())
 
 
-SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntriples", "rdfxml"]
+def _with_prefixes(func):
+    """The command's help with the predeclared prefixes filled in from the one list of them."""
+    names = [f"{name}:" for name in PREFIXES]
+    func.__doc__ = func.__doc__.replace("{prefixes}", f"{', '.join(names[:-1])} and {names[-1]}")
+    return func
 
 
 @cli.command()
 @click.argument("query_text", metavar="QUERY|FILE|-")
 @click.option("--format", "fmt", type=click.Choice(SPARQL_FORMATS), default=None,
-              help="SELECT/ASK: table (default), json (SPARQL 1.1 JSON results), csv, tsv, xml. "
-                   "CONSTRUCT/DESCRIBE: turtle (default), jsonld, ntriples, rdfxml.")
+              help=f"SELECT/ASK: {', '.join(RESULT_FORMATS)} (the first is the default). "
+                   f"CONSTRUCT/DESCRIBE: {', '.join(RDF_FORMATS)} (the first is the default).")
 @click.option("--timeout", default="120", show_default=True, metavar="SECONDS",
               help="Stop the query after this many seconds.")
 @click.option("--max-memory", default=None, metavar="SIZE",
@@ -240,13 +271,13 @@ SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "jsonld", "ntr
               help="Let SERVICE call this endpoint (repeatable). Without it, SERVICE is refused: no query "
                    "sends a request to another server.")
 @pass_ctx
+@_with_prefixes
 def sparql(ctx: Context, query_text: str, fmt: str | None, timeout: str, max_memory: str | None,
            services: tuple[str, ...]):
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query. Read-only: updates are refused.
 
-    The prefixes ag:, agid:, rdf:, rdfs:, owl:, xsd:, skos:, dct:, foaf:, schema:, org:, prov: and
-    time: are predeclared. The query stops after --timeout seconds, on Ctrl-C, or when it needs more
-    than --max-memory.
+    The prefixes {prefixes} are predeclared (ag: is the ontology, agid: its entities and statements).
+    The query stops after --timeout seconds, on Ctrl-C, or when it needs more than --max-memory.
 
     \b
     Example:

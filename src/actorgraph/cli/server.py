@@ -66,7 +66,7 @@ def serve_command(ctx, host: str, port: int, timeout: str, max_results: int, max
                         max_memory=size(max_memory, "--max-memory") if max_memory else None,
                         workers=workers, store=store_mode, quiet=quiet, allowed_hosts=hosts,
                         cors_origins=origins, allowed_services=services)
-    with Server(settings, ctx.graph_dir, ctx.ontology_dir) as server:
+    with Server(settings, ctx.source) as server:
         if not is_loopback(host):
             click.echo(f"actorgraph: warning: listening on {host}: the graph is open to the network", err=True)
         mode = "read-only, " + ("in memory" if server.in_memory else "on-disk store")
@@ -130,7 +130,7 @@ def push_command(ctx, store_url: str, update_url: str | None, user: str | None, 
                 raise UsageError(f"--user {user} needs a password: set ${ENV_PASSWORD}")
             password = click.prompt(f"password for {user}", hide_input=True, err=True)
     store = GraphStore(store_url, update_url, user=user, password=password, timeout=limit)
-    prepared = prepare(ctx.graph_dir, ctx.ontology_dir)  # every file parsed before anything is sent
+    prepared = prepare(ctx.source)  # every file parsed before anything is sent
     console = Console(file=sys.stderr)
     with Progress(TextColumn("pushing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
                   TextColumn("{task.fields[graph]}"), console=console, transient=True,

@@ -14,7 +14,7 @@ def _coverage(ctx: Context):
         from ..coverage import sentence_coverage
     except ImportError:
         return None
-    return sentence_coverage(ctx.graph_dir, ctx.ontology_dir)
+    return sentence_coverage(ctx.source)
 
 
 @cli.command("validate")
@@ -40,7 +40,7 @@ def validate_command(ctx: Context, fmt: str) -> None:
     from ..output import printable
     from ..validate import validate
 
-    report = validate(ctx.graph_dir, ctx.ontology_dir)
+    report = validate(ctx.source)
     coverage = _coverage(ctx) if report.conforms else None
     if fmt == "json":
         import json

@@ -51,28 +51,17 @@ def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None)
     """The projection cut to ``view``, and a title that says what it shows; what the view leaves out
     beyond what was asked is appended to ``notes``. The view is cut from the bare network, and only its
     own edges' evidence is read."""
-    from ..errors import UsageError
-    from ..network import ego_network, most_connected, of_types
-    from ..store import ONT
+    from ..network import ego_network, most_connected, of_types, require_nodes
 
     network = kg.structure(as_of=view.as_of)
     title = "actorgraph network"
     if view.types:
-        classes = []
-        for name in view.types:
-            cls = kg.vocabulary.class_named(name)
-            entity = ONT + "Entity"
-            if cls is None or not kg.vocabulary.is_a(cls.iri, entity):
-                known = ", ".join(sorted(c.label for c in kg.vocabulary.classes.values()
-                                         if kg.vocabulary.is_a(c.iri, entity)))
-                raise UsageError(f"unknown type {name!r}; known types: {known}")
-            classes.append(cls)
+        classes = [kg.vocabulary.entity_type(name) for name in view.types]
         network = of_types(network, kg.vocabulary, [c.iri for c in classes])
         title += " of " + ", ".join(c.label for c in classes)
     if view.ego:
         center = kg.resolve(view.ego)
-        if center not in network:
-            raise UsageError(f"{kg.label(center)} takes part in no relationship in this view of the graph")
+        require_nodes(kg, network, center, where="this view of the graph")
         network = ego_network(network, center, view.depth)
         title = f"{title} around {kg.label(center)} ({view.depth} step{'s' if view.depth != 1 else ''})"
     if view.max_nodes and network.number_of_nodes() > view.max_nodes:
@@ -161,23 +150,32 @@ class Format:
     suffix: str
     build: Callable[[KnowledgeGraph, View, list[str]], Output]
     description: str
+    example: str  # a command line for its --help
     network: bool = True  # takes --as-of, --ego, --depth, --type
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("html", ".html", _html, "the interactive network page (offline, evidence on hover and click)"),
-        Format("svg", ".svg", _svg, "a static figure of the network for reports (names, key and caption)"),
-        Format("timeline", ".html", _timeline, "the dated events and claims in order", network=False),
-        Format("graphml", ".graphml", _graphml, "GraphML for Gephi, yEd and networkx"),
-        Format("gexf", ".gexf", _gexf, "GEXF for Gephi, with colours and positions"),
-        Format("csv", ".csv", _csv, "nodes.csv and edges.csv"),
-        Format("turtle", ".ttl", _turtle, "the RDF data as Turtle", network=False),
-        Format("ntriples", ".nt", _ntriples, "the RDF data as sorted N-Triples", network=False),
-        Format("jsonld", ".jsonld", _jsonld, "the RDF data as JSON-LD", network=False),
+        Format("html", ".html", _html, "the interactive network page (offline, evidence on hover and click)",
+               'actorgraph export html --as-of 2021-07 --type person --type "government body" -o network.html'),
+        Format("svg", ".svg", _svg, "a static figure of the network for reports (names, key and caption)",
+               'actorgraph export svg --ego "Osiris Luna Meza" -o luna.svg'),
+        Format("timeline", ".html", _timeline, "the dated events and claims in order",
+               "actorgraph export timeline -o timeline.html", network=False),
+        Format("graphml", ".graphml", _graphml, "GraphML for Gephi, yEd and networkx",
+               "actorgraph export graphml -o actorgraph.graphml"),
+        Format("gexf", ".gexf", _gexf, "GEXF for Gephi, with colours and positions",
+               'actorgraph export gexf --ego "Nayib Bukele" --depth 2 -o bukele.gexf'),
+        Format("csv", ".csv", _csv, "nodes.csv and edges.csv", "actorgraph export csv -o tables/"),
+        Format("turtle", ".ttl", _turtle, "the RDF data as Turtle", "actorgraph export turtle -o actorgraph.ttl",
+               network=False),
+        Format("ntriples", ".nt", _ntriples, "the RDF data as sorted N-Triples",
+               "actorgraph export ntriples -o actorgraph.nt", network=False),
+        Format("jsonld", ".jsonld", _jsonld, "the RDF data as JSON-LD", "actorgraph export jsonld -o actorgraph.jsonld",
+               network=False),
         Format("ftm", ".ftm.json", _ftm, "FollowTheMoney entities, one JSON object a line, for Aleph and "
-               "OpenSanctions", network=False),
+               "OpenSanctions", "actorgraph export ftm -o actorgraph.ftm.json", network=False),
     )
 }
 

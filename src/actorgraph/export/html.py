@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import evidence
 from . import style
 from .layout import LAYOUT_SEED, layout, sizes
 
@@ -132,13 +133,12 @@ def page_data(graph: nx.MultiDiGraph, title: str, vocab: Vocabulary | None = Non
     sources: dict[str, dict[str, Any]] = {}
     for edge in edges:
         for item in edge["ev"]:
-            iri = item.get("source")
+            iri, label = evidence.document(item)
             if iri and iri not in sources:
-                sources[iri] = {"iri": iri, "key": node_key(iri), "label": item.get("source_label") or iri,
-                                "page": page_name(iri)}
+                sources[iri] = {"iri": iri, "key": node_key(iri), "label": label or iri, "page": page_name(iri)}
     statuses = style.statuses(vocab)
     known = {row["label"] for row in statuses}
-    for label in sorted({item.get("status_label") for e in edges for item in e["ev"]} - known - {None}):
+    for label in sorted({evidence.status(item) for e in edges for item in e["ev"]} - known - {None}):
         statuses.append({"iri": None, "label": label, "definition": "", "line": style.DEFAULT_LINE, "order": 999})
     center = graph.graph.get("center")
     from ..evidence import fields_of

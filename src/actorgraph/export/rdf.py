@@ -21,6 +21,7 @@ ONTOLOGY_GRAPHS = GRAPH_NS + "ontology/"
 
 _DATA_TRIPLES = f"""
 SELECT DISTINCT ?s ?p ?o WHERE {{
+  #@values
   GRAPH ?g {{ ?s ?p ?o }}
   FILTER({OUR_GRAPHS} && !STRSTARTS(STR(?g), ?ontology))
 }}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import evidence
 from .html import environment, node_key, script_json
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def timeline_items(kg: KnowledgeGraph) -> list[dict[str, Any]]:
         date = str(row["date"])
         precision = row.get("date_precision")
         record = records.get(row.get("statement")) or fields.blank(row.get("statement"))
-        evidence = fields.page(record)
+        page = fields.page(record)
         items.append({
             "date": date,
             "year": date[:4],
@@ -58,7 +59,7 @@ def timeline_items(kg: KnowledgeGraph) -> list[dict[str, Any]]:
             "object_iri": row.get("object"),
             # The evidence columns as the line shows them (status, who asserts it), under the fields' keys.
             **{key: value or "" for key, value in fields.shown(record).items()},
-            "evidence": evidence,
+            "evidence": page,
         })
     # The query orders by date text, which puts "2021" before "2021-03": a year before its months.
     items.sort(key=lambda i: (i["date"], i["kind"], i["subject"] or "", i["relationship"] or "",
@@ -101,24 +102,24 @@ def build_timeline(kg: KnowledgeGraph, title: str = "actorgraph timeline") -> st
         ends = [iri for iri in (item["subject_iri"], item["object_iri"]) if iri]
         for iri, label in zip(ends, (item["subject"], item["object"]), strict=False):
             actors.setdefault(iri, label)
-        source = item["evidence"].get("source")
+        source, label = evidence.document(item["evidence"])
         if source and source not in sources:
             sources[source] = {"iri": source, "key": node_key(source), "page": page_name(source),
-                               "label": item["evidence"].get("source_label") or source}
+                               "label": label or source}
         rows.append({
-            "status": item["status"],
+            "status": evidence.status(item["evidence"]) or "",
             "source": source,
             "actors": [node_key(iri) for iri in ends],
             # What the search looks in: every name of both ends, the relationship, the quote, who says it.
             "text": " | ".join([*(name for iri in ends for name in names.get(iri, [])), item["subject"] or "",
-                                item["object"] or "", item["relationship"] or "", item["asserted_by"],
-                                item["evidence"].get("quote") or ""]),
+                                item["object"] or "", item["relationship"] or "", evidence.party(item["evidence"]) or "",
+                                evidence.quote(item["evidence"]) or ""]),
         })
     data = {
         "rows": rows,
         "fields": kg.evidence_fields.describe(),
         "evidence": [i["evidence"] for i in items],
-        "statuses": _statuses(kg, {i["status"] for i in items if i["status"]}),
+        "statuses": _statuses(kg, {row["status"] for row in rows if row["status"]}),
         "sources": sorted(sources.values(), key=lambda s: (s["label"], s["iri"])),
         "actors": [{"key": node_key(iri), "name": label}
                    for iri, label in sorted(actors.items(), key=lambda a: (a[1].casefold(), a[0]))],

@@ -1,0 +1,86 @@
+"""Rendering long tables: the terminal table against CSV, at growing numbers of rows.
+
+Two synthetic tables, each rendered as a terminal table (``output.render(table, "table")``) and as CSV
+(``output.render(table, "csv")``), alternately, in one process so that machine load hits both alike:
+
+  - centrality-like: rank, name, type and four numbers per row (short cells: a table that fits);
+  - timeline-like: a date, a claim, a quote of 20 to 40 words, who asserts it and a status (long cells
+    that wrap inside the terminal width).
+
+For each size it prints the median times, the table / CSV ratio and the time per row (which stays flat
+when rendering is linear in the rows).
+
+Usage: python benchmarks/render.py [--sizes 1000,10000,100000] [--runs 5] [--width 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+WORDS = ("the", "government", "negotiated", "with", "leaders", "prison", "minister", "said", "agreed",
+         "Élmer", "Canales", "Rivera", "sanctioned", "“point", "of", "honor”", "2021", "transfer", "MS-13")
+
+
+def centrality_table(rows: int, rng: random.Random):
+    from actorgraph.output import Table
+
+    data = [{"rank": i + 1, "name": f"Person {rng.randrange(10 * rows)}",
+             "type": rng.choice(("person", "organisation")),
+             "degree": rng.randrange(1, 300), "neighbours": rng.randrange(1, 200),
+             "betweenness": round(rng.random() / 50, 6), "pagerank": round(rng.random() / 500, 6),
+             "iri": f"https://w3id.org/actorgraph/id/actor-{i}"} for i in range(rows)]
+    return Table(["rank", "name", "type", "degree", "neighbours", "betweenness", "pagerank"], data,
+                 title="Centrality, ranked by pagerank")
+
+
+def timeline_table(rows: int, rng: random.Random):
+    from actorgraph.output import Table
+
+    def words(n: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(n))
+
+    data = [{"date": f"{2000 + i % 25}-{1 + i % 12:02d} (month)", "what": words(6),
+             "quote": words(rng.randrange(20, 40)), "asserted by": words(2),
+             "status": rng.choice(("reported", "alleged", "claimed")), "source": f"Report {i % 10}"}
+            for i in range(rows)]
+    return Table(["date", "what", "quote", "asserted by", "status", "source"], data, title="timeline")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--width", type=int, default=120)
+    args = parser.parse_args()
+    os.environ["COLUMNS"] = str(args.width)
+
+    from actorgraph.output import render
+
+    rng = random.Random(7)
+    print(f"rendering, median of {args.runs} alternating runs, width {args.width}, Python "
+          f"{sys.version.split()[0]}")
+    print(f"{'table':12} {'rows':>8} {'terminal':>10} {'csv':>10} {'ratio':>7} {'µs/row':>8}")
+    for kind, build in (("centrality", centrality_table), ("timeline", timeline_table)):
+        for size in (int(s) for s in args.sizes.split(",")):
+            table = build(size, rng)
+            times: dict[str, list[float]] = {"table": [], "csv": []}
+            for run in range(args.runs):
+                for fmt in ("table", "csv") if run % 2 == 0 else ("csv", "table"):
+                    start = time.perf_counter()
+                    render(table, fmt)
+                    times[fmt].append(time.perf_counter() - start)
+            text, csv = statistics.median(times["table"]), statistics.median(times["csv"])
+            print(f"{kind:12} {size:8,} {text:9.3f}s {csv:9.3f}s {text / csv:6.2f}x {text / size * 1e6:8.1f}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
