@@ -94,7 +94,7 @@ def _spread(points: list[list[float]], radii: list[float], edges: list[tuple[int
             pull = (np.where(length > SPRING, (length - SPRING) * PULL / length, 0.0))[:, None] * delta
             np.add.at(move, ends[:, 0], pull)
             np.add.at(move, ends[:, 1], -pull)
-        xy += move
+        xy += _capped(move, reach)
         moved = float(np.abs(move).sum(axis=1).max())
         pairs = cKDTree(xy).query_pairs(reach, output_type="ndarray")
         i, j = pairs[:, 0], pairs[:, 1]
@@ -109,11 +109,22 @@ def _spread(points: list[list[float]], radii: list[float], edges: list[tuple[int
             delta[same] = np.column_stack([np.cos(angle), np.sin(angle)])
             distance[same] = 1.0
         push = ((need - distance) / 2 / distance)[:, None] * delta
-        np.add.at(xy, i, -push)
-        np.add.at(xy, j, push)
+        shift = np.zeros_like(xy)
+        np.add.at(shift, i, -push)
+        np.add.at(shift, j, push)
+        xy += _capped(shift, reach)
         if not len(i) and moved < 0.2:
             break
     points[:] = xy.tolist()
+
+
+def _capped(move, most: float):
+    """Each point's move cut to at most ``most`` pixels: a hub's pulls and pushes, summed over hundreds of
+    relationships at once, would otherwise throw it across the view and back, further each round."""
+    import numpy as np
+
+    length = np.hypot(move[:, 0], move[:, 1])
+    return move * np.minimum(1.0, most / np.maximum(length, 1e-12))[:, None]
 
 
 def layout(graph: nx.MultiDiGraph, seed: int = LAYOUT_SEED) -> dict[str, tuple[float, float]]:
