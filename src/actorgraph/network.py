@@ -859,8 +859,9 @@ def as_network(graph: Network | nx.MultiDiGraph) -> Network:
 IGRAPH_THRESHOLD = 300
 LOUVAIN_SEED = 42
 # Exact betweenness above this many (entities x links) steps is estimated from a sample of sources
-# (igraph does about 2.5e7 steps a second here: 10 s; benchmarks/scale.py measures it at 1M statements).
-EXACT_BETWEENNESS_BUDGET = 2.5e8
+# (igraph does about 2.5e7 steps a second here: 4 s, which keeps `centrality` at 100k statements within
+# 5 s; benchmarks/growth.py measures it).
+EXACT_BETWEENNESS_BUDGET = 1e8
 BETWEENNESS_MIN_SAMPLE = 100
 BETWEENNESS_SEED = 42
 
@@ -960,10 +961,16 @@ def _rank(values: dict[str, float]) -> dict[str, int]:
 
 
 def _pagerank(network: Network, simple: nx.Graph | None) -> dict[str, float]:
+    """PageRank (damping 0.85, weighted by the relationships between two entities): networkx's on a
+    small network, igraph's above ``IGRAPH_THRESHOLD`` entities (the same figures to about 1e-6; at
+    10,000 entities networkx's own graph took longer to build than the betweenness)."""
     import networkx as nx
 
     if not network.number_of_nodes():
         return {}
+    if simple is None and network.number_of_nodes() > IGRAPH_THRESHOLD:
+        g, order = _igraph(network)
+        return dict(zip(order, g.pagerank(directed=False, damping=0.85, weights="weight"), strict=True))
     return nx.pagerank(simple if simple is not None else network.simple(), weight="weight")
 
 
