@@ -306,3 +306,27 @@ def test_the_server_and_push_read_the_same_data_source(world_copy):
     (world_copy / "world-report.ttl").write_text("agid:x ag:p .\n")
     with pytest.raises(ParseError, match=r"world-report.ttl:1"):
         DataSource(world_copy, ONTOLOGY).snapshot()
+
+
+def test_whole_listings_ask_for_the_store_that_reads_everything_fastest(invoke, monkeypatch):
+    """A listing of every statement opens the store with reads="all" (a mid-sized graph then answers from
+    memory, docs/speed.md); a question about one entity, or one page, reads part of it."""
+    from actorgraph import store as store_module
+
+    monkeypatch.setenv("ACTORGRAPH_ANSWER_CACHE", "never")
+    asked = []
+    real = store_module.LocalStore.open.__func__
+
+    def recording(cls, *args, reads="part", **kwargs):
+        asked.append(reads)
+        return real(cls, *args, reads=reads, **kwargs)
+
+    monkeypatch.setattr(store_module.LocalStore, "open", classmethod(recording))
+    for args, reads in ((["timeline"], "all"), (["timeline", "--actor", "Red"], "part"),
+                        (["timeline", "--limit", "2"], "part"), (["query", "statements"], "all"),
+                        (["query", "statements", "--limit", "2"], "part"),
+                        (["query", "statements", "-p", "by=prosecutors"], "part"), (["show", "Red"], "part")):
+        asked.clear()
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+        assert asked == [reads], args
