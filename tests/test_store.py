@@ -330,3 +330,32 @@ def test_whole_listings_ask_for_the_store_that_reads_everything_fastest(invoke, 
         result = invoke(*args)
         assert result.exit_code == 0, result.output
         assert asked == [reads], args
+
+
+def test_a_files_hash_is_kept_by_its_times_and_a_write_reads_it_again(tmp_path, monkeypatch):
+    """An unchanged file keeps its recorded hash without being read; any write (even of the same size)
+    changes its times, and it is read again; a file written moments ago is not recorded."""
+    import hashlib
+    import time
+
+    from actorgraph import store as store_module
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "a.ttl"
+    data.write_text("<urn:a> <urn:b> <urn:c> .\n")
+    truth = lambda: hashlib.blake2b(data.read_bytes(), digest_size=16).hexdigest()  # noqa: E731
+    first = store_module.file_digests([data])
+    assert first == {str(data.resolve()): truth()}
+    assert not (tmp_path / "cache" / "digests.txt").exists()  # written moments ago: not recorded
+    later = time.time_ns() + 10_000_000_000
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    store_module.file_digests([data])
+    assert str(data.resolve()) in (tmp_path / "cache" / "digests.txt").read_text()
+    reads = []
+    opened = type(data).open
+    monkeypatch.setattr(type(data), "open",
+                        lambda self, *a, **k: (self == data and reads.append(self), opened(self, *a, **k))[1])
+    assert store_module.file_digests([data]) == first and reads == []  # kept: not read
+    data.write_text("<urn:a> <urn:b> <urn:d> .\n")  # the same size
+    again = store_module.file_digests([data])
+    assert again == {str(data.resolve()): truth()} != first and reads
