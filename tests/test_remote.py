@@ -166,12 +166,8 @@ QUERIES = list_queries()
 # rewritten around the bug, or a fixed Virtuoso, turns the test red until its entry is removed here
 # (except who-negotiated, which is not run: it kills the server that the later tests share).
 VIRTUOSO_WRONG = {
-    "actors": "`?class rdfs:subClassOf* ?wanted` after `?entity a ?class` gives each entity once per path "
-              "to the class, not once (SPARQL 1.1 asks for distinct nodes)",
     "names": "the same duplicates from `rdfs:subClassOf*`",
-    "statements": "`rdfs:subClassOf*` with a bound subject: one statement instead of nine",
     "timeline": "`rdfs:subClassOf*` joined with the dates' blank nodes: no rows instead of four",
-    "figures": "refused: 'SQ186: Over 20 keys in group by or hash join'",
     "who-negotiated": "the server process dies on the query (the nested transitive paths)",
 }
 
