@@ -162,14 +162,10 @@ QUERIES = list_queries()
 
 
 # Virtuoso 7.2.5 (Debian's) answers these named queries wrongly. Each is a bug of that engine, shown on
-# the fixture world by the query's own text; docs/stores.md lists them for users. names and timeline stay
-# as they are because the forms that Virtuoso answers right were measurably slower on Oxigraph at 100k
-# statements (benchmarks/README.md). strict=True: a query rewritten around the bug, or a fixed Virtuoso, turns the
+# the fixture world by the query's own text; docs/stores.md lists them for users. strict=True: a query rewritten around the bug, or a fixed Virtuoso, turns the
 # test red until its entry is removed here. An entry whose reason says the server "dies" is not run: the
 # later tests share that server.
 VIRTUOSO_WRONG = {
-    "names": "`rdfs:subClassOf*` joined on its subject drops aliases (17 rows of 18); the forms that it "
-             "answers right (EXISTS without a UNION) took 1.4x longer on Oxigraph",
     "timeline": "`rdfs:subClassOf*` joined on its subject and the dates from a VALUES table: no rows; the "
                 "form that it answers right (EXISTS, a UNION of BINDs) took 1.14-1.18x longer on Oxigraph",
 }
