@@ -161,14 +161,11 @@ def named_query_args(query) -> list[str]:
 QUERIES = list_queries()
 
 
-# Virtuoso 7.2.5 (Debian's) answers these named queries wrongly. Each is a bug of that engine, shown on
-# the fixture world by the query's own text; docs/stores.md lists them for users. strict=True: a query rewritten around the bug, or a fixed Virtuoso, turns the
-# test red until its entry is removed here. An entry whose reason says the server "dies" is not run: the
-# later tests share that server.
-VIRTUOSO_WRONG = {
-    "timeline": "`rdfs:subClassOf*` joined on its subject and the dates from a VALUES table: no rows; the "
-                "form that it answers right (EXISTS, a UNION of BINDs) took 1.14-1.18x longer on Oxigraph",
-}
+# Named queries that Virtuoso 7.2.5 (Debian's) answers wrongly, with the reason: none today. The queries
+# are written around its bugs (docs/stores.md lists them). An entry is an expected failure, strict: a
+# fixed query turns the test red until its entry is removed. An entry whose reason says the server "dies"
+# is not run, since the later tests share that server.
+VIRTUOSO_WRONG: dict[str, str] = {}
 
 
 def endpoint_of(request, backend: str) -> str:
