@@ -136,12 +136,15 @@ def test_push_again_replaces_rather_than_duplicates(pushed, virtuoso):
 
 _CONCAT_RE = re.compile(r'GROUP_CONCAT\((?:DISTINCT\s+)?\?\w+\s*;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)',
                         re.IGNORECASE)
+# A concatenation passed on to the column a query gives: BIND(IF(?concatenated ...) AS ?column).
+_PASSED_ON_RE = re.compile(r'BIND\(IF\(\?(\w+)\b[^)]*\)\s*AS\s+\?(\w+)\)', re.IGNORECASE)
 
 
 def normalised(query, doc: dict) -> dict:
     """What SPARQL fixes, nothing more: the order inside GROUP_CONCAT and of rows that ORDER BY leaves
     tied is the engine's choice, so concatenations compare as sorted parts, and rows as a multiset."""
     concat = {column: sep for sep, column in _CONCAT_RE.findall(query.text)}
+    concat.update({column: concat[source] for source, column in _PASSED_ON_RE.findall(query.text) if source in concat})
     for row in doc.get("rows", []):
         for column, sep in concat.items():
             if isinstance(row.get(column), str):
