@@ -22,7 +22,7 @@ from actorgraph.errors import EndpointError, QueryError
 from actorgraph.push import prepare
 from actorgraph.queries import list_queries
 from actorgraph.store import RemoteStore, graph_name, turtle_files
-from conftest import ONTOLOGY, WORLD
+from conftest import GRAPH, ONTOLOGY, WORLD
 from servers import actorgraph_cmd, actorgraph_serve, oxigraph_serve
 from stores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, FlakyFront, virtuoso_serve
 
@@ -200,6 +200,42 @@ def test_named_queries_answer_the_same_remotely(request, backend, query):
     assert remote.returncode == 0, remote.stderr
     local_doc, remote_doc = json.loads(local.stdout), json.loads(remote.stdout)
     assert normalised(query, remote_doc) == normalised(query, local_doc)
+
+
+# Values for every parameter on the shipped graph, whose negotiation has several parties on each side
+# and whose statements have more optional fields than the fixture world's: Virtuoso's bugs showed there
+# first (who-negotiated: no rows of 31; statements --by: one of two).
+SHIPPED_VALUES = {"entity": "Nayib Bukele", "a": "Nayib Bukele", "b": "MS-13", "text": "gang",
+                  "person": "Osiris Luna Meza", "actor": "Nayib Bukele", "by": "Nayib Bukele", "type": "person"}
+
+
+@pytest.fixture(scope="module")
+def virtuoso_shipped(tmp_path_factory):
+    """A second Virtuoso, holding the shipped graph (a store's default graph is the union of all it holds,
+    so the fixture world cannot share one)."""
+    with virtuoso_serve(tmp_path_factory.mktemp("virtuoso-shipped")) as base:
+        done = push_to_virtuoso(base, GRAPH)
+        assert done.returncode == 0, done.stderr
+        yield base + "sparql"
+
+
+def test_named_queries_answer_the_same_on_virtuoso_for_the_shipped_graph(virtuoso_shipped):
+    """Every named query, with its required parameters and then with each optional one, in-process: the
+    rows from Virtuoso are the rows from the local files."""
+    import actorgraph
+
+    local = actorgraph.load(GRAPH, ONTOLOGY)
+    remote = actorgraph.load(GRAPH, ONTOLOGY, endpoint=virtuoso_shipped)
+    compared = 0
+    for query in QUERIES:
+        required = {p.name: SHIPPED_VALUES[p.name] for p in query.params if p.required}
+        for params in [required] + [{**required, p.name: SHIPPED_VALUES[p.name]} for p in query.params
+                                    if not p.required and p.name in SHIPPED_VALUES]:
+            here, there = ({"rows": json.loads(json.dumps(kg.named(query.name, **params), default=str))}
+                           for kg in (local, remote))
+            assert normalised(query, there) == normalised(query, here), (query.name, params)
+            compared += bool(here["rows"])
+    assert compared >= 15  # most cases have rows: the comparison is not vacuous
 
 
 def test_the_comparison_is_not_vacuous():
