@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from . import files, paths, turtle
 from .dates import parse_date
 from .errors import DataFileError, UsageError
-from .store import ID, ONT, PREFIXES, graph_name, parse_error, turtle_files
+from .store import ID, ONT, PREFIXES, load_file, parse_error, turtle_files
 
 SOURCES_FILE = "sources.ttl"
 ACTORS_FILE = "actors.ttl"
@@ -91,16 +91,7 @@ class WorkingGraph:
             text = replace.get(path, ...)
             if text is None:
                 continue
-            try:
-                if text is ...:
-                    store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, ontology_dir))
-                else:
-                    store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                               to_graph=graph_name(path, ontology_dir))
-            except SyntaxError as err:
-                raise parse_error(path, err) from None
-            except OSError as err:
-                raise DataFileError(f"{path}: {err.strerror or err}") from None
+            load_file(store, path, ontology_dir, None if text is ... else text.encode("utf-8"))
             files.append(path)
         self.store = store
         self.kg = KnowledgeGraph(LocalStore(store, files, None), graph_dir)
