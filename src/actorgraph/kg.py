@@ -43,7 +43,7 @@ class KnowledgeGraph:
 
     def __init__(self, store: Store, graph_dir: Path | None = None):
         self.store = store
-        self.graph_dir = paths.graph_dir(graph_dir)  # where its stored texts are: its data source's
+        self.graph_dir = Path(graph_dir) if graph_dir else paths.graph_dir()  # its data source's: the texts
         self._page_indexes: dict[str, PageIndex] = {}
 
     # -- SPARQL ---------------------------------------------------------------------------------
