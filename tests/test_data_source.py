@@ -126,11 +126,12 @@ def test_validate_keeps_lexical_forms_and_file_line_errors(world_copy):
     (world_copy / "extra.ttl").write_text(
         '<https://w3id.org/actorgraph/id/x> <https://w3id.org/actorgraph/ont#note> '
         '"01"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', encoding="utf-8")
-    [(path, quads)] = [(p, q) for p, q in DataSource(world_copy, ONTOLOGY).parsed() if p.name == "extra.ttl"]
+    [quads] = [list(q) for p, q in DataSource(world_copy, ONTOLOGY).parsed() if p.name == "extra.ttl"]
     assert quads[0].object.value == "01"
     (world_copy / "extra.ttl").write_text("<a:b> <a:c> .\n", encoding="utf-8")
     with pytest.raises(ParseError, match=r"extra.ttl:1: "):
-        list(DataSource(world_copy, ONTOLOGY).parsed())
+        for _, quads in DataSource(world_copy, ONTOLOGY).parsed():
+            list(quads)
     assert source.files  # the first source, resolved before the file was added, is untouched
 
 

@@ -172,8 +172,8 @@ class DataSource:
     the files' fingerprint, computed at most once (the answer cache and the compiled store share it).
 
     Each file is parsed once per command, by one of two readers that report errors alike (file:line):
-    ``parsed`` gives each file's quads as written (validation, push, the server's check), one file at a
-    time so that a big graph is never held twice; ``load_into`` fills an Oxigraph store (the store of a
+    ``parsed`` streams each file's quads as written (validation, push, the server's check), so that a
+    big graph is never held twice; ``load_into`` fills an Oxigraph store (the store of a
     command, the compiled store), which keeps literals in canonical form and loads twice as fast as
     adding quads parsed beforehand would."""
 
@@ -209,9 +209,10 @@ class DataSource:
         file:line)."""
         load_files(store, self.files if files is None else files, self.ontology_dir, bulk=bulk)
 
-    def parsed(self, shown: Callable[[Path], str] = str) -> Iterator[tuple[Path, list[ox.Quad]]]:
-        """Each file and its quads as written (lexical forms kept, blank nodes renamed apart), one file
-        at a time; the first syntax error as file:line, the file named by ``shown``."""
+    def parsed(self, shown: Callable[[Path], str] = str) -> Iterator[tuple[Path, Iterator[ox.Quad]]]:
+        """Each file and its quads as written (lexical forms kept, blank nodes renamed apart), streamed
+        as the parser reads them, one file after the other; a syntax error as file:line, the file named
+        by ``shown``."""
         for path in self.files:
             yield path, parse_turtle(path, shown=shown)
 
@@ -228,7 +229,8 @@ class DataSource:
                 data = path.read_bytes()
             except OSError as err:
                 raise DataFileError(f"{path}: {err.strerror}") from None
-            parse_turtle(path, data)
+            for _ in parse_turtle(path, data):
+                pass  # parsed only to check it: the workers load the bytes themselves
             taken.append((self.graph_name(path).value, data))
         return taken
 
@@ -306,11 +308,12 @@ def parse_error(path: Path, err: Exception) -> ParseError:
     return ParseError(str(path), int(match.group(1)) if match else None, message)
 
 
-def parse_turtle(path: Path, data: bytes | None = None, *, shown: Callable[[Path], str] = str) -> list[ox.Quad]:
-    """The quads of one Turtle file (or of ``data``, its bytes) as written; a syntax error as file:line."""
+def parse_turtle(path: Path, data: bytes | None = None, *, shown: Callable[[Path], str] = str) -> Iterator[ox.Quad]:
+    """The quads of one Turtle file (or of ``data``, its bytes) as written, as the parser reads them (none
+    held); a syntax error, raised where the parser meets it, as file:line."""
     try:
         source = {"path": str(path)} if data is None else {"input": data}
-        return list(ox.parse(**source, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
+        yield from ox.parse(**source, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
     except SyntaxError as err:
         raise parse_error(Path(shown(path)), err) from None
     except (OSError, ValueError) as err:

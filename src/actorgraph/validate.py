@@ -184,7 +184,9 @@ def _load(source: DataSource) -> _Loaded:
         is_shapes = path == shapes_path
         in_ontology = path.parent == ontology_dir and not is_shapes
         into = shapes if is_shapes else data
+        count = 0
         for quad in quads:
+            count += 1
             if isinstance(quad.object, ox.Triple) or isinstance(quad.subject, ox.Triple):
                 raise ParseError(_display(path), None, "RDF 1.2 triple terms are not supported; "
                                  "give the claim a statement node (rdf:subject, rdf:predicate, rdf:object)")
@@ -196,8 +198,8 @@ def _load(source: DataSource) -> _Loaded:
                 if isinstance(term, ox.NamedNode):
                     used.add(term.value)
         if path.parent == graph_dir:
-            graph_triples += len(quads)
-        if not quads:
+            graph_triples += count
+        if not count:
             empty.append(path)
         texts[path] = path.read_text(encoding="utf-8", errors="replace")
     return _Loaded(data, shapes, defined, graph_triples, texts, used, empty)
