@@ -1,11 +1,15 @@
 """Rendering long tables: the terminal table against CSV, at growing numbers of rows.
 
-Two synthetic tables, each rendered as a terminal table (``output.render(table, "table")``) and as CSV
-(``output.render(table, "csv")``), alternately, in one process so that machine load hits both alike:
+Three synthetic tables, each rendered as a terminal table (``output.render(table, "table")``) and as
+CSV (``output.render(table, "csv")``), alternately, in one process so that machine load hits both alike:
 
-  - centrality-like: rank, name, type and four numbers per row (short cells: a table that fits);
-  - timeline-like: a date, a claim, a quote of 20 to 40 words, who asserts it and a status (long cells
-    that wrap inside the terminal width).
+  - centrality-like: rank, name, type and four numbers per row (short cells: a table that fits, each
+    cell on one line);
+  - quotes-like: a date, a quote of 20 to 40 words and a status (a table whose quotes wrap inside their
+    column, over two to four lines);
+  - timeline-like: a date, a claim, a quote of 20 to 40 words, who asserts it, a status and a source
+    (too many long cells for the width: printed as one block of ``column: value`` lines per row, with
+    the quotes wrapped under their label).
 
 For each size it prints the median times, the table / CSV ratio and the time per row (which stays flat
 when rendering is linear in the rows).
@@ -54,6 +58,15 @@ def timeline_table(rows: int, rng: random.Random):
     return Table(["date", "what", "quote", "asserted by", "status", "source"], data, title="timeline")
 
 
+def quotes_table(rows: int, rng: random.Random):
+    from actorgraph.output import Table
+
+    data = [{"date": f"{2000 + i % 25}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+             "quote": " ".join(rng.choice(WORDS) for _ in range(rng.randrange(20, 40))),
+             "status": rng.choice(("reported", "alleged", "claimed"))} for i in range(rows)]
+    return Table(["date", "quote", "status"], data, title="quotes")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -65,12 +78,17 @@ def main() -> None:
     from actorgraph.output import render
 
     rng = random.Random(7)
+    sizes = [int(s) for s in args.sizes.split(",")]
     print(f"rendering, median of {args.runs} alternating runs, width {args.width}, Python "
           f"{sys.version.split()[0]}")
     print(f"{'table':12} {'rows':>8} {'terminal':>10} {'csv':>10} {'ratio':>7} {'µs/row':>8}")
-    for kind, build in (("centrality", centrality_table), ("timeline", timeline_table)):
-        for size in (int(s) for s in args.sizes.split(",")):
+    for kind, build in (("centrality", centrality_table), ("quotes", quotes_table), ("timeline", timeline_table)):
+        for size in sizes:
             table = build(size, rng)
+            if size == sizes[0]:
+                shown = render(table, "table")
+                layout = "blocks" if "─" not in shown else "table, wrapped" if "\n   " in shown else "table"
+                print(f"{kind}: {layout} at width {args.width}")
             times: dict[str, list[float]] = {"table": [], "csv": []}
             for run in range(args.runs):
                 for fmt in ("table", "csv") if run % 2 == 0 else ("csv", "table"):
