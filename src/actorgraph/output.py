@@ -24,6 +24,8 @@ FORMATS = ("table", "json", "csv")
 
 @dataclass
 class Table:
+    """A result as rows under named columns, with an optional title and notes said under it."""
+
     columns: list[str]
     rows: list[dict[str, Any]]
     title: str | None = None
