@@ -373,7 +373,7 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean:
     header = lines_of(cells_of(list(columns)), header=True)
     body = _plain_body(texts, spaced, inner, limit) if all(plain) else None
     if body is not None:  # the common case, done column by column
-        return [*title, "", *header, rule, *_block(body), ""] if body else None
+        return [*title, "", *header, rule, *body, ""] if body else None
     rows = [cells_of(values) for values in zip(*texts, strict=True)]
     shown = 0  # lines with something on them, to tell a table of narrow, tall rows
     for cells in rows:
@@ -385,35 +385,53 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean:
     return [*title, "", *header, rule, *_block(body), ""]
 
 
-def _plain_body(texts: list[list[str]], spaced: list[str], inner: list[int], limit: int) -> list[str] | None:
-    """The lines of a table of one-cell characters, laid out column by column (each column wrapped at
+def _plain_body(texts: list[list[str]], spaced: list[str], inner: list[int], limit: int) -> list | None:
+    """The body of a table of one-cell characters, laid out column by column (each column wrapped at
     once, the lines then formatted together), when every cell wider than its column is text that wraps
     between words (no word longer than the column, not starting with a space): exactly what ``wrap``
-    and the padding make of it, cell by cell. An empty list when the rows run taller than ``limit``
-    lines with something on them; None when some cell is not such text."""
+    and the padding make of it, cell by cell, as ``_block`` gives it. An empty list when the rows run
+    taller than ``limit`` lines with something on them; None when some cell is not such text."""
     from itertools import chain, repeat
-    from operator import add, sub
+    from operator import add, getitem, sub
 
-    cells = []  # each column: each value's lines
+    cells = []  # each column: each value's lines, or None when every value is one line
     for values, text, room in zip(texts, spaced, inner, strict=True):
         if max(map(len, values)) <= room:
-            cells.append(list(map(list, zip(values))))
+            cells.append(None)
             continue
         if (min(filter(None, values), default="")[:1] == " " or _long_word_re(room).search(text)
                 or _long_word_re(room).match(" " + text[:room + 1])):
             return None
-        cells.append(list(map(_line_re(room).findall, values)))  # an empty value has no lines
-    heights = list(map(max, repeat(1), *(map(len, lines) for lines in cells)))
+        # Lines without their trailing spaces: what ``wrap`` gives, stripped (an empty value has none).
+        cells.append(list(map(_word_lines_re(room).findall, values)))
+    wrapped = [lines for lines in cells if lines is not None]
+    heights = list(map(max, repeat(1), *(map(len, lines) for lines in wrapped)))
     if sum(heights) > limit:
         # Lines with something on them: every line of a row, but for a row of blank values (one line).
         blank = sum(1 for row in zip(*(map(str.strip, values) for values in texts), strict=True) if not any(row))
         if sum(heights) - blank > limit:
             return []
+    line = "  " + "".join(f"{{:<{room}}}   " for room in inner[:-1]) + "{}"
+    taller = [lines for lines in wrapped if max(heights) > 1 and max(map(len, lines)) > 1]
+    if len(taller) == 1:
+        # One column runs over several lines: each row is its first line, formatted, then that column's
+        # other lines, each after the blanks of the columns before it.
+        j = next(j for j, lines in enumerate(cells) if lines is taller[0])
+        firsts = [values if lines is None else list(map(next, map(iter, lines), repeat("")))
+                  for values, lines in zip(texts, cells, strict=True)]
+        heads = list(map(str.rstrip, map(line.format, *firsts)))
+        if "" not in heads:  # (a blank line is left to the general case, which tidies it)
+            after = "\n" + " " * (2 + sum(inner[:j]) + 3 * j)
+            rest = map(getitem, map(after.join, taller[0]), map(slice, map(len, firsts[j]), repeat(None)))
+            parts = list(chain.from_iterable(zip(heads, rest, repeat("\n"))))
+            parts.pop()
+            return [_Block(parts)]
     blanks = [[""] * n for n in range(max(heights) + 1)]
+    cells = [list(map(list, zip(values))) if lines is None else lines
+             for values, lines in zip(texts, cells, strict=True)]
     columns = [chain.from_iterable(map(add, lines, map(blanks.__getitem__, map(sub, heights, map(len, lines)))))
                for lines in cells]
-    line = "  " + "".join(f"{{:<{room}}}   " for room in inner[:-1]) + "{}"
-    return list(map(str.rstrip, map(line.format, *columns)))
+    return _block(list(map(str.rstrip, map(line.format, *columns))))
 
 
 def _records(table: Table, texts: list[list[str]], spaced: list[str], clean: list[bool], width: int) -> list:
