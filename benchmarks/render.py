@@ -14,7 +14,11 @@ CSV (``output.render(table, "csv")``), alternately, in one process so that machi
 For each size it prints the median times, the table / CSV ratio and the time per row (which stays flat
 when rendering is linear in the rows).
 
-Usage: python benchmarks/render.py [--sizes 1000,10000,100000] [--runs 5] [--width 120]
+With ``--compare FILE`` (another version of ``output.py``, such as ``git show main:src/actorgraph/output.py
+> /tmp/output_main.py``), that version's terminal table is timed too, in the same alternation, and its
+ratio to CSV printed beside.
+
+Usage: python benchmarks/render.py [--sizes 1000,10000,100000] [--runs 5] [--width 120] [--compare FILE]
 """
 
 from __future__ import annotations
@@ -72,16 +76,29 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--width", type=int, default=120)
+    parser.add_argument("--compare", type=Path, help="another output.py, timed beside this one")
     args = parser.parse_args()
     os.environ["COLUMNS"] = str(args.width)
 
     from actorgraph.output import render
 
+    renderers = {"table": lambda table: render(table, "table"), "csv": lambda table: render(table, "csv")}
+    if args.compare:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("compared_output", args.compare)
+        other = importlib.util.module_from_spec(spec)
+        sys.modules["compared_output"] = other  # (dataclasses looks its module up)
+        spec.loader.exec_module(other)
+        renderers["compared"] = lambda table: other.render(other.Table(table.columns, table.rows, table.title,
+                                                                       table.notes), "table")
+
     rng = random.Random(7)
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"rendering, median of {args.runs} alternating runs, width {args.width}, Python "
           f"{sys.version.split()[0]}")
-    print(f"{'table':12} {'rows':>8} {'terminal':>10} {'csv':>10} {'ratio':>7} {'µs/row':>8}")
+    compared = f" {'compared':>10} {'ratio':>7}" if args.compare else ""
+    print(f"{'table':12} {'rows':>8} {'terminal':>10} {'csv':>10} {'ratio':>7} {'µs/row':>8}{compared}")
     for kind, build in (("centrality", centrality_table), ("quotes", quotes_table), ("timeline", timeline_table)):
         for size in sizes:
             table = build(size, rng)
@@ -89,15 +106,21 @@ def main() -> None:
                 shown = render(table, "table")
                 layout = "blocks" if "─" not in shown else "table, wrapped" if "\n   " in shown else "table"
                 print(f"{kind}: {layout} at width {args.width}")
-            times: dict[str, list[float]] = {"table": [], "csv": []}
+            if args.compare and other.render(other.Table(table.columns, table.rows, table.title, table.notes),
+                                             "table") != render(table, "table"):
+                print(f"{kind}: the compared version renders this table differently")
+            times: dict[str, list[float]] = {name: [] for name in renderers}
             for run in range(args.runs):
-                for fmt in ("table", "csv") if run % 2 == 0 else ("csv", "table"):
+                for name in renderers if run % 2 == 0 else reversed(renderers):
                     start = time.perf_counter()
-                    render(table, fmt)
-                    times[fmt].append(time.perf_counter() - start)
+                    renderers[name](table)
+                    times[name].append(time.perf_counter() - start)
             text, csv = statistics.median(times["table"]), statistics.median(times["csv"])
-            print(f"{kind:12} {size:8,} {text:9.3f}s {csv:9.3f}s {text / csv:6.2f}x {text / size * 1e6:8.1f}",
-                  flush=True)
+            line = f"{kind:12} {size:8,} {text:9.3f}s {csv:9.3f}s {text / csv:6.2f}x {text / size * 1e6:8.1f}"
+            if args.compare:
+                theirs = statistics.median(times["compared"])
+                line += f" {theirs:9.3f}s {theirs / csv:6.2f}x"
+            print(line, flush=True)
 
 
 if __name__ == "__main__":
