@@ -99,11 +99,14 @@ _PAD = 2
 def _column_cells(table: Table) -> list[list[str]]:
     """Each column's ``cell`` texts, column by column. A column of strings and integers, or of floats,
     is converted without a call per cell."""
-    from operator import methodcaller
+    from operator import itemgetter
 
     columns = []
     for column in table.columns:
-        values = list(map(methodcaller("get", column), table.rows))
+        try:
+            values = list(map(itemgetter(column), table.rows))
+        except KeyError:  # some row has no value in this column
+            values = [row.get(column) for row in table.rows]
         kinds = set(map(type, values))
         if kinds == {str}:
             columns.append(values)
@@ -126,6 +129,24 @@ def _collapse_constant_source(table: Table, cells: list[list[str]]) -> tuple[Tab
     kept = [i for i, c in enumerate(table.columns) if c != "source"]
     return (Table([table.columns[i] for i in kept], table.rows, table.title, table.notes), [cells[i] for i in kept],
             [f"source: {sources.pop()}"])
+
+
+def _starts_with_space(values: list[str], spaced: str) -> bool:
+    """Whether one of these printable texts starts with a space; ``spaced`` is them joined by spaces."""
+    if "  " not in spaced and spaced[:1] != " ":  # such a space would follow the joining one
+        return False
+    # No printable character sorts before a space, so the least text that is not empty starts with one
+    # if any does.
+    return min(filter(None, values), default="")[:1] == " "
+
+
+def _ends_with_space(values: list[str], spaced: str) -> bool:
+    """Whether one of these texts ends with a space; ``spaced`` is them joined by spaces."""
+    if "  " not in spaced and spaced[-1:] != " ":
+        return False
+    from itertools import repeat
+
+    return any(map(str.endswith, values, repeat(" ")))
 
 
 class _Block:
@@ -319,8 +340,6 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean:
 
     The work is linear in the cells: each column is measured once, and a cell is wrapped only when it
     is wider than its column."""
-    from itertools import repeat
-
     columns = [printable(c) for c in table.columns]
     count = len(table.rows)
     plain = [_one_cell_each(column) and _one_cell_each(text, ok)
@@ -343,7 +362,7 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean:
             return [*title, "", line.format(*columns), rule, *[""] * count, ""]
         # The last column is not padded; a row whose last cell is empty or ends in spaces is stripped.
         body = list(map(line[:line.rindex("{")].__add__("{}").format, *texts))
-        if "" in texts[-1] or any(map(str.endswith, texts[-1], repeat(" "))):
+        if "" in texts[-1] or _ends_with_space(texts[-1], spaced[-1]):
             body = [text.rstrip() for text in body]
         return [*title, "", line.format(*columns), rule, *_block(body), ""]
 
@@ -371,7 +390,7 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean:
                 for i in range(height)]
 
     header = lines_of(cells_of(list(columns)), header=True)
-    body = _plain_body(texts, spaced, inner, limit) if all(plain) else None
+    body = _plain_body(texts, spaced, [n - _PAD for n in natural], inner, limit) if all(plain) else None
     if body is not None:  # the common case, done column by column
         return [*title, "", *header, rule, *body, ""] if body else None
     rows = [cells_of(values) for values in zip(*texts, strict=True)]
@@ -385,21 +404,23 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean:
     return [*title, "", *header, rule, *_block(body), ""]
 
 
-def _plain_body(texts: list[list[str]], spaced: list[str], inner: list[int], limit: int) -> list | None:
+def _plain_body(texts: list[list[str]], spaced: list[str], longest: list[int], inner: list[int],
+                limit: int) -> list | None:
     """The body of a table of one-cell characters, laid out column by column (each column wrapped at
     once, the lines then formatted together), when every cell wider than its column is text that wraps
     between words (no word longer than the column, not starting with a space): exactly what ``wrap``
     and the padding make of it, cell by cell, as ``_block`` gives it. An empty list when the rows run
-    taller than ``limit`` lines with something on them; None when some cell is not such text."""
+    taller than ``limit`` lines with something on them; None when some cell is not such text.
+    ``longest``: at least the length of each column's longest text."""
     from itertools import chain, repeat
     from operator import add, getitem, sub
 
     cells = []  # each column: each value's lines, or None when every value is one line
-    for values, text, room in zip(texts, spaced, inner, strict=True):
-        if max(map(len, values)) <= room:
+    for values, text, most, room in zip(texts, spaced, longest, inner, strict=True):
+        if most <= room:
             cells.append(None)
             continue
-        if (min(filter(None, values), default="")[:1] == " " or _long_word_re(room).search(text)
+        if (_starts_with_space(values, text) or _long_word_re(room).search(text)
                 or _long_word_re(room).match(" " + text[:room + 1])):
             return None
         # Lines without their trailing spaces: what ``wrap`` gives, stripped (an empty value has none).
@@ -488,14 +509,10 @@ def _plain_column_lines(values: list[str], spaced: str, room: int, next_line: st
     by ``next_line``, when every value of the column is plain text (not starting with a space, no word
     longer than a line); else None. A plain value's lines are found by one regular expression: each is
     the longest run of at most ``room`` characters that ends a word."""
-    from itertools import repeat
-
-    # No printable character sorts before a space, so the least value that is not empty starts with
-    # one if any does.
-    if min(filter(None, values), default="")[:1] == " ":
+    if _starts_with_space(values, spaced):
         return None
     if max(map(len, values)) <= room:  # one line each
-        return [value.rstrip(" ") for value in values] if any(map(str.endswith, values, repeat(" "))) else values
+        return [value.rstrip(" ") for value in values] if _ends_with_space(values, spaced) else values
     if _long_word_re(room).search(spaced) or _long_word_re(room).match(" " + spaced[:room + 1]):
         return None
     return list(map(next_line.join, map(_word_lines_re(room).findall, values)))
