@@ -369,8 +369,14 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean:
     # At least this many lines: a table certain to be too tall is not laid out (only columns of one-cell
     # characters, wider than their room, are counted).
     limit = MAX_LINES_PER_ROW * max(1, count)
-    for values, room, simple, n in sorted(zip(texts, inner, plain, natural, strict=True), key=lambda c: c[1] - c[3]):
-        if simple and n - _PAD > room and _least_lines(values, room) > limit:
+    for values, text, room, simple, n in sorted(zip(texts, spaced, inner, plain, natural, strict=True),
+                                                key=lambda c: c[2] - c[4]):
+        if not simple or n - _PAD <= room:
+            continue
+        # Each value takes fewer than its letters / room + 1 lines: when even that sum stays within the
+        # limit, the column cannot pass it, and its values need not be counted one by one.
+        letters = len(text) - text.count(" ")
+        if letters // room + count > limit and _least_lines(values, room) > limit:
             return None
 
     def cells_of(values: list[str]) -> list[list[str]]:
