@@ -84,7 +84,7 @@ EVIL_ALIAS = "</script><script>window.__pwned=2</script>"
 
 
 def make_evil_world(world_dir: Path) -> Path:
-    """The fixture world with markup in a label, an alias and a quote (and "href", which trips pyvis)."""
+    """The fixture world with markup in a label, an alias and a quote (and an "href" that must stay text)."""
     actors = world_dir / "actors.ttl"
     text = actors.read_text(encoding="utf-8")
     text = text.replace('rdfs:label "Carl Mott" ; skos:altLabel "Red"',

@@ -184,6 +184,16 @@ def test_cli_csv_to_directory_and_prefix(invoke, tmp_path):
                                                           "world-nodes.csv"]
 
 
+def test_cli_csv_makes_the_directory_a_trailing_slash_names(invoke, tmp_path):
+    result = invoke("export", "csv", "-o", f"{tmp_path / 'tables'}/")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["edges.csv", "nodes.csv"]
+    result = invoke("export", "csv", "-o", f"{tmp_path / 'no' / 'tables'}/")
+    assert result.exit_code == 1
+    assert result.output.strip().endswith(f"{tmp_path / 'no'}: no such directory")
+    assert not (tmp_path / "no").exists()
+
+
 # -- the HTML page's source --------------------------------------------------------------------------------
 
 

@@ -46,6 +46,7 @@ def brokers_command(ctx, top: int, exact: bool, as_of: str | None):
 
     Example:
 
+    \b
         actorgraph brokers --format json
         actorgraph brokers --top 0
     """

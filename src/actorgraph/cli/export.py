@@ -22,11 +22,28 @@ from . import cli, echo_result, pass_ctx
 def csv_targets(output: str) -> tuple[Path, Path]:
     """``-o DIR`` gives DIR/nodes.csv and DIR/edges.csv; ``-o out/ag`` gives out/ag-nodes.csv, ..."""
     target = Path(output)
-    if output.endswith(("/", os.sep)) or target.is_dir():
+    if names_directory(output):
         return target / "nodes.csv", target / "edges.csv"
     joiner = "" if target.name.endswith(("-", "_", ".")) else "-"
     return (target.with_name(f"{target.name}{joiner}nodes.csv"),
             target.with_name(f"{target.name}{joiner}edges.csv"))
+
+
+def names_directory(output: str) -> bool:
+    """``-o tables/`` (a trailing slash) or an existing directory: the files go inside it."""
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+
+
+def make_directory(directory: Path) -> None:
+    """Create the directory ``-o DIR/`` names (its parent must exist); an existing one is kept."""
+    if directory.is_dir():
+        return
+    try:
+        directory.mkdir()
+    except FileNotFoundError:
+        raise DataFileError(f"{directory.parent}: no such directory") from None
+    except OSError as err:
+        raise DataFileError(f"{directory}: cannot create the directory: {err.strerror}") from None
 
 
 @cli.group("export")
@@ -66,7 +83,12 @@ def _make_command(name: str):
         to_stdout = not output or output == "-"
         if fmt.suffix == ".html":
             refuse_page_on_terminal(output, f"export {name}")
-        if not to_stdout:  # a target that must not be replaced is refused before any work, in one line
+        new_directory = name == "csv" and not to_stdout and names_directory(output) \
+            and not os.path.lexists(output)
+        if new_directory:  # made once the files are built; its parent must exist now
+            if not Path(output).parent.is_dir():
+                raise DataFileError(f"{Path(output).parent}: no such directory")
+        elif not to_stdout:  # a target that must not be replaced is refused before any work, in one line
             for target in (csv_targets(output) if name == "csv" else (output,)):
                 check_target(target)
         notes: list[str] = []
@@ -77,6 +99,8 @@ def _make_command(name: str):
             if to_stdout:
                 raise UsageError("csv writes two files: give -o DIR or -o PREFIX")
             nodes_path, edges_path = csv_targets(output)
+            if new_directory:
+                make_directory(nodes_path.parent)
             write_files({nodes_path: result["nodes.csv"], edges_path: result["edges.csv"]})
             click.echo(f"wrote {nodes_path} and {edges_path}", err=True)
             return

@@ -52,6 +52,7 @@ def serve_command(ctx, host: str, port: int, timeout: str, max_results: int, max
 
     Example:
 
+    \b
         actorgraph serve --port 7878
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT ?name WHERE { ?a a ag:Person ; rdfs:label ?name }' http://127.0.0.1:7878/sparql
     """
