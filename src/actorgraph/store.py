@@ -210,9 +210,9 @@ class DataSource:
         load_files(store, self.files if files is None else files, self.ontology_dir, bulk=bulk)
 
     def parsed(self, shown: Callable[[Path], str] = str) -> Iterator[tuple[Path, Iterator[ox.Quad]]]:
-        """Each file and its quads as written (lexical forms kept, blank nodes renamed apart), streamed
-        as the parser reads them, one file after the other; a syntax error as file:line, the file named
-        by ``shown``."""
+        """Each file and its quads as written (lexical forms and blank node labels kept: a blank node is
+        local to its file), streamed as the parser reads them, one file after the other; a syntax error
+        as file:line, the file named by ``shown``."""
         for path in self.files:
             yield path, parse_turtle(path, shown=shown)
 
@@ -313,7 +313,7 @@ def parse_turtle(path: Path, data: bytes | None = None, *, shown: Callable[[Path
     held); a syntax error, raised where the parser meets it, as file:line."""
     try:
         source = {"path": str(path)} if data is None else {"input": data}
-        yield from ox.parse(**source, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+        yield from ox.parse(**source, format=ox.RdfFormat.TURTLE)
     except SyntaxError as err:
         raise parse_error(Path(shown(path)), err) from None
     except (OSError, ValueError) as err:
