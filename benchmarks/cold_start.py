@@ -12,7 +12,10 @@ with PYTHONDONTWRITEBYTECODE set or a read-only install). Both run from copies o
 every run (rdflib's too) has PYTHONDONTWRITEBYTECODE=1, so neither copy changes. Prints each median
 wall time and its ratio to the rdflib import.
 
-Usage: python benchmarks/cold_start.py [--runs 21]
+With ``--compare DIR`` (another checkout's ``src/actorgraph``, such as the main branch's), the commands
+with every query run are also timed on that code, interleaved with the rest, marked "(compared)".
+
+Usage: python benchmarks/cold_start.py [--runs 21] [--compare /path/to/other/src/actorgraph]
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ def time_once(argv: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs of each command (median is reported)")
+    parser.add_argument("--compare", type=Path, help="another copy of the package, timed beside this one")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="actorgraph-bench-"))
@@ -67,6 +71,14 @@ def main() -> None:
         env = {**base, "PYTHONPATH": str(copy)}
         uncached = {**env, "ACTORGRAPH_ANSWER_CACHE": "never"}
         compiled_store = {**uncached, "ACTORGRAPH_STORE_CACHE": "always"}
+        if args.compare:
+            other = work / f"compared-{copy.name}"
+            shutil.copytree(args.compare, other / "actorgraph", ignore=shutil.ignore_patterns("__pycache__"))
+            if compiled:
+                compileall.compile_dir(other / "actorgraph", quiet=1)
+            theirs = {**base, "PYTHONPATH": str(other), "ACTORGRAPH_ANSWER_CACHE": "never"}
+            cases.update({f"who-negotiated, {mode}, query run (compared)": (negotiated, theirs),
+                          f'show "Osiris Luna Meza", {mode}, query run (compared)': (show, theirs)})
         cases.update({
             f"who-negotiated, {mode}": (negotiated, env),
             f'show "Osiris Luna Meza", {mode}': (show, env),

@@ -52,10 +52,11 @@ def wall(argv: list[str], env: dict[str, str]) -> float:
 
 def phases(graph: Path) -> dict[str, float]:
     from actorgraph import validate as v
+    from actorgraph.store import DataSource
 
     clock = time.process_time
     t0 = clock()
-    loaded = v._load(graph, ONTOLOGY)
+    loaded = v._load(DataSource(graph, ONTOLOGY))
     t1 = clock()
     index, locator = v._Index(loaded.graph), v._Locator(loaded.files)
     list(v._shacl(loaded, locator))

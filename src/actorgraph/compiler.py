@@ -30,12 +30,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import files, paths, turtle
+from . import files, turtle
 from .errors import DataFileError, SheetError
 from .names import fold
 from .sheet import ClaimProposal, EntityProposal, Evidence, FigureProposal, IdentifierSpec, Sheet, load_sheet
 from .sources import ACTORS_FILE, Document, Entity, WorkingGraph, find_document, read_graph_file, sha256_of
-from .store import ID, ONT, PREFIXES
+from .store import ID, ONT, PREFIXES, DataSource, data_source
 
 SOURCE_MARK = "# Written by `actorgraph add`"
 _BEGIN = "# >>> entities from agid:{doc}, written by `actorgraph add`: edit the sheet, not this block"
@@ -59,11 +59,13 @@ class Compiled:
     written: bool = False
 
 
-def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
+def compile_sheet(sheet_path: str | Path, graph_dir: DataSource | str | Path | None = None,
                   ontology_dir: str | Path | None = None, *, check: bool = False) -> Compiled:
-    """Check the sheet against the graph and, unless ``check``, write the source's file and entity block."""
+    """Check the sheet against the graph and, unless ``check``, write the source's file and entity block.
+    ``graph_dir`` may be the command's ``DataSource``."""
     sheet = load_sheet(sheet_path)
-    gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
+    source = data_source(graph_dir, ontology_dir)
+    gdir = source.graph_dir
     if not gdir.is_dir():
         raise DataFileError(f"{gdir}: {'not a directory' if gdir.exists() else 'no such directory'}")
     doc_local = sheet.source_id.removeprefix("agid:").removeprefix(ID)
@@ -80,7 +82,7 @@ def compile_sheet(sheet_path: str | Path, graph_dir: str | Path | None = None,
             and not source_file.exists() and not old_block:
         raise SheetError(str(sheet.path), [f"{sheet.path}: nothing in it is accepted: set accept: true on what the "
                                            "text says, then run add again; nothing was written"])
-    base = WorkingGraph(gdir, odir, replace={source_file: None, actors_file: before + after})
+    base = WorkingGraph(source, replace={source_file: None, actors_file: before + after})
 
     builder = _Builder(sheet, base, doc_local)
     builder.check()

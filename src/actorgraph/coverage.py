@@ -9,6 +9,7 @@ Quotes are located in the stored text by exact search, so a quote that is not ve
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -238,24 +239,26 @@ def sentence_coverage(
     else:
         data = data_source(source if isinstance(source, DataSource) else graph_dir or source, ontology_dir)
         store, gdir = LocalStore.open(data), data.graph_dir
+    quoted = [{name: to_python(term) for name, term in row.items()} | {"doc": row["doc"].value}
+              for row in store.select(_QUOTES).rows]
+    return coverage_of(quoted, gdir, min_overlap)
 
+
+def coverage_of(quoted: Iterable[dict[str, Any]], graph_dir: Path, min_overlap: int = MIN_OVERLAP) -> CoverageReport:
+    """Sentence coverage from rows of ``doc`` (an IRI), ``file`` (its text, relative to ``graph_dir``),
+    and optionally ``label`` and ``quote``: what the ``_QUOTES`` query gives, or validation's
+    ``Report.quoted``, which are the same rows read from the files it has just parsed."""
     docs: dict[str, dict[str, Any]] = {}
-    for row in store.select(_QUOTES).rows:
-        doc = docs.setdefault(
-            row["doc"].value,
-            {
-                "label": to_python(row.get("label")) or row["doc"].value,
-                "file": str(to_python(row["file"])),
-                "quotes": set(),
-            },
-        )
-        if "quote" in row:
-            doc["quotes"].add(str(to_python(row["quote"])))
+    for row in quoted:
+        doc = docs.setdefault(row["doc"], {"label": row.get("label") or row["doc"], "file": str(row["file"]),
+                                           "quotes": set()})
+        if row.get("quote") is not None:
+            doc["quotes"].add(str(row["quote"]))
 
     documents = []
     for iri in sorted(docs):
         info = docs[iri]
-        path = gdir / info["file"]
+        path = graph_dir / info["file"]
         text = read_source(path, iri)
         quotes = sorted(info["quotes"])
         sentences, headings, cited = measure(text, quotes, min_overlap)

@@ -27,7 +27,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import paths
 from .coverage import is_heading
 from .cues import Cues, Placed, load_cues
 from .dates import PartialDate
@@ -1130,7 +1129,7 @@ def source_text(kg: KnowledgeGraph, source: str, graph_dir: str | Path | None = 
     row = rows[0]
     text_file = str(to_python(row["file"]))
     published = to_python(row.get("published"))
-    text = read_source(paths.graph_dir(graph_dir or kg.graph_dir) / text_file, iri)
+    text = read_source(Path(graph_dir or kg.graph_dir) / text_file, iri)
     title = str(to_python(row.get("title")) or to_python(row.get("label")) or iri.removeprefix(ID))
     return SourceText(iri, title, text_file, text, parse_date(str(published)) if published is not None else None)
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import DataFileError, UsageError
 from .names import fold
-from .store import ID, ONT
+from .store import ID, ONT, DataSource, data_source
 
 if TYPE_CHECKING:
     from followthemoney import EntityProxy, Schema
@@ -516,18 +516,19 @@ class Imported:
 def import_ftm(path: str | Path, *, title: str | None = None, name: str | None = None, url: str | None = None,
                published: str | None = None, language: str | None = None, opensanctions: bool = False,
                accept: bool = False, sheet: str | Path | None = None, force: bool = False,
-               graph_dir: str | Path | None = None, ontology_dir: str | Path | None = None) -> Imported:
+               graph_dir: DataSource | str | Path | None = None, ontology_dir: str | Path | None = None) -> Imported:
     """Store the FtM file as a source (unless it already is one) and write its review sheet (never into
-    the graph directory, never over an existing sheet unless ``force``)."""
-    from . import files, paths
-    from .kg import load
+    the graph directory, never over an existing sheet unless ``force``). ``graph_dir`` may be the
+    command's ``DataSource``."""
+    from . import files
     from .sources import WorkingGraph, add_source, sha256_of, slug
 
     path = Path(path)
     read = read_ftm(path)
-    gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
+    source = data_source(graph_dir, ontology_dir)
+    gdir = source.graph_dir
     digest = sha256_of(read.text.encode("utf-8"))
-    graph = WorkingGraph(gdir, odir)
+    graph = WorkingGraph(source)  # each file parsed once: the checks, the proposals and add_source read it
     stored = _stored(graph, digest)
     base = path.name
     for suffix in (".json", ".jsonl", ".ndjson", ".ftm"):
@@ -539,14 +540,13 @@ def import_ftm(path: str | Path, *, title: str | None = None, name: str | None =
                          "choose another place with -o")
     if files.check_target(target) is not None and not force:
         raise UsageError(f"{target} exists (a sheet under review?): give --force to replace it, or -o another file")
-    kg = load(gdir, odir)
-    proposer = _Proposer(kg, read, opensanctions, accept)
+    proposer = _Proposer(graph.kg, read, opensanctions, accept)
     proposer.things()
     proposer.links()
     proposer.properties()
     if not stored:
         added = add_source(path, title=title or f"FollowTheMoney entities from {path.name}", published=published,
-                           url=url, language=language, name=source_name, graph_dir=gdir, ontology_dir=odir)
+                           url=url, language=language, name=source_name, graph_dir=source, graph=graph)
         text_file, published_text = f"sources/{added.text_file.name}", published
     else:
         text_file, published_text = stored["file"], stored["published"]

@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import paths
 from .errors import AmbiguousNameError, UnknownNameError, UsageError
 from .queries import NamedQuery, bind_value, get_query, paged, prepared
 from .store import DataSource, SelectResult, Store, Term, open_store, to_python
@@ -44,7 +45,7 @@ class KnowledgeGraph:
 
     def __init__(self, store: Store, graph_dir: Path | None = None):
         self.store = store
-        self.graph_dir = graph_dir
+        self.graph_dir = Path(graph_dir) if graph_dir else paths.graph_dir()  # its data source's: the texts
         self._page_indexes: dict[str, PageIndex] = {}
 
     # -- SPARQL ---------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class NameEntry:
+    """A label or an alias of an entity, as typed in the graph."""
+
     iri: str
     name: str
     label: str
@@ -30,6 +32,8 @@ class NameEntry:
 
 @dataclass(frozen=True)
 class Match:
+    """An entity found for a typed name, with the name it matched and how well."""
+
     iri: str
     label: str
     matched: str

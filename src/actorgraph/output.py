@@ -24,6 +24,8 @@ FORMATS = ("table", "json", "csv")
 
 @dataclass
 class Table:
+    """A result as rows under named columns, with an optional title and notes said under it."""
+
     columns: list[str]
     rows: list[dict[str, Any]]
     title: str | None = None
@@ -94,15 +96,78 @@ _SHORT = {"status", "score", "side", "kind", "via", "when", "path", "step"}
 _PAD = 2
 
 
-def _collapse_constant_source(table: Table) -> tuple[Table, list[str]]:
+def _column_cells(table: Table) -> list[list[str]]:
+    """Each column's ``cell`` texts, column by column. A column of strings and integers, or of floats,
+    is converted without a call per cell."""
+    from operator import itemgetter
+
+    columns = []
+    for column in table.columns:
+        try:
+            values = list(map(itemgetter(column), table.rows))
+        except KeyError:  # some row has no value in this column
+            values = [row.get(column) for row in table.rows]
+        kinds = set(map(type, values))
+        if kinds == {str}:
+            columns.append(values)
+        elif kinds <= {str, int}:  # not bool: its type is bool
+            columns.append(list(map(str, values)))
+        elif kinds == {float}:
+            columns.append([f"{value:.4f}".rstrip("0").rstrip(".") for value in values])
+        else:
+            columns.append(list(map(cell, values)))
+    return columns
+
+
+def _collapse_constant_source(table: Table, cells: list[list[str]]) -> tuple[Table, list[list[str]], list[str]]:
     """When every row cites the same source, say it once below the table instead of in every row."""
     if "source" not in table.columns or not table.rows:
-        return table, []
-    sources = {cell(row.get("source")) for row in table.rows}
+        return table, cells, []
+    sources = set(cells[table.columns.index("source")])
     if len(sources) != 1 or sources == {""}:
-        return table, []
-    columns = [c for c in table.columns if c != "source"]
-    return Table(columns, table.rows, table.title, table.notes), [f"source: {sources.pop()}"]
+        return table, cells, []
+    kept = [i for i, c in enumerate(table.columns) if c != "source"]
+    return (Table([table.columns[i] for i in kept], table.rows, table.title, table.notes), [cells[i] for i in kept],
+            [f"source: {sources.pop()}"])
+
+
+def _starts_with_space(values: list[str], spaced: str) -> bool:
+    """Whether one of these printable texts starts with a space; ``spaced`` is them joined by spaces."""
+    if "  " not in spaced and spaced[:1] != " ":  # such a space would follow the joining one
+        return False
+    # No printable character sorts before a space, so the least text that is not empty starts with one
+    # if any does.
+    return min(filter(None, values), default="")[:1] == " "
+
+
+def _ends_with_space(values: list[str], spaced: str) -> bool:
+    """Whether one of these texts ends with a space; ``spaced`` is them joined by spaces."""
+    if "  " not in spaced and spaced[-1:] != " ":
+        return False
+    from itertools import repeat
+
+    return any(map(str.endswith, values, repeat(" ")))
+
+
+class _Block:
+    """Lines of output that need no tidying: each already stripped on the right, the first and the last
+    not blank, never two blank lines in a row, and none starting with ``note: `` or ``source: ``. They
+    are kept as pieces of text (``parts``) that make the lines when concatenated, so that a long table
+    is joined into one string once, with the rest of the output."""
+
+    def __init__(self, parts: list[str]):
+        self.parts = parts
+
+
+def _block(lines: list[str]) -> list:
+    """Lines stripped on the right, as one block when none is blank."""
+    if not lines or not all(lines):
+        return lines
+    from itertools import chain, repeat
+
+    parts = list(chain.from_iterable(zip(lines, repeat("\n"))))
+    parts.pop()
+    return [_Block(parts)]
 
 
 # -- text in a terminal ---------------------------------------------------------------------------
@@ -122,12 +187,17 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _one_cell_each(text: str) -> bool:
+def _one_cell_each(text: str, known_printable: bool = False) -> bool:
     """Whether every character of the text takes exactly one terminal cell (so that its length is its
-    width) and none starts a new line."""
+    width) and none starts a new line. ``known_printable``: the text has been found printable already."""
+    if not (known_printable or text.isprintable()):
+        return False
     if text.isascii():
-        return text.isprintable()
-    return all(char.isprintable() and _char_width(char) == 1 for char in set(text))
+        return True
+    # Only the characters beyond ASCII need measuring. No byte of a multi-byte UTF-8 sequence is ASCII,
+    # so the UTF-8 form without its ASCII bytes decodes to just those characters, in one pass in C.
+    others = text.encode("utf-8").translate(None, bytes(range(128))).decode("utf-8")
+    return all(_char_width(char) == 1 for char in set(others))
 
 
 def text_width(text: str) -> int:
@@ -152,12 +222,22 @@ def _fold(word: str, width: int, plain: bool) -> list[str]:
     return [*pieces, piece]
 
 
-_WORD_RE = re.compile(r"\s*\S+\s*")
-
-
 @lru_cache(maxsize=64)
 def _line_re(width: int) -> re.Pattern:
     return re.compile(f"(.{{1,{width}}})(?: +|$)")
+
+
+@lru_cache(maxsize=64)
+def _word_lines_re(width: int) -> re.Pattern:
+    """Each match a line of plain text whose words are all at most ``width`` long, as textwrap makes it:
+    the longest run of at most ``width`` characters that ends a word (the spaces after it are matched,
+    not kept)."""
+    return re.compile(f"(.{{0,{width - 1}}}[^ ])(?: +|$)")
+
+
+@lru_cache(maxsize=1)
+def _word_re() -> re.Pattern:
+    return re.compile(r"\s*\S+\s*")
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -175,7 +255,7 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0
-        for word in _WORD_RE.findall(paragraph) or [paragraph]:
+        for word in _word_re().findall(paragraph) or [paragraph]:
             size = measure(word.rstrip())
             if used + size <= width:
                 line += word
@@ -193,6 +273,13 @@ def wrap(text: str, width: int) -> list[str]:
             used = measure(line)
         lines.append(line)
     return lines
+
+
+@lru_cache(maxsize=16)
+def _textwrapper(width: int):
+    import textwrap
+
+    return textwrap.TextWrapper(width=width, break_long_words=True, break_on_hyphens=False)
 
 
 def _pad(text: str, width: int) -> str:
@@ -233,19 +320,33 @@ def _column_widths(natural: list[int], wraps: list[bool], room: int) -> list[int
     return [min(w, max(1, n)) for w, n in zip(widths, natural, strict=True)]
 
 
-def _table_lines(table: Table, width: int) -> list[str] | None:
+def _least_lines(values: list[str], room: int) -> int:
+    """At least how many lines these one-cell texts take in a column ``room`` wide: a line holds at most
+    ``room`` characters that are not spaces."""
+    from itertools import repeat
+    from operator import floordiv, neg, sub
+
+    solid = map(sub, map(len, values), map(str.count, values, repeat(" ")))
+    return -sum(map(floordiv, map(neg, solid), repeat(room)))
+
+
+def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean: list[bool],
+                 width: int) -> list | None:
     """The table laid out in ``width`` cells, or None when it does not fit without cutting a column that
     must not wrap, or when its columns are so narrow that rows run taller than ``MAX_LINES_PER_ROW``.
+    ``texts`` are its cells, column by column, made printable; ``spaced``, each column's texts joined
+    by spaces; ``clean``, which columns were printable as they came (no control character, tab or
+    newline).
 
     The work is linear in the cells: each column is measured once, and a cell is wrapped only when it
     is wider than its column."""
     columns = [printable(c) for c in table.columns]
-    texts = [[printable(cell(row.get(c)), multiline=True) for c in table.columns] for row in table.rows]
-    everything = [[column, *(values[j] for values in texts)] for j, column in enumerate(columns)]
-    plain = [_one_cell_each("".join(column)) for column in everything]
-    natural = [_PAD + (max(map(len, column)) if simple else
-                       max(text_width(line) for text in column for line in text.split("\n")))
-               for column, simple in zip(everything, plain, strict=True)]
+    count = len(table.rows)
+    plain = [_one_cell_each(column) and _one_cell_each(text, ok)
+             for column, text, ok in zip(columns, spaced, clean, strict=True)]
+    natural = [_PAD + (max(len(column), max(map(len, values))) if simple else
+                       max(text_width(line) for text in [column, *values] for line in text.split("\n")))
+               for column, values, simple in zip(columns, texts, plain, strict=True)]
     wraps = [c not in _SHORT for c in table.columns]
     edges = 2 + len(columns) - 1
     widths = _column_widths(natural, wraps, width - edges)
@@ -257,25 +358,31 @@ def _table_lines(table: Table, width: int) -> list[str] | None:
     rule = " " + "─" * (total - 2)
     if all(plain) and widths == natural:  # every cell on one line, as it is: pad by length
         line = "  " + "   ".join(f"{{:<{w}}}" for w in inner)
-        return [*title, "", line.format(*columns), rule, *(line.format(*values) for values in texts), ""]
+        if not texts:
+            return [*title, "", line.format(*columns), rule, *[""] * count, ""]
+        # The last column is not padded; a row whose last cell is empty or ends in spaces is stripped.
+        body = list(map(line[:line.rindex("{")].__add__("{}").format, *texts))
+        if "" in texts[-1] or _ends_with_space(texts[-1], spaced[-1]):
+            body = [text.rstrip() for text in body]
+        return [*title, "", line.format(*columns), rule, *_block(body), ""]
+
+    # At least this many lines: a table certain to be too tall is not laid out (only columns of one-cell
+    # characters, wider than their room, are counted).
+    limit = MAX_LINES_PER_ROW * max(1, count)
+    for values, text, room, simple, n in sorted(zip(texts, spaced, inner, plain, natural, strict=True),
+                                                key=lambda c: c[2] - c[4]):
+        if not simple or n - _PAD <= room:
+            continue
+        # Each value takes fewer than its letters / room + 1 lines: when even that sum stays within the
+        # limit, the column cannot pass it, and its values need not be counted one by one.
+        letters = len(text) - text.count(" ")
+        if letters // room + count > limit and _least_lines(values, room) > limit:
+            return None
 
     def cells_of(values: list[str]) -> list[list[str]]:
         return [[value] if simple and len(value) <= room else wrap(value, room) if can else value.split("\n")
                 for value, room, can, simple in zip(values, inner, wraps, plain, strict=True)]
 
-    # At least this many lines: a line holds at most ``room`` characters that are not spaces, so a
-    # table certain to be too tall is not laid out (only columns of one-cell characters are counted).
-    least = sum(max((-(-(len(value) - value.count(" ")) // room) if simple else 0)
-                    for value, room, simple in zip(values, inner, plain, strict=True)) for values in texts)
-    if least > MAX_LINES_PER_ROW * max(1, len(texts)):
-        return None
-    rows = [cells_of(values) for values in texts]
-    shown = 0  # lines with something on them, to tell a table of narrow, tall rows
-    for cells in rows:
-        height = max(map(len, cells))
-        shown += sum(1 for i in range(height) if any(i < len(c) and c[i].strip() for c in cells))
-    if shown > MAX_LINES_PER_ROW * max(1, len(rows)):
-        return None
     pads = [(lambda text, room=room: text.ljust(room)) if simple else (lambda text, room=room: _pad(text, room))
             for room, simple in zip(inner, plain, strict=True)]
 
@@ -288,44 +395,138 @@ def _table_lines(table: Table, width: int) -> list[str] | None:
         return ["  " + "   ".join(pad(c[i].rstrip()) for c, pad in zip(cells, pads, strict=True))
                 for i in range(height)]
 
-    body = [line for cells in rows for line in lines_of(cells)]
-    return [*title, "", *lines_of(cells_of(list(columns)), header=True), rule, *body, ""]
-
-
-def _fill(text: str, width: int) -> list[str] | None:
-    """What ``textwrap`` makes of a plain text (printable, every word shorter than a line), found by one
-    regular expression instead of a loop over words: the longest run of at most ``width`` characters
-    that ends before spaces or the end, again and again. None for any other text."""
-    if not text.isprintable() or not text.strip() or text[0] == " ":
+    header = lines_of(cells_of(list(columns)), header=True)
+    body = _plain_body(texts, spaced, [n - _PAD for n in natural], inner, limit) if all(plain) else None
+    if body is not None:  # the common case, done column by column
+        return [*title, "", *header, rule, *body, ""] if body else None
+    rows = [cells_of(values) for values in zip(*texts, strict=True)]
+    shown = 0  # lines with something on them, to tell a table of narrow, tall rows
+    for cells in rows:
+        height = max(map(len, cells))
+        shown += sum(1 for i in range(height) if any(i < len(c) and c[i].strip() for c in cells))
+    if shown > limit:
         return None
-    if len(text) <= width:
-        return [text.rstrip(" ")]
-    if max(map(len, text.split(" "))) > width:
-        return None
-    return [line.rstrip(" ") for line in _line_re(width).findall(text)]
+    body = [line.rstrip() for cells in rows for line in lines_of(cells)]
+    return [*title, "", *header, rule, *_block(body), ""]
 
 
-def _records(table: Table, width: int) -> list[str]:
-    """One block per row: `column: value`, values wrapped under themselves (a hanging indent)."""
-    import textwrap
+def _plain_body(texts: list[list[str]], spaced: list[str], longest: list[int], inner: list[int],
+                limit: int) -> list | None:
+    """The body of a table of one-cell characters, laid out column by column (each column wrapped at
+    once, the lines then formatted together), when every cell wider than its column is text that wraps
+    between words (no word longer than the column, not starting with a space): exactly what ``wrap``
+    and the padding make of it, cell by cell, as ``_block`` gives it. An empty list when the rows run
+    taller than ``limit`` lines with something on them; None when some cell is not such text.
+    ``longest``: at least the length of each column's longest text."""
+    from itertools import chain, repeat
+    from operator import add, getitem, sub
+
+    cells = []  # each column: each value's lines, or None when every value is one line
+    for values, text, most, room in zip(texts, spaced, longest, inner, strict=True):
+        if most <= room:
+            cells.append(None)
+            continue
+        if (_starts_with_space(values, text) or _long_word_re(room).search(text)
+                or _long_word_re(room).match(" " + text[:room + 1])):
+            return None
+        # Lines without their trailing spaces: what ``wrap`` gives, stripped (an empty value has none).
+        cells.append(list(map(_word_lines_re(room).findall, values)))
+    wrapped = [lines for lines in cells if lines is not None]
+    heights = list(map(max, repeat(1), *(map(len, lines) for lines in wrapped)))
+    if sum(heights) > limit:
+        # Lines with something on them: every line of a row, but for a row of blank values (one line).
+        blank = sum(1 for row in zip(*(map(str.strip, values) for values in texts), strict=True) if not any(row))
+        if sum(heights) - blank > limit:
+            return []
+    line = "  " + "".join(f"{{:<{room}}}   " for room in inner[:-1]) + "{}"
+    taller = [lines for lines in wrapped if max(heights) > 1 and max(map(len, lines)) > 1]
+    if len(taller) == 1:
+        # One column runs over several lines: each row is its first line, formatted, then that column's
+        # other lines, each after the blanks of the columns before it.
+        j = next(j for j, lines in enumerate(cells) if lines is taller[0])
+        firsts = [values if lines is None else list(map(next, map(iter, lines), repeat("")))
+                  for values, lines in zip(texts, cells, strict=True)]
+        heads = list(map(str.rstrip, map(line.format, *firsts)))
+        if "" not in heads:  # (a blank line is left to the general case, which tidies it)
+            after = "\n" + " " * (2 + sum(inner[:j]) + 3 * j)
+            rest = map(getitem, map(after.join, taller[0]), map(slice, map(len, firsts[j]), repeat(None)))
+            parts = list(chain.from_iterable(zip(heads, rest, repeat("\n"))))
+            parts.pop()
+            return [_Block(parts)]
+    blanks = [[""] * n for n in range(max(heights) + 1)]
+    cells = [list(map(list, zip(values))) if lines is None else lines
+             for values, lines in zip(texts, cells, strict=True)]
+    columns = [chain.from_iterable(map(add, lines, map(blanks.__getitem__, map(sub, heights, map(len, lines)))))
+               for lines in cells]
+    return _block(list(map(str.rstrip, map(line.format, *columns))))
+
+
+def _records(table: Table, texts: list[list[str]], spaced: list[str], clean: list[bool], width: int) -> list:
+    """One block per row: `column: value`, values wrapped under themselves (a hanging indent), as
+    ``textwrap`` wraps them. ``texts``, ``spaced`` and ``clean`` as for ``_table_lines``."""
+    from itertools import chain, repeat
 
     label_width = max(len(c) for c in table.columns) + 4  # "  " + column + ": "
     room = max(20, width - label_width)
-    wrapper = textwrap.TextWrapper(width=room, break_long_words=True, break_on_hyphens=False)
-    labels = {column: f"  {printable(column) + ':':<{label_width - 2}}" for column in table.columns}
     indent = " " * label_width
+    next_line = "\n" + indent
+    tidy = True
+
+    def value_lines(label: str, value: str) -> str:
+        nonlocal tidy
+        if value.isprintable() and value[0] != " " and max(map(len, value.split(" "))) <= room:
+            return label + next_line.join(_word_lines_re(room).findall(value))  # as textwrap wraps it
+        wrapped = _textwrapper(room).wrap(value) or [""]
+        lines = [(label + wrapped[0]).rstrip(), *((indent + more).rstrip() for more in wrapped[1:])]
+        tidy = tidy and all(lines)
+        return "\n".join(lines)
+
+    # Each row is the concatenation of its pieces, column by column: a column's text for the row
+    # (empty when the row has no value), or its label and then its value's lines.
+    pieces: list = []
+    full = False  # some column has a value in every row: no row is empty
+    for column, values, text, ok in zip(table.columns, texts, spaced, clean, strict=True):
+        label = f"\n  {printable(column) + ':':<{label_width - 2}}"
+        lines = _plain_column_lines(values, text, room, next_line) if ok else None
+        if lines is None:
+            pieces.append([value_lines(label, value) if value else "" for value in values])
+        elif "" in lines:
+            pieces.append([label + value if value else "" for value in lines])
+        else:
+            pieces += [repeat(label), lines]
+            full = True
+    # A row's text starts with a newline, so a newline before each row leaves a blank line between rows.
+    if full:  # the whole body joined once, with no text for each row in between
+        parts = list(chain.from_iterable(zip(repeat("\n"), *pieces)))
+        first = next(i for i in range(1, len(parts)) if parts[i])
+        parts[0], parts[first] = "", parts[first][1:]
+        body = _Block(parts) if tidy else "".join(parts)
+    else:
+        text = "\n".join(filter(None, map("".join, zip(*pieces, strict=True))))[1:]
+        body = _Block([text]) if tidy and text else text
     lines = [printable(table.title)] if table.title else []
-    for row in table.rows:
-        lines.append("")
-        for column in table.columns:
-            value = printable(cell(row.get(column)), multiline=True)
-            if not value:
-                continue
-            wrapped = _fill(value, room) or wrapper.wrap(value) or [""]
-            lines.append(labels[column] + wrapped[0])
-            lines.extend(indent + more for more in wrapped[1:])
-    lines.append("")
-    return lines
+    if not body:
+        return [*lines, ""]
+    return [*lines, "", body, ""]
+
+
+def _plain_column_lines(values: list[str], spaced: str, room: int, next_line: str) -> list[str] | None:
+    """Each value, printable, wrapped as ``textwrap`` wraps it at ``room`` characters, its lines joined
+    by ``next_line``, when every value of the column is plain text (not starting with a space, no word
+    longer than a line); else None. A plain value's lines are found by one regular expression: each is
+    the longest run of at most ``room`` characters that ends a word."""
+    if _starts_with_space(values, spaced):
+        return None
+    if max(map(len, values)) <= room:  # one line each
+        return [value.rstrip(" ") for value in values] if _ends_with_space(values, spaced) else values
+    if _long_word_re(room).search(spaced) or _long_word_re(room).match(" " + spaced[:room + 1]):
+        return None
+    return list(map(next_line.join, map(_word_lines_re(room).findall, values)))
+
+
+@lru_cache(maxsize=16)
+def _long_word_re(room: int) -> re.Pattern:
+    return re.compile(f" [^ ]{{{room + 1}}}")
 
 
 def render_text(result: Table | Document) -> str:
@@ -338,12 +539,16 @@ def render_text(result: Table | Document) -> str:
         out.extend(wrap(printable(text), width))
 
     def print_table(table: Table, empty: str) -> list[str]:
-        shown, source_note = _collapse_constant_source(table)
-        if table.rows:
-            lines = _table_lines(shown, width)
-            out.extend(lines if lines is not None else _records(shown, width))
-        else:
+        if not table.rows:
             say(empty)
+            return []
+        shown, cells, source_note = _collapse_constant_source(table, _column_cells(table))
+        clean = [all(map(str.isprintable, values)) for values in cells]
+        texts = [values if ok else [printable(text, multiline=True) for text in values]
+                 for values, ok in zip(cells, clean, strict=True)]
+        spaced = [" ".join(values) for values in texts]
+        lines = _table_lines(shown, texts, spaced, clean, width)
+        out.extend(lines if lines is not None else _records(shown, texts, spaced, clean, width))
         return source_note
 
     if isinstance(result, Table):
@@ -362,14 +567,30 @@ def render_text(result: Table | Document) -> str:
                 say(f"note: {note}")
         for note in result.notes:
             say(f"note: {note}")
-    lines: list[str] = []
-    for line in (raw.rstrip() for raw in "\n".join(out).split("\n")):
-        if (line.startswith(("note: ", "source: ")) and lines and lines[-1]
-                and not lines[-1].startswith(("note: ", "source: "))):
-            lines.append("")  # one blank line between a table and what is said under it
-        if line or (lines and lines[-1]):
-            lines.append(line)  # never two blank lines in a row
-    return "\n".join(lines).strip("\n") + "\n"
+    lines: list = []
+    last = ""  # the last line so far ("" at the start, when a blank line is not kept either)
+    for item in out:
+        if isinstance(item, _Block):  # tidy already; it ends neither blank nor with a note
+            lines.append(item)
+            last = "  "
+            continue
+        for line in (raw.rstrip() for raw in item.split("\n")):
+            if line.startswith(("note: ", "source: ")) and last and not last.startswith(("note: ", "source: ")):
+                lines.append("")  # one blank line between a table and what is said under it
+                last = ""
+            if line or last:
+                lines.append(line)  # never two blank lines in a row
+                last = line
+    while lines and lines[-1] == "":  # (the first line is never blank)
+        lines.pop()
+    parts: list[str] = []
+    for line in lines:
+        if isinstance(line, _Block):
+            parts.extend(line.parts)
+        else:
+            parts.append(line)
+        parts.append("\n")
+    return "".join(parts) or "\n"
 
 
 def csv_columns(table: Table) -> list[str]:

@@ -73,12 +73,9 @@ def prepare(graph_dir: DataSource | Path | None = None, ontology_dir: Path | Non
 
     source = data_source(graph_dir, ontology_dir)
     prepared = []
-    for path in source.files:
-        # Parsed as the store parses it, so errors are the same file:line as every other command's.
-        scratch = ox.Store()
-        source.load_into(scratch, files=[path])
+    for path, quads in source.parsed():  # one file at a time, errors as file:line like every command's
         name = source.graph_name(path)
-        triples = [quad.triple for quad in scratch.quads_for_pattern(None, None, None, name)]
+        triples = list(dict.fromkeys(quad.triple for quad in quads))  # a triple written twice is sent once
         if not triples:
             # Replacing a graph with nothing is what a truncated file would do: refuse it.
             raise DataFileError(f"{path}: the file holds no triples; push sends none of the files "

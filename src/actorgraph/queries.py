@@ -62,6 +62,8 @@ RESERVED_PARAMS = ("limit", "offset")
 
 @dataclass(frozen=True)
 class Param:
+    """A parameter of a named query (``# param:`` in its file)."""
+
     name: str
     type: str
     required: bool
@@ -82,6 +84,8 @@ class PageQuery:
 
 @dataclass(frozen=True)
 class NamedQuery:
+    """A named query: its ``.rq`` file read, with the title, description and parameters of its header."""
+
     name: str
     title: str
     description: str

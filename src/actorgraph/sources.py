@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import files, paths, turtle
+from . import files, turtle
 from .dates import parse_date
 from .errors import DataFileError, UsageError
-from .store import ID, ONT, PREFIXES, graph_name, parse_error, turtle_files
+from .store import ID, ONT, PREFIXES, DataSource, data_source, load_file, parse_error, turtle_files
 
 SOURCES_FILE = "sources.ttl"
 ACTORS_FILE = "actors.ttl"
@@ -75,32 +75,23 @@ class Entity:
 
 
 class WorkingGraph:
-    """The ontology and the graph's Turtle files, parsed into one in-memory store. ``replace`` maps a
-    file of the graph to the text to read instead (or None to leave it out): the graph as it will be
-    without a source's own earlier output."""
+    """The ontology and the graph's Turtle files (of a ``DataSource``), parsed into one in-memory store.
+    ``replace`` maps a file of the graph to the text to read instead (or None to leave it out): the graph
+    as it will be without a source's own earlier output."""
 
-    def __init__(self, graph_dir: Path, ontology_dir: Path, replace: dict[Path, str | None] | None = None):
+    def __init__(self, source: DataSource, replace: dict[Path, str | None] | None = None):
         from .kg import KnowledgeGraph
         from .store import LocalStore
 
         replace = replace or {}
-        self.graph_dir, self.ontology_dir = graph_dir, ontology_dir
+        self.graph_dir, self.ontology_dir = graph_dir, ontology_dir = source.graph_dir, source.ontology_dir
         store = ox.Store()
         files = []
         for path in _graph_files(graph_dir, ontology_dir):
             text = replace.get(path, ...)
             if text is None:
                 continue
-            try:
-                if text is ...:
-                    store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, ontology_dir))
-                else:
-                    store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                               to_graph=graph_name(path, ontology_dir))
-            except SyntaxError as err:
-                raise parse_error(path, err) from None
-            except OSError as err:
-                raise DataFileError(f"{path}: {err.strerror or err}") from None
+            load_file(store, path, ontology_dir, None if text is ... else text.encode("utf-8"))
             files.append(path)
         self.store = store
         self.kg = KnowledgeGraph(LocalStore(store, files, None), graph_dir)
@@ -188,12 +179,15 @@ def add_source(
     url: str | None = None,
     language: str | None = None,
     name: str | None = None,
-    graph_dir: str | Path | None = None,
+    graph_dir: DataSource | str | Path | None = None,
     ontology_dir: str | Path | None = None,
+    graph: WorkingGraph | None = None,
 ) -> SourceAdded:
     """Store a new source text under ``graph/sources/`` and write its document node and reporting party
-    to ``graph/sources.ttl``. Everything is checked before anything is written."""
-    gdir, odir = paths.graph_dir(graph_dir), paths.ontology_dir(ontology_dir)
+    to ``graph/sources.ttl``. Everything is checked before anything is written. ``graph_dir`` may be the
+    command's ``DataSource``; ``graph`` is its working graph when the caller has parsed it already."""
+    source = data_source(graph_dir, ontology_dir)
+    gdir = source.graph_dir
     if not gdir.is_dir():
         raise DataFileError(f"{gdir}: {'not a directory' if gdir.exists() else 'no such directory'}")
     data, text = _read_text(Path(text_path))
@@ -222,7 +216,7 @@ def add_source(
         if taken.exists() or taken.is_symlink():
             raise UsageError(f"the name {name!r} is taken: {taken} exists (choose another with --name)")
     digest = sha256_of(data)
-    graph = WorkingGraph(gdir, odir)
+    graph = graph or WorkingGraph(source)
     _check_not_stored(graph, gdir, digest)
     doc, reporting = document_iri(name), reporting_iri(name)
     used = graph.used()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,7 +169,13 @@ class Store(ABC):
 class DataSource:
     """The graph and the ontology that a command reads, resolved once: their directories (a flag, else
     the environment, else the project layout, see ``paths``), their Turtle files in a stable order, and
-    the files' fingerprint, computed at most once (the answer cache and the compiled store share it)."""
+    the files' fingerprint, computed at most once (the answer cache and the compiled store share it).
+
+    Each file is parsed once per command, by one of two readers that report errors alike (file:line):
+    ``parsed`` streams each file's quads as written (validation, push, the server's check), so that a
+    big graph is never held twice; ``load_into`` fills an Oxigraph store (the store of a
+    command, the compiled store), which keeps literals in canonical form and loads twice as fast as
+    adding quads parsed beforehand would."""
 
     def __init__(self, graph_dir: Path | str | None = None, ontology_dir: Path | str | None = None):
         self.graph_dir = paths.graph_dir(graph_dir)
@@ -212,6 +218,13 @@ class DataSource:
         file:line)."""
         load_files(store, self.files if files is None else files, self.ontology_dir, bulk=bulk)
 
+    def parsed(self, shown: Callable[[Path], str] = str) -> Iterator[tuple[Path, Iterator[ox.Quad]]]:
+        """Each file and its quads as written (lexical forms and blank node labels kept: a blank node is
+        local to its file), streamed as the parser reads them, one file after the other; a syntax error
+        as file:line, the file named by ``shown``."""
+        for path in self.files:
+            yield path, parse_turtle(path, shown=shown)
+
     def named_graphs(self) -> list[str]:
         """The named graphs the files load into, sorted."""
         return sorted({self.graph_name(path).value for path in self.files})
@@ -225,10 +238,8 @@ class DataSource:
                 data = path.read_bytes()
             except OSError as err:
                 raise DataFileError(f"{path}: {err.strerror}") from None
-            try:
-                ox.Store().load(data, format=ox.RdfFormat.TURTLE, to_graph=self.graph_name(path))
-            except SyntaxError as err:
-                raise parse_error(path, err) from None
+            for _ in parse_turtle(path, data):
+                pass  # parsed only to check it: the workers load the bytes themselves
             taken.append((self.graph_name(path).value, data))
         return taken
 
@@ -381,16 +392,36 @@ def parse_error(path: Path, err: Exception) -> ParseError:
     return ParseError(str(path), int(match.group(1)) if match else None, message)
 
 
+def parse_turtle(path: Path, data: bytes | None = None, *, shown: Callable[[Path], str] = str) -> Iterator[ox.Quad]:
+    """The quads of one Turtle file (or of ``data``, its bytes) as written, as the parser reads them (none
+    held); a syntax error, raised where the parser meets it, as file:line."""
+    try:
+        source = {"path": str(path)} if data is None else {"input": data}
+        yield from ox.parse(**source, format=ox.RdfFormat.TURTLE)
+    except SyntaxError as err:
+        raise parse_error(Path(shown(path)), err) from None
+    except (OSError, ValueError) as err:
+        raise DataFileError(f"{shown(path)}: {err}") from None
+
+
+def load_file(store: ox.Store, path: Path, ontology_dir: Path, data: bytes | None = None, *,
+              bulk: bool = False) -> None:
+    """Parse one Turtle file (or ``data``, the text to read in its place) into its named graph of
+    ``store``; a syntax error as file:line."""
+    try:
+        loader = store.bulk_load if bulk else store.load
+        source = {"path": str(path)} if data is None else {"input": data}
+        loader(**source, format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, ontology_dir))
+    except SyntaxError as err:
+        raise parse_error(path, err) from None
+    except OSError as err:
+        raise DataFileError(f"{path}: {err.strerror or err}") from None
+
+
 def load_files(store: ox.Store, files: list[Path], ontology_dir: Path, *, bulk: bool = False) -> None:
     """Parse each Turtle file into its named graph, reporting the first syntax error as file:line."""
     for path in files:
-        try:
-            loader = store.bulk_load if bulk else store.load
-            loader(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=graph_name(path, ontology_dir))
-        except SyntaxError as err:
-            raise parse_error(path, err) from None
-        except OSError as err:
-            raise DataFileError(f"{path}: {err}") from None
+        load_file(store, path, ontology_dir, bulk=bulk)
 
 
 # Below this many bytes of Turtle, parsing into memory beats opening an on-disk store.

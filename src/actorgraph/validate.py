@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from .dates import parse_date
 from .errors import BadDateError, DataFileError, ParseError
-from .store import ID, ONT, PREFIXES, DataSource, data_source, parse_error
+from .store import ID, ONT, PREFIXES, DataSource, data_source
 from .vocab import IdentifierScheme
 
 if TYPE_CHECKING:
@@ -88,6 +88,9 @@ class Report:
     sources: int = 0
     triples: int = 0
     files: int = 0
+    # Each source document with a text file, as rows of doc, label, file and quote (see
+    # ``coverage.coverage_of``): sentence coverage from the files validation has parsed already.
+    quoted: list[dict[str, Any]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def conforms(self) -> bool:
@@ -162,24 +165,8 @@ def _rdflib_term(term, scope: str):
     return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
-def _parse(path: Path, scope: str, into: rdflib.Graph) -> Iterator[tuple]:
-    """Parse one Turtle file with the store's parser into ``into``; yield the pyoxigraph triples."""
-    try:
-        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    except SyntaxError as err:
-        raise parse_error(Path(_display(path)), err) from None
-    except (OSError, ValueError) as err:
-        raise DataFileError(f"{_display(path)}: {err}") from None
-    for quad in quads:
-        if isinstance(quad.object, ox.Triple) or isinstance(quad.subject, ox.Triple):
-            raise ParseError(_display(path), None, "RDF 1.2 triple terms are not supported; "
-                             "give the claim a statement node (rdf:subject, rdf:predicate, rdf:object)")
-        into.add((_rdflib_term(quad.subject, scope), _rdflib_term(quad.predicate, scope),
-                  _rdflib_term(quad.object, scope)))
-        yield quad
-
-
 def _load(source: DataSource) -> _Loaded:
+    """Each file as the data source parses it (once), copied into rdflib graphs for pySHACL."""
     import rdflib
 
     files, graph_dir, ontology_dir = source.files, source.graph_dir, source.ontology_dir
@@ -192,19 +179,27 @@ def _load(source: DataSource) -> _Loaded:
     texts: dict[Path, str] = {}
     empty: list[Path] = []
     graph_triples = 0
-    for index, path in enumerate(files):
+    for index, (path, quads) in enumerate(source.parsed(shown=_display)):
+        scope = f"f{index}x"  # blank nodes are local to their file
         is_shapes = path == shapes_path
         in_ontology = path.parent == ontology_dir and not is_shapes
-        in_graph = path.parent == graph_dir
-        quad = None
-        for quad in _parse(path, f"f{index}x", shapes if is_shapes else data):
+        into = shapes if is_shapes else data
+        count = 0
+        for quad in quads:
+            count += 1
+            if isinstance(quad.object, ox.Triple) or isinstance(quad.subject, ox.Triple):
+                raise ParseError(_display(path), None, "RDF 1.2 triple terms are not supported; "
+                                 "give the claim a statement node (rdf:subject, rdf:predicate, rdf:object)")
+            into.add((_rdflib_term(quad.subject, scope), _rdflib_term(quad.predicate, scope),
+                      _rdflib_term(quad.object, scope)))
             if in_ontology and quad.predicate.value == RDF_TYPE and isinstance(quad.subject, ox.NamedNode):
                 defined.add(quad.subject.value)
-            graph_triples += in_graph
             for term in (quad.subject, quad.predicate, quad.object):
                 if isinstance(term, ox.NamedNode):
                     used.add(term.value)
-        if quad is None:
+        if path.parent == graph_dir:
+            graph_triples += count
+        if not count:
             empty.append(path)
         texts[path] = path.read_text(encoding="utf-8", errors="replace")
     return _Loaded(data, shapes, defined, graph_triples, texts, used, empty)
@@ -376,7 +371,23 @@ def validate(graph_dir: DataSource | Path | str | None = None, ontology_dir: Pat
         sources=len(index.instances(ONT + "SourceDocument")),
         triples=loaded.graph_triples,
         files=len(loaded.files),
+        quoted=list(_quoted(index)),
     )
+
+
+def _quoted(index: _Index) -> Iterator[dict[str, Any]]:
+    """The rows ``coverage``'s query gives (a source document with its text file, its label and the quotes
+    of what cites it, each optional), read from the parsed files."""
+    from rdflib import RDF, URIRef
+
+    for doc in index.graph.subjects(RDF.type, URIRef(ONT + "SourceDocument"), unique=True):
+        quotes = [quote for statement in index.graph.subjects(URIRef(ONT + "source"), doc, unique=True)
+                  for quote in index.values(statement, ONT + "quote")]
+        for file in index.values(doc, ONT + "textFile"):
+            for label in index.values(doc, RDFS + "label") or [None]:
+                for quote in quotes or [None]:
+                    yield {"doc": str(doc), "file": str(file), "label": None if label is None else str(label),
+                           "quote": None if quote is None else str(quote)}
 
 
 def _sort_key(v: Violation) -> tuple:

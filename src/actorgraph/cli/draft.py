@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from .. import paths
 from ..errors import UsageError
 from . import Context, cli, pass_ctx
 
@@ -46,7 +45,7 @@ def draft(ctx: Context, source: str, output: str | None, force: bool):
     from ..files import check_target, write_file
     from ..review import render_sheet
 
-    graph_dir = paths.graph_dir(ctx.graph_dir)
+    graph_dir = ctx.source.graph_dir
     document = source_text(ctx.kg, source, graph_dir)
     target = None if output == "-" else Path(output or sheet_name(document.text_file))
     if target is not None:

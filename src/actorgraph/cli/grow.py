@@ -56,7 +56,7 @@ def add_source_command(ctx: Context, text_file: Path, title: str, published: str
 
     added = add_source(text_file, title=title, published=published, published_basis=published_basis,
                        outlet=outlet, author=author, url=url, language=language, name=name,
-                       graph_dir=ctx.graph_dir, ontology_dir=ctx.ontology_dir)
+                       graph_dir=ctx.source)
     fields = {
         "document": f"agid:doc-{added.name}",
         "text": _shown(added.text_file),
@@ -96,7 +96,7 @@ def add_command(ctx: Context, sheet: Path, check: bool):
     from ..output import Document, Table
 
     try:
-        done = compile_sheet(sheet, ctx.graph_dir, ctx.ontology_dir, check=check)
+        done = compile_sheet(sheet, ctx.source, check=check)
     except SheetError as err:
         if len(err.problems) > 1:  # one line each, then the count as the error
             for problem in err.problems:

@@ -61,8 +61,7 @@ def import_ftm_command(ctx: Context, ftm_file: Path, title: str | None, name: st
 
     done = import_ftm(ftm_file, title=title, name=name, url=url, published=published, language=language,
                       opensanctions=opensanctions, accept=accept, sheet=sheet, force=force,
-                      graph_dir=ctx.graph_dir,
-                      ontology_dir=ctx.ontology_dir)
+                      graph_dir=ctx.source)
     fields = {
         "document": f"agid:{done.source}",
         "text": str(done.text_file) + ("" if done.stored else " (already stored)"),

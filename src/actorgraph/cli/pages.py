@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from .. import paths
 from ..files import check_target
 from . import pass_ctx
 from .export import emit, export_group, refuse_page_on_terminal
@@ -28,7 +27,7 @@ def export_story(ctx, name: str | None, output: str | None):
     from ..export.story import build_story
     from ..story import find_story, load_story, story_files
 
-    graph_dir = paths.graph_dir(ctx.graph_dir)
+    graph_dir = ctx.source.graph_dir
     if name is None:
         for path in story_files(graph_dir):
             story = load_story(path)

@@ -8,13 +8,14 @@ from ..errors import ValidationFailed
 from . import Context, cli, echo_result, pass_ctx
 
 
-def _coverage(ctx: Context):
-    """Sentence coverage of the source texts, when the coverage module is installed."""
+def _coverage(ctx: Context, report):
+    """Sentence coverage of the source texts, when the coverage module is installed: from the files the
+    validation parsed, so that each file is parsed once."""
     try:
-        from ..coverage import sentence_coverage
+        from ..coverage import coverage_of
     except ImportError:
         return None
-    return sentence_coverage(ctx.source)
+    return coverage_of(report.quoted, ctx.source.graph_dir)
 
 
 @cli.command("validate")
@@ -41,7 +42,7 @@ def validate_command(ctx: Context, fmt: str) -> None:
     from ..validate import validate
 
     report = validate(ctx.source)
-    coverage = _coverage(ctx) if report.conforms else None
+    coverage = _coverage(ctx, report) if report.conforms else None
     if fmt == "json":
         import json
 

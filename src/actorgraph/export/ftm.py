@@ -413,12 +413,11 @@ def _documents(kg, build: _Build, documents, types, values, labels, ids, codes) 
 
 def _stored_text(kg, text_file: str | None) -> str | None:
     """The stored text of a source, when the graph is local files (a remote endpoint has none)."""
-    from .. import paths
     from ..store import LocalStore
 
     if not text_file or not isinstance(kg.store, LocalStore):
         return None
-    root = paths.graph_dir(kg.graph_dir).resolve()
+    root = kg.graph_dir.resolve()
     path = (root / text_file).resolve()
     if not path.is_relative_to(root):
         return None

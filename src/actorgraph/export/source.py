@@ -97,12 +97,11 @@ def documents(kg: KnowledgeGraph) -> list[dict[str, Any]]:
 
 def source_text(kg: KnowledgeGraph, document: dict[str, Any]) -> str:
     """The stored text of a source document, read from the graph directory."""
-    from .. import paths
     from ..errors import DataFileError
 
     if not document.get("text_file"):
         raise DataFileError(f"{document['label']}: the source document names no text file (ag:textFile)")
-    root = paths.graph_dir(kg.graph_dir).resolve()
+    root = kg.graph_dir.resolve()
     target = (root / str(document["text_file"])).resolve()
     if not target.is_relative_to(root):
         raise DataFileError(f"{document['text_file']}: the text file must be inside the graph directory")

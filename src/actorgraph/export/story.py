@@ -66,8 +66,7 @@ def page_name(story: Story) -> str:
 
 def build_story_pages(kg: KnowledgeGraph) -> dict[str, str]:
     """Every story's page under graph/stories/, by file name."""
-    from .. import paths
     from ..story import load_story, story_files
 
     return {page_name(story): build_story(kg, story)
-            for story in (load_story(path) for path in story_files(paths.graph_dir(kg.graph_dir)))}
+            for story in (load_story(path) for path in story_files(kg.graph_dir))}
