@@ -18,8 +18,9 @@ subprocess so that peak memory (ru_maxrss) is that engine's alone:
 
 and for each: load time, peak memory, the time of every named query in src/actorgraph/queries/*.rq
 (required entity parameters bound to a synthetic actor, required strings to a word in the quotes,
-optional parameters left out), and, for actorgraph, the network projection, ``path`` and the HTML
-export from it, and the projection without evidence that ``centrality`` reads, then ``centrality``.
+optional parameters left out), and, for actorgraph, the bare network structure, ``path``, the HTML
+export and ``centrality`` from it (each reading the evidence it shows), and the whole projection with
+every statement's evidence. (benchmarks/growth.py times the network commands as users run them.)
 Every measurement is bounded by a timeout; one that runs out is reported as "> T s". Ratios are
 printed side by side from the same run.
 
@@ -197,47 +198,31 @@ def emit(**fields) -> None:
 
 
 def network_steps(kg, ends) -> list:
-    """The projection, then path and the HTML export from it, then the projection without evidence and
-    centrality from that, as the CLI runs them. ``ends()`` gives the two entities of ``path``."""
+    """As the CLI runs them: the bare structure (built through SPARQL), then path, the HTML export and
+    centrality from it (each reading only the evidence it shows), then the whole projection with every
+    statement's evidence (``kg.network()``, what a notebook gets). ``ends()`` gives path's two entities."""
     from actorgraph import network
 
-    state: dict = {}
-
-    def project():
-        state["g"] = kg.network()
-
-    def projected():
-        if "g" not in state:
-            raise NotRun("needs the projection")
-        return state["g"]
+    def structure():
+        return kg.structure()
 
     def path():
-        return network.shortest_paths(projected(), *ends())
+        return network.shortest_paths(kg.structure(), *ends())
 
     def html():
-        # From the projection, like path (export.build would project again): what `actorgraph export
-        # html` adds to it, at most HTML_MAX_NODES entities drawn.
-        from actorgraph.export import HTML_MAX_NODES
-        from actorgraph.export.html import render_network
+        # What `actorgraph export html` builds: at most HTML_MAX_NODES entities drawn.
+        from actorgraph.export import HTML_MAX_NODES, View, build
 
-        graph = projected()
-        if graph.number_of_nodes() > HTML_MAX_NODES:
-            graph = network.most_connected(graph, HTML_MAX_NODES)
-        return render_network(graph, "scale", kg.vocabulary)
-
-    def structure():
-        state.pop("g", None)  # path and the export are done with it
-        state["bare"] = kg.network(evidence=False)
+        return build(kg, "html", View(max_nodes=HTML_MAX_NODES))
 
     def centrality():
-        # As `actorgraph centrality` runs it: on the projection without evidence.
-        if "bare" not in state:
-            raise NotRun("needs the structure projection")
-        return network.centrality(state.pop("bare"))
+        return network.centrality(kg.structure())
 
-    return [("network projection", project, "analysis"), ("path", path, "analysis"),
-            ("html export", html, "analysis"), ("structure projection", structure, "analysis"),
-            ("centrality", centrality, "analysis")]
+    def project():
+        return kg.network()
+
+    return [("structure", structure, "analysis"), ("path", path, "analysis"), ("html export", html, "analysis"),
+            ("centrality", centrality, "analysis"), ("network projection", project, "analysis")]
 
 
 def rdflib_kg(graph, namespaces):
@@ -272,6 +257,11 @@ def rdflib_kg(graph, namespaces):
 
         def ask(self, query, bindings=None):
             return bool(self._run(query, dict(bindings or {})).askAnswer)
+
+        def run(self, query, bindings=None):
+            # Rows as tuples of pyoxigraph terms in the variables' order, as Oxigraph's solutions iterate.
+            result = self._run(query, dict(bindings or {}))
+            return [tuple(None if t is None else term(t) for t in row) for row in result]
 
     return KnowledgeGraph(RdflibStore())
 
@@ -471,9 +461,9 @@ def run_engine(engine: str, graph: Path, timeout: float, load_timeout: float, ca
         else:  # the step overran its timeout inside native code
             result[current["group"]][current["name"]] = None
         # Record it and resume after it, in a fresh process.
-        if current["name"] == "network projection":  # path and the export start from it
-            for later in ("path", "html export"):
-                result["analysis"][later] = "not run: needs the projection"
+        if current["name"] == "structure":  # path, the export and centrality start from it
+            for later in ("path", "html export", "centrality"):
+                result["analysis"][later] = "not run: needs the structure"
             return result
         start_at = current["step"] + 1
 
@@ -502,7 +492,7 @@ RATIOS = ("rdflib / memory", "rdflib / cached", "memory / pyoxigraph", "cached /
 
 def report(size: int, triples_bytes: int, results: dict[str, dict], timeout: float,
            load_timeout: float) -> str:
-    # A copy: the rows "with its projection" are added to it, not to the figures written to --json.
+    # A copy: the rows "with its structure" are added to it, not to the figures written to --json.
     results = {engine: {**res, "analysis": dict(res.get("analysis") or {})} for engine, res in results.items()}
     lines = [f"\n### {size:,} statements ({triples_bytes / 1e6:.0f} MB of Turtle)\n"]
     for engine, res in results.items():
@@ -560,16 +550,15 @@ def report(size: int, triples_bytes: int, results: dict[str, dict], timeout: flo
     for name in analyses:
         row(name, name, "timeout", timeout, sub="analysis")
     # What a user waits for: each analysis with the projection it starts from.
-    for name, base in (("path", "network projection"), ("html export", "network projection"),
-                       ("centrality", "structure projection")):
+    for name, base in (("path", "structure"), ("html export", "structure"), ("centrality", "structure")):
         for res in results.values():
             parts = [res.get("analysis", {}).get(k) for k in (base, name)]
             if all(isinstance(v, float) for v in parts):
-                res["analysis"][f"{name}, with its projection"] = sum(parts)
+                res["analysis"][f"{name}, with its structure"] = sum(parts)
             elif any(v is None for v in parts) and name in res.get("analysis", {}):
-                res["analysis"][f"{name}, with its projection"] = None  # a part ran out of time
-        if any(f"{name}, with its projection" in res.get("analysis", {}) for res in results.values()):
-            row(f"{name}, with its projection", f"{name}, with its projection", "timeout", timeout, sub="analysis")
+                res["analysis"][f"{name}, with its structure"] = None  # a part ran out of time
+        if any(f"{name}, with its structure" in res.get("analysis", {}) for res in results.values()):
+            row(f"{name}, with its structure", f"{name}, with its structure", "timeout", timeout, sub="analysis")
     return "\n".join(lines)
 
 
@@ -589,7 +578,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the synthetic graphs here and keep them")
     parser.add_argument("--steps", default="",
                         help="comma-separated steps to run after the load (named queries such as statements, "
-                             "'name index', 'network projection', path, centrality, 'html export'); default all")
+                             "'name index', structure, path, centrality, 'html export', 'network projection'); "
+                             "default all")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--graph", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--memory-gib", type=float, help=argparse.SUPPRESS)

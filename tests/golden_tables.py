@@ -84,6 +84,7 @@ who negotiated: 1 on the government side, 1 on the gang side
   government   Freedonian government          Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors   alleged
   gang         Carl Mott (Red)                Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors   alleged
 
+source: World report
 note: each party's other evidence is in --format json (key: evidence)
 """,
     ),
@@ -125,9 +126,9 @@ note: sources give different values for prison population of Freedonian prisons:
         """\
 1 claims by prosecutors
 
-  asserted by   claim                                                 status    date              quote
+  claim                                                 date              quote                                                                                     asserted by   status
  ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  prosecutors   Carl Mott → negotiated with → Freedonian government   alleged   2021-03 (month)   Mott negotiated with the Freedonian government in March 2021, according to prosecutors.
+  Carl Mott → negotiated with → Freedonian government   2021-03 (month)   Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors   alleged
 
 source: World report
 """,
@@ -137,13 +138,14 @@ source: World report
         """\
 between Carl Mott and Ana Torres
 
-  kind     via      link                                                  quote                                                                         asserted by                  status     source
+  kind     via      link                                                  quote                                                                                  asserted by                  status
  ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  path 1   step 1   Carl Mott → negotiated with → Freedonian government   Mott negotiated with the Freedonian government in March 2021, according to    prosecutors                  alleged
+  path 1   step 1   Carl Mott → negotiated with → Freedonian government   Mott negotiated with the Freedonian government in March 2021, according to             prosecutors                  alleged
                                                                           prosecutors.
-  path 1   step 1   Carl Mott → released by → Freedonian government       Red was released by the Freedonian government in 2022                         the report's own reporting   reported
-  path 1   step 2   Ana Torres → heads → Freedonian government            Torres heads the Freedonian government.                                       the report's own reporting   reported
+  path 1   step 1   Carl Mott → released by → Freedonian government       Red was released by the Freedonian government in 2022                                  the report's own reporting   reported
+  path 1   step 2   Ana Torres → heads → Freedonian government            Torres heads the Freedonian government.                                                the report's own reporting   reported
 
+source: World report
 note: 1 shortest path(s) of 2 step(s); direction shown as asserted
 """,
     ),

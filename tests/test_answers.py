@@ -93,7 +93,7 @@ def test_a_miss_hashes_the_graph_files_once(invoke, world_copy, cache, monkeypat
 
     monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
     hashed = []
-    real = store.fingerprint
+    real = store.file_digests
 
     def counting(files):
         files = list(files)
@@ -101,6 +101,6 @@ def test_a_miss_hashes_the_graph_files_once(invoke, world_copy, cache, monkeypat
             hashed.append(files)
         return real(files)
 
-    monkeypatch.setattr(store, "fingerprint", counting)
+    monkeypatch.setattr(store, "file_digests", counting)
     assert "Ana Torres" in names(invoke, world_copy)
     assert len(hashed) == 1

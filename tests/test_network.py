@@ -11,6 +11,7 @@ import actorgraph
 from actorgraph.dates import parse_date
 from actorgraph.errors import BadDateError
 from actorgraph.network import holds_on, project
+from conftest import ONTOLOGY as ONTOLOGY_DIR
 
 AGID = "https://w3id.org/actorgraph/id/"
 AG = "https://w3id.org/actorgraph/ont#"
@@ -76,6 +77,7 @@ def test_edges_are_relationships_keyed_by_local_name_with_evidence(world):
         "start_time": None, "start_time_precision": None, "start_time_inferred": None,
         "start_time_basis": None,
         "end_time": None, "end_time_precision": None, "end_time_inferred": None, "end_time_basis": None,
+        "content": None, "scope": None, "inferred": None, "inference_basis": None,
     }]
     # Flattened copies for tables and files.
     assert edge["quote"] == edge["evidence"][0]["quote"]
@@ -95,20 +97,20 @@ def test_kg_network_is_the_projection(world):
 
 @pytest.mark.parametrize("graph", ["world", "kg"])
 def test_structure_projection_is_the_projection_without_evidence(graph, request):
-    from actorgraph.network import FLAT_FIELDS, brokers, centrality, communities
+    from actorgraph.network import brokers, centrality, communities
 
     kg = request.getfixturevalue(graph)
     full, bare = kg.network(), kg.network(evidence=False)
     assert full.graph["evidence"] is True and bare.graph["evidence"] is False
     assert dict(bare.nodes(data=True)) == dict(full.nodes(data=True))
-    dropped = {"evidence", "statements", *FLAT_FIELDS}
+    dropped = {"evidence", "statements", *kg.evidence_fields.flat_keys}
     assert sorted(bare.edges(keys=True, data=True)) == sorted(
         (u, v, k, {a: x for a, x in d.items() if a not in dropped}) for u, v, k, d in full.edges(keys=True, data=True))
     assert all(not dropped & set(d) for *_, d in bare.edges(keys=True, data=True))
     for analysis in (centrality, brokers, communities):
         assert analysis(bare).rows == analysis(full).rows, analysis.__name__
-    dated = kg.network(as_of="2024", evidence=False)  # needs the dates: read with the evidence
-    assert dated.graph["evidence"] is True
+    dated = kg.network(as_of="2024", evidence=False)  # the dates are read, the evidence is not
+    assert dated.graph["evidence"] is False and dated.graph["as_of"] == "2024"
 
 
 def test_both_projections_keep_an_edge_known_only_from_its_statement(world_copy):
@@ -221,25 +223,27 @@ Communities (Louvain, seed 42)
 PATH = """\
 Shortest paths from Ana Torres to Carl Mott
 
-  path   step   subject      relationship      object                  status     asserted by                  quote
+  path   step   subject      relationship      object                  quote                                                                                     asserted by                  status
  ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  1      1      Ana Torres   heads             Freedonian government   reported   the report's own reporting   Torres heads the Freedonian government.
-  1      2      Carl Mott    negotiated with   Freedonian government   alleged    prosecutors                  Mott negotiated with the Freedonian government in March 2021, according to prosecutors.
-  1      2      Carl Mott    released by       Freedonian government   reported   the report's own reporting   Red was released by the Freedonian government in 2022
+  1      1      Ana Torres   heads             Freedonian government   Torres heads the Freedonian government.                                                   the report's own reporting   reported
+  1      2      Carl Mott    negotiated with   Freedonian government   Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors                  alleged
+  1      2      Carl Mott    released by       Freedonian government   Red was released by the Freedonian government in 2022                                     the report's own reporting   reported
 
+source: World report
 note: 1 shortest path(s) of 2 step(s); direction shown as asserted
 """
 
 EGO = """\
 Ego network of Bo Lind (depth 2)
 
-  distance   subject      relationship      object                  status     quote
- ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-  1          Bo Lind      holds office in   Freedonian government   reported   Minister Bo Lind of Sylvania
-  2          Ana Torres   heads             Freedonian government   reported   Torres heads the Freedonian government.
-  2          Carl Mott    negotiated with   Freedonian government   alleged    Mott negotiated with the Freedonian government in March 2021, according to prosecutors.
-  2          Carl Mott    released by       Freedonian government   reported   Red was released by the Freedonian government in 2022
+  distance   subject      relationship      object                  quote                                                                                     asserted by                  status
+ ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+  1          Bo Lind      holds office in   Freedonian government   Minister Bo Lind of Sylvania                                                              the report's own reporting   reported
+  2          Ana Torres   heads             Freedonian government   Torres heads the Freedonian government.                                                   the report's own reporting   reported
+  2          Carl Mott    negotiated with   Freedonian government   Mott negotiated with the Freedonian government in March 2021, according to prosecutors.   prosecutors                  alleged
+  2          Carl Mott    released by       Freedonian government   Red was released by the Freedonian government in 2022                                     the report's own reporting   reported
 
+source: World report
 note: 4 entities and 4 relationships within 2 step(s) of Bo Lind
 """
 
@@ -308,7 +312,7 @@ def test_path_as_of_and_csv(invoke):
                              "included\n")
     csv_out = invoke("path", "Torres", "Red", "--format", "csv").output.splitlines()
     assert csv_out[0] == (
-        "path,step,subject,relationship,object,status,asserted by,quote,subject_iri,object_iri,statements")
+        "path,step,subject,relationship,object,quote,asserted by,status,source,subject_iri,object_iri,statements")
     assert len(csv_out) == 4
 
 
@@ -436,6 +440,82 @@ def test_exact_flag_changes_nothing_on_a_small_graph(invoke):
         assert plain.output == exact.output
 
 
+# -- the cached structure ------------------------------------------------------------------------------
+
+
+def test_the_structure_is_cached_and_never_stale(world_copy, monkeypatch, tmp_path):
+    """Built once per fingerprint and read back (no SPARQL); a changed file is a new fingerprint, so
+    the next run builds it again and answers from the new data."""
+    from actorgraph import network
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    built = actorgraph.load(world_copy, ONTOLOGY_DIR)
+    expected = built.network()
+    saved = list((tmp_path / "cache" / "stores").glob("*/network-*/meta.json"))
+    assert len(saved) == 1
+
+    def refuse(kg):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(network._Structure, "build", classmethod(lambda cls, kg: refuse(kg)))
+    again = actorgraph.load(world_copy, ONTOLOGY_DIR)
+    graph = again.network()
+    assert sorted(graph.edges(keys=True, data=True)) == sorted(expected.edges(keys=True, data=True))
+    assert dict(graph.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert again.network(as_of="2021").number_of_edges() == 4  # the dates are cached beside it
+    monkeypatch.undo()
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    report = world_copy / "world-report.ttl"
+    report.write_text(report.read_text(encoding="utf-8").replace("ag:heads agid:freedonian-government .",
+                                                                 "ag:heads agid:harbor-gang ."), encoding="utf-8")
+    changed = actorgraph.load(world_copy, ONTOLOGY_DIR).network()
+    assert changed.has_edge(AGID + "ana-torres", AGID + "harbor-gang", "heads")
+
+
+def test_analyses_of_the_cached_network_and_of_the_projection_agree(kg):
+    """The CLI's road (the cached network, evidence on demand) and the library's projection give the
+    same tables, the evidence of every hop of a path included."""
+    from actorgraph.network import brokers, centrality, communities, ego_table, shortest_paths
+
+    network, projection = kg.structure(), kg.network()
+    for analysis in (centrality, brokers, communities):
+        assert analysis(network).rows == analysis(projection).rows
+    bukele, canales = AGID + "nayib-bukele", AGID + "elmer-canales-rivera"
+    for a, b in ((bukele, canales), (AGID + "osiris-luna-meza", AGID + "marco-rubio")):
+        cached, projected = shortest_paths(network, a, b), shortest_paths(projection, a, b)
+        assert cached.rows == projected.rows and cached.rows
+        for row in cached.rows:
+            edge = next(d for _, _, d in projection.edges(data=True)
+                        if [i["statement"] for i in d["evidence"]] == row["statements"])
+            assert (row["quote"], row["asserted by"], row["status"]) == (
+                edge["quote"], edge["asserted_by_label"], edge["status_label"])
+    assert ego_table(network, bukele, 2).rows == ego_table(projection, bukele, 2).rows
+
+
+def test_a_changed_file_alone_is_read_again(world_copy, monkeypatch, tmp_path):
+    """The structure keeps each file's facts; after a change, the changed file's facts alone are read
+    again, and the structure is the one built from scratch."""
+    from actorgraph import network
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    assert actorgraph.load(world_copy, ONTOLOGY_DIR).bare_structure.iris
+    report = world_copy / "world-report.ttl"
+    report.write_text(report.read_text(encoding="utf-8").replace("ag:heads agid:freedonian-government .",
+                                                                 "ag:heads agid:harbor-gang ."), encoding="utf-8")
+    read = []
+    facts = network._read_facts
+    monkeypatch.setattr(network, "_read_facts", lambda kg, graphs: (read.append(graphs), facts(kg, graphs))[1])
+    changed = actorgraph.load(world_copy, ONTOLOGY_DIR)
+    graph = changed.network()
+    assert len(read) == 1 and "doc-world-report" in read[0] and "graph/actors" not in read[0]
+    assert graph.has_edge(AGID + "ana-torres", AGID + "harbor-gang", "heads")
+    whole = network._Structure.merge(changed, [facts(changed, None)[None]])
+    assert whole.iris == changed.bare_structure.iris
+    for name in ("src", "dst", "rel", "st_ptr", "st_idx", "node_type"):
+        assert (whole.arrays[name] == changed.bare_structure.arrays[name]).all(), name
 def test_centrality_and_brokers_show_the_first_twenty_unless_told(kg, invoke):
     """On the shipped graph (more than twenty entities): twenty rows and a note by default, a chosen
     number with --top N, every row with --top 0."""
@@ -451,3 +531,21 @@ def test_centrality_and_brokers_show_the_first_twenty_unless_told(kg, invoke):
         assert three["rows"] == every["rows"][:3]
     bad = invoke("centrality", "--top", "-1", graph=GRAPH)
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_the_answers_are_those_of_the_projection_built_whole():
+    """On the shipped graph and the fixture world, the projection, the analyses and every hop's evidence
+    of the shortest paths between the most connected entities are those the code gave when it built the
+    whole network, evidence and all, before each answer (fixtures/network-answers.json; how it was made:
+    tests/network_answers.py), whether the analyses run on the projection or on the cached network."""
+    from network_answers import GRAPHS, ONTOLOGY, PINNED, answers
+
+    pinned = json.loads(PINNED.read_text(encoding="utf-8"))
+    for name, path in GRAPHS.items():
+        kg = actorgraph.load(path, ONTOLOGY)
+        for cached in (False, True):
+            now = answers(kg, cached=cached)
+            assert now.keys() == pinned[name].keys()
+            for part in now:
+                assert now[part] == pinned[name][part], (name, cached, part)
+        assert sum(len(rows) for rows in pinned[name]["paths"].values()) > 20

@@ -158,6 +158,107 @@ def test_the_name_index_is_kept_beside_a_compiled_store(world_copy, monkeypatch,
     assert LocalStore.open(world_copy, ONTOLOGY, cache=False).sidecar("names.json") is None
 
 
+def _wait_for(path, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_first_run_answers_from_memory_and_compiles_in_the_background(world_copy, monkeypatch, tmp_path):
+    """Above the size threshold, a run on new files parses them (no waiting for the compile), keeps its
+    side files under the fingerprint, and leaves the compiled store to a background process, which does
+    not remove those side files; the next run opens the compiled store."""
+    from actorgraph import store as store_module
+    from actorgraph.kg import KnowledgeGraph
+    from actorgraph.network import STRUCTURE_VERSION
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(store_module, "DISK_CACHE_THRESHOLD", 0)
+    first = LocalStore.open(world_copy, ONTOLOGY)
+    assert first.key is not None and first.on_disk is False
+    assert persons(first) == 3
+    assert KnowledgeGraph(first).bare_structure.iris  # saved beside where the compiled store goes
+    home = tmp_path / "cache" / "stores" / first.key
+    assert (home / STRUCTURE_VERSION / "meta.json").is_file()
+    assert _wait_for(home / "COMPLETE"), "the background compile did not finish"
+    second = LocalStore.open(world_copy, ONTOLOGY)
+    assert second.on_disk is True and second.key == first.key and persons(second) == 3
+    assert (home / STRUCTURE_VERSION / "meta.json").is_file()
+    # A command that reads every statement parses a mid-sized graph even so.
+    assert LocalStore.open(world_copy, ONTOLOGY, reads="all").on_disk is False
+
+
+def test_a_background_compile_of_changed_files_files_nothing(world_copy, monkeypatch, tmp_path):
+    from actorgraph.store import compile_detached
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    files = turtle_files(world_copy, ONTOLOGY)
+    stale = fingerprint(files)
+    (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# changed\n")
+    compile_detached([stale, str(world_copy), str(ONTOLOGY)])
+    assert not (tmp_path / "cache" / "stores" / stale / "COMPLETE").exists()
+
+
+def test_a_compile_whose_files_change_meanwhile_files_nothing(world_copy, monkeypatch, tmp_path):
+    """Changed during the build: dropped. Changed after it was filed: kept (it is the old files' store,
+    and the new files have another fingerprint)."""
+    from actorgraph import store as store_module
+    from actorgraph.store import compile_detached
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    files = turtle_files(world_copy, ONTOLOGY)
+    key = fingerprint(files)
+    build = store_module._build
+
+    def build_then_edit(path, source):
+        build(path, source)
+        (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# edited\n")
+
+    monkeypatch.setattr(store_module, "_build", build_then_edit)
+    compile_detached([key, str(world_copy), str(ONTOLOGY)])
+    assert not (tmp_path / "cache" / "stores" / key / "COMPLETE").exists()
+    monkeypatch.setattr(store_module, "_build", build)
+    again = fingerprint(files)
+    compile_detached([again, str(world_copy), str(ONTOLOGY)])
+    (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# later\n")
+    assert (tmp_path / "cache" / "stores" / again / "COMPLETE").exists()
+
+
+def _quads(store):
+    """The store's quads, blank nodes masked (each parse names them afresh), counted."""
+    from collections import Counter
+
+    return Counter(tuple("_:" if isinstance(t, ox.BlankNode) else str(t) for t in q)
+                   for q in store.oxigraph.quads_for_pattern(None, None, None, None))
+
+
+def test_a_few_changed_files_are_applied_to_the_compiled_store(world_copy, monkeypatch, tmp_path):
+    """A compiled store of nearly the same files is copied and the changed, new and removed files'
+    graphs replaced: the same quads as a fresh compile, without compiling."""
+    from actorgraph import store as store_module
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(store_module, "DISK_CACHE_THRESHOLD", 0)
+    monkeypatch.setattr(store_module, "APPLY_CHANGES_MAX_SHARE", 1.0)
+    first = LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    assert (tmp_path / "cache" / "stores" / first.key / "FILES").is_file()
+    actors = world_copy / "actors.ttl"
+    actors.write_text(actors.read_text().replace('"Bo Lind"', '"Bo Lind-Berg"'))
+    (world_copy / "extra.ttl").write_text("@prefix ag: <https://w3id.org/actorgraph/ont#> .\n"
+                                          "<https://w3id.org/actorgraph/id/x> a ag:Person .\n")
+    (world_copy / "sources.ttl").unlink()
+    builds = []
+    build = store_module._build
+    monkeypatch.setattr(store_module, "_build", lambda *a: (builds.append(a), build(*a)))
+    applied = LocalStore.open(world_copy, ONTOLOGY)  # auto: the change is applied, on disk, now
+    assert applied.on_disk and applied.key != first.key and builds == []
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "fresh"))
+    fresh = LocalStore.open(world_copy, ONTOLOGY, cache=True)
+    assert builds and _quads(applied) == _quads(fresh)
+    assert persons(applied) == 4
 def test_a_list_of_values_binds_one_row_each(world):
     statements = [row["s"] for row in world.rows("SELECT ?s WHERE { ?s ag:quote ?q } ORDER BY ?s LIMIT 3")]
     query = "SELECT ?s ?quote WHERE {\n  #@values\n  ?s ag:quote ?quote ; ag:source ?doc .\n} ORDER BY ?s"
@@ -183,7 +284,7 @@ def test_one_data_source_serves_the_store_the_answer_cache_and_validation(world_
     assert DataSource(WORLD, ONTOLOGY).graph_dir == WORLD  # a flag wins over the environment
     hashed = []
     real = store_module.fingerprint
-    monkeypatch.setattr(store_module, "fingerprint", lambda files: hashed.append(1) or real(files))
+    monkeypatch.setattr(store_module, "fingerprint", lambda *args: hashed.append(1) or real(*args))
     monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
     assert source.fingerprint == LocalStore.open(source).key == source.fingerprint
     assert hashed == [1]
@@ -205,3 +306,56 @@ def test_the_server_and_push_read_the_same_data_source(world_copy):
     (world_copy / "world-report.ttl").write_text("agid:x ag:p .\n")
     with pytest.raises(ParseError, match=r"world-report.ttl:1"):
         DataSource(world_copy, ONTOLOGY).snapshot()
+
+
+def test_whole_listings_ask_for_the_store_that_reads_everything_fastest(invoke, monkeypatch):
+    """A listing of every statement opens the store with reads="all" (a mid-sized graph then answers from
+    memory, docs/speed.md); a question about one entity, or one page, reads part of it."""
+    from actorgraph import store as store_module
+
+    monkeypatch.setenv("ACTORGRAPH_ANSWER_CACHE", "never")
+    asked = []
+    real = store_module.LocalStore.open.__func__
+
+    def recording(cls, *args, reads="part", **kwargs):
+        asked.append(reads)
+        return real(cls, *args, reads=reads, **kwargs)
+
+    monkeypatch.setattr(store_module.LocalStore, "open", classmethod(recording))
+    for args, reads in ((["timeline"], "all"), (["timeline", "--actor", "Red"], "part"),
+                        (["timeline", "--limit", "2"], "part"), (["query", "statements"], "all"),
+                        (["query", "statements", "--limit", "2"], "part"),
+                        (["query", "statements", "-p", "by=prosecutors"], "part"), (["show", "Red"], "part")):
+        asked.clear()
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+        assert asked == [reads], args
+
+
+def test_a_files_hash_is_kept_by_its_times_and_a_write_reads_it_again(tmp_path, monkeypatch):
+    """An unchanged file keeps its recorded hash without being read; any write (even of the same size)
+    changes its times, and it is read again; a file written moments ago is not recorded."""
+    import hashlib
+    import time
+
+    from actorgraph import store as store_module
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "a.ttl"
+    data.write_text("<urn:a> <urn:b> <urn:c> .\n")
+    truth = lambda: hashlib.blake2b(data.read_bytes(), digest_size=16).hexdigest()  # noqa: E731
+    first = store_module.file_digests([data])
+    assert first == {str(data.resolve()): truth()}
+    assert not (tmp_path / "cache" / "digests.txt").exists()  # written moments ago: not recorded
+    later = time.time_ns() + 10_000_000_000
+    monkeypatch.setattr(time, "time_ns", lambda: later)
+    store_module.file_digests([data])
+    assert str(data.resolve()) in (tmp_path / "cache" / "digests.txt").read_text()
+    reads = []
+    opened = type(data).open
+    monkeypatch.setattr(type(data), "open",
+                        lambda self, *a, **k: (self == data and reads.append(self), opened(self, *a, **k))[1])
+    assert store_module.file_digests([data]) == first and reads == []  # kept: not read
+    data.write_text("<urn:a> <urn:b> <urn:d> .\n")  # the same size
+    again = store_module.file_digests([data])
+    assert again == {str(data.resolve()): truth()} != first and reads

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -57,3 +58,13 @@ def parse_date(text: str) -> PartialDate:
                 raise BadDateError(f"bad date {text!r}: {err}") from None
             return candidate
     raise BadDateError(f"bad date {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+def format_date(value: Any, precision: Any, inferred: Any = None) -> str:
+    """'2021-07 (month)'; '2025-02-04 (day, inferred)'. Empty when there is no date."""
+    if not value:
+        return ""
+    detail = str(precision or "")
+    if inferred:
+        detail = f"{detail}, inferred" if detail else "inferred"
+    return f"{value} ({detail})" if detail else str(value)

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
     import networkx as nx
 
+    from .evidence import Fields
     from .names import NameIndex
+    from .network import Network
     from .paging import Key, Page, PageIndex
     from .vocab import Vocabulary
 
@@ -183,12 +185,31 @@ class KnowledgeGraph:
 
         return load_vocabulary(self.store)
 
+    @cached_property
+    def evidence_fields(self) -> Fields:
+        """The evidence fields the ontology declares (see ``actorgraph.evidence``)."""
+        from .evidence import load_fields
+
+        return load_fields(self.store)
+
+    @cached_property
+    def bare_structure(self):
+        """The bare network's arrays (``network.structure_of``): from the cache when there is one."""
+        from .network import structure_of
+
+        return structure_of(self)
+
+    def structure(self, as_of: str | None = None) -> Network:
+        """The network without its evidence, which is fetched for the edges an answer shows (see
+        ``network.Network``): what the analyses and exports start from."""
+        from .network import Network
+
+        return Network.of(self, as_of)
+
     def network(self, as_of: str | None = None, evidence: bool = True) -> nx.MultiDiGraph:
         """The RDF graph projected to networkx: entities as nodes, relationships as evidenced edges
         (``evidence=False``: the structure only, see ``network.project``)."""
-        from .network import project
-
-        return project(self, as_of=as_of, evidence=evidence)
+        return self.structure(as_of).to_networkx(evidence=evidence)
 
 
 def load(
@@ -196,8 +217,11 @@ def load(
     ontology_dir: str | Path | None = None,
     endpoint: str | None = None,
     source: DataSource | None = None,
+    reads: str = "part",
 ) -> KnowledgeGraph:
     """Load the graph: the Turtle under ``graph_dir`` (default ``graph/``), or a remote endpoint.
-    ``source`` is the data source when the caller already has one (see ``store.DataSource``)."""
+    ``source`` is the data source when the caller already has one (see ``store.DataSource``); ``reads``
+    is "all" for work that reads every statement, which a mid-sized graph then answers from memory (see
+    ``store.LocalStore.open`` and docs/speed.md)."""
     source = source or DataSource(graph_dir, ontology_dir)
-    return KnowledgeGraph(open_store(source, endpoint), source.graph_dir)
+    return KnowledgeGraph(open_store(source, endpoint, reads), source.graph_dir)

@@ -10,35 +10,21 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .dates import PartialDate, parse_date
+from .dates import PartialDate, format_date, parse_date
 from .errors import UsageError
+from .evidence import party, role
 from .kg import KnowledgeGraph, Row, plain_rows
 from .output import Document, Table
 
 if TYPE_CHECKING:
     from .paging import Page
 
-EVIDENCE_COLUMNS = ["quote", "asserted by", "status", "source"]
 
+def _records(kg: KnowledgeGraph, rows: list[Row]) -> dict[str, dict[str, Any]]:
+    """The evidence records of the rows' statements, in one query (see ``actorgraph.evidence``)."""
+    from .evidence import fetch
 
-def format_date(value: Any, precision: Any, inferred: Any = None) -> str:
-    """'2021-07 (month)'; '2025-02-04 (day, inferred)'. Empty when there is no date."""
-    if not value:
-        return ""
-    detail = str(precision or "")
-    if inferred:
-        detail = f"{detail}, inferred" if detail else "inferred"
-    return f"{value} ({detail})" if detail else str(value)
-
-
-def _evidence(row: Row) -> dict[str, Any]:
-    """The evidence fields every answer shows, under their display names."""
-    return {
-        "quote": row.get("quote"),
-        "asserted by": row.get("asserted_by_label"),
-        "status": row.get("status_label"),
-        "source": row.get("source_label"),
-    }
+    return fetch(kg, [row["statement"] for row in rows if row.get("statement")])
 
 
 def _claim(row: Row) -> str:
@@ -79,17 +65,23 @@ def profile(kg: KnowledgeGraph, name: str) -> Document:
     other_names = sorted({r["other_name"] for r in info if r["other_name"]})
     descriptions = sorted({r["description"] for r in info if r["description"]})
     statements = kg.named("statements", entity=iri)
-    outgoing, incoming, roles = [], [], set()
+    records = _records(kg, statements)
+    evidence = kg.evidence_fields
+    outgoing, incoming, roles, seen = [], [], set(), set()
     for row in statements:
-        line = {"relationship": row["relationship"], "date": _date_of(row), **_evidence(row),
-                "reason": row.get("reason"), "role": row.get("role"), "statement": row["statement"]}
+        if row["statement"] in seen:
+            continue  # one line per statement: its evidence record holds all its values
+        seen.add(row["statement"])
+        record = records.get(row["statement"])
+        line = {"relationship": row["relationship"], "date": _date_of(row), **evidence.answer(record),
+                **evidence.details(record), "statement": row["statement"]}
         if row["subject"] == iri:
             outgoing.append({"to": row["object_label"], "to_iri": row["object"], **line})
-            if row.get("role"):
-                roles.add(row["role"])
+            if role(record):
+                roles.add(role(record))
         if row["object"] == iri:
             incoming.append({"from": row["subject_label"], "from_iri": row["subject"], **line})
-    columns = ["relationship", "date", *EVIDENCE_COLUMNS]
+    columns = ["relationship", "date", *evidence.column_labels]
     found = identifiers(kg, iri)
     fields: dict[str, Any] = {"iri": iri, "types": types, "aliases": aliases}
     if other_names:
@@ -149,47 +141,58 @@ def search(kg: KnowledgeGraph, text: str, limit: int = 10) -> Table:
 def who_negotiated(kg: KnowledgeGraph) -> Table:
     """Everyone tied to negotiations between a government and a gang, both sides: one row per party,
     with its roles, how it is tied, and every statement as evidence."""
+    rows = kg.named("who-negotiated")
+    records = _records(kg, rows)
+    evidence = kg.evidence_fields
     parties: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in kg.named("who-negotiated"):
+    for row in rows:
+        record = records.get(row["statement"])
         party = parties.setdefault((row["side"], row["actor"]), {
             "side": row["side"], "actor": row["actor_label"], "role": [], "ties": [], "evidence": [],
             "actor_iri": row["actor"]})
-        if row.get("role") and row["role"] not in party["role"]:
-            party["role"].append(row["role"])
+        if role(record) and role(record) not in party["role"]:
+            party["role"].append(role(record))
         with_ = row.get("counterpart_label") or row.get("negotiation_label")
         tie = f"{row['relationship']} {with_}"
         if tie not in party["ties"]:
             party["ties"].append(tie)
-        party["evidence"].append({"relationship": row["relationship"], "with": with_, **_evidence(row),
-                                  "statement": row["statement"]})
-    rows = []
+        party["evidence"].append({"relationship": row["relationship"], "with": with_, **evidence.answer(record),
+                                  "statement": row["statement"], "_role": role(record)})
+    out = []
     for party in sorted(parties.values(), key=lambda p: (p["side"] != "government", p["actor"].casefold())):
-        # The table shows the statement that carries the role (participation), else the first.
-        shown = next((e for e in party["evidence"] if e["relationship"] == "participated in"), party["evidence"][0])
+        # The table shows the statement that gives the party's role, else the first.
+        shown = next((e for e in party["evidence"] if e["_role"]), party["evidence"][0])
+        for item in party["evidence"]:
+            del item["_role"]
         aliases = kg.names.aliases(party["actor_iri"])
-        rows.append({**party, "aliases": aliases,
-                     "name": f"{party['actor']} ({', '.join(aliases)})" if aliases else party["actor"],
-                     "quote": shown["quote"], "asserted by": shown["asserted by"], "status": shown["status"],
-                     "statements": len(party["evidence"])})
+        out.append({**party, "aliases": aliases,
+                    "name": f"{party['actor']} ({', '.join(aliases)})" if aliases else party["actor"],
+                    **{column: shown[column] for column in evidence.column_labels},
+                    "statements": len(party["evidence"])})
+    rows = out
     sides = defaultdict(int)
     for row in rows:
         sides[row["side"]] += 1
     summary = ", ".join(f"{n} on the {side} side" for side, n in sorted(sides.items(), reverse=True))
-    return Table(["side", "name", "role", "quote", "asserted by", "status"], rows,
+    return Table(["side", "name", "role", *evidence.column_labels], rows,
                  title=f"who negotiated: {summary or 'nobody'}",
                  notes=["each party's other evidence is in --format json (key: evidence)"] if rows else [])
 
 
 def sanctions(kg: KnowledgeGraph, name: str | None = None) -> Table:
     """Sanction listings with programme, authority, date, reason and evidence."""
+    listed = kg.named("sanctions", person=name)
+    records = _records(kg, listed)
+    evidence = kg.evidence_fields
     rows = []
-    for row in kg.named("sanctions", person=name):
+    for row in listed:
+        record = records.get(row["statement"])
         rows.append({"person": row["person_label"], "programme": row["programme_label"],
                      "authority": row.get("authority_label"),
                      "date": format_date(row.get("date"), row.get("date_precision"), row.get("date_inferred")),
-                     "reason": row.get("reason"), **_evidence(row), "date_basis": row.get("date_basis"),
+                     **evidence.details(record), **evidence.answer(record), "date_basis": row.get("date_basis"),
                      "person_iri": row["person"], "statement": row["statement"]})
-    return Table(["person", "programme", "authority", "date", *EVIDENCE_COLUMNS], rows,
+    return Table(["person", "programme", "authority", "date", *evidence.column_labels], rows,
                  title=f"{len(rows)} sanction listings")
 
 
@@ -216,19 +219,22 @@ def timeline(kg: KnowledgeGraph, actor: str | None = None, from_: str | None = N
             lowest=(f"{start.start.year:04d}",) if start else None,
             highest=(end.end.isoformat(),) if end else None,
             keep=(lambda key: _overlaps(key[0], start, end)) if start or end else None)
+    dated = [row for row in (kg.named("timeline", actor=actor) if page is None else plain_rows(page.result))
+             if not (start or end) or _in_range(row, start, end)]
+    records = _records(kg, dated)
+    evidence = kg.evidence_fields
     rows = []
-    for row in kg.named("timeline", actor=actor) if page is None else plain_rows(page.result):
-        if (start or end) and not _in_range(row, start, end):
-            continue
+    for row in dated:
+        record = records.get(row["statement"])
         shown = format_date(row["date"], row["date_precision"], row.get("date_inferred"))
         rows.append({"date": shown if row["date_kind"] == "on" else f"{row['date_kind']} {shown}",
-                     "when": row["date_kind"], "what": _claim(row), "event": row.get("event_label"),
-                     **_evidence(row), "date_value": row["date"], "precision": row["date_precision"],
+                     "when": row["date_kind"], "what": _claim(row), **evidence.details(record),
+                     **evidence.answer(record), "date_value": row["date"], "precision": row["date_precision"],
                      "inferred": bool(row.get("date_inferred")), "date_basis": row.get("date_basis"),
                      "statement": row["statement"]})
     rows.sort(key=lambda r: (PartialDate(str(r["date_value"]), str(r["precision"])).start,
                              r["date_value"], r["what"]))
-    return Table(["date", "what", *EVIDENCE_COLUMNS], rows, title=f"timeline: {len(rows)} dated statements",
+    return Table(["date", "what", *evidence.column_labels], rows, title=f"timeline: {len(rows)} dated statements",
                  notes=[] if page is None else page_notes(page, "statement dates"))
 
 
@@ -245,8 +251,12 @@ def _overlaps(text: str, start: PartialDate | None, end: PartialDate | None) -> 
 def figures(kg: KnowledgeGraph, about: str | None = None) -> Table:
     """Every figure (or those describing ``about``) with value, unit, date and source; disagreements
     are named in notes."""
+    found = kg.named("figures", entity=about)
+    records = _records(kg, found)
+    evidence = kg.evidence_fields
     rows, groups = [], defaultdict(list)
-    for row in kg.named("figures", entity=about):
+    for row in found:
+        record = records.get(row["statement"])
         value = row["value"]
         shown = f"{row['approximation']} {value:,}" if row.get("approximation") not in (None, "exactly") \
             else f"{value:,}"
@@ -257,19 +267,18 @@ def figures(kg: KnowledgeGraph, about: str | None = None) -> Table:
         item = {"describes": row["entity_label"], "measure": row["measure_label"],
                 "figure": f"{shown} {row.get('unit') or ''}".strip(), "value": shown, "unit": row.get("unit"),
                 "date": date, "basis": row.get("basis"),
-                **_evidence(row), "other figures": row.get("others"), "number": value,
+                **evidence.answer(record), "other figures": row.get("others"), "number": value,
                 "figure_iri": row["figure"], "statement": row["statement"]}
         rows.append(item)
-        groups[(row["entity_label"], row["measure_label"])].append(item)
+        groups[(row["entity_label"], row["measure_label"])].append((item, party(record)))
     notes = []
     for (entity, measure), items in sorted(groups.items()):
         # Different values for the same measure of the same entity are set side by side, each with its
         # source and date, so that a reader can tell a disagreement from a change over time.
-        if len({i["number"] for i in items}) > 1:
-            sides = " vs ".join(f"{i['value']} ({i['asserted by']}{', ' + i['date'] if i['date'] else ''})"
-                                for i in items)
+        if len({i["number"] for i, _ in items}) > 1:
+            sides = " vs ".join(f"{i['value']} ({who}{', ' + i['date'] if i['date'] else ''})" for i, who in items)
             notes.append(f"sources give different values for {measure} of {entity}: {sides}")
-    return Table(["describes", "measure", "figure", "date", "quote", "asserted by", "status", "source"], rows,
+    return Table(["describes", "measure", "figure", "date", *evidence.column_labels], rows,
                  title=_count_title(len({r["figure_iri"] for r in rows}), "figure", len(rows)), notes=notes)
 
 
@@ -284,16 +293,21 @@ def claims(kg: KnowledgeGraph, by: str | None = None, source: str | None = None,
     """What one party asserts, or what one document says; with ``limit`` or ``cursor``, one page of them,
     in the order of their statements."""
     page = _page(kg, "statements", limit, cursor, by=by, source=source)
+    found = kg.named("statements", by=by, source=source) if page is None else plain_rows(page.result)
+    records = _records(kg, found)
+    evidence = kg.evidence_fields
     rows = []
-    for row in kg.named("statements", by=by, source=source) if page is None else plain_rows(page.result):
-        rows.append({"asserted by": row["asserted_by_label"], "claim": _claim(row), "status": row["status_label"],
-                     "date": _date_of(row), "quote": row["quote"], "source": row["source_label"],
+    for row in found:
+        record = records.get(row["statement"])
+        rows.append({"claim": _claim(row), "date": _date_of(row), **evidence.answer(record),
                      "statement": row["statement"], "subject": row["subject"], "predicate": row["predicate"],
-                     "object": row["object"]})
+                     "object": row["object"], "_party": party(record) or ""})
     if page is None:
-        rows.sort(key=lambda r: (r["asserted by"].casefold(), r["claim"].casefold(), r["statement"]))
+        rows.sort(key=lambda r: (r["_party"].casefold(), r["claim"].casefold(), r["statement"]))
+    for row in rows:
+        del row["_party"]
     scope = " and ".join(p for p in (f"by {by}" if by else "", f"in {source}" if source else "") if p)
-    return Table(["asserted by", "claim", "status", "date", "quote", "source"], rows,
+    return Table(["claim", "date", *evidence.column_labels], rows,
                  title=f"{len(rows)} claims{' ' + scope if scope else ''}",
                  notes=[] if page is None else page_notes(page, "statements"))
 
@@ -301,25 +315,29 @@ def claims(kg: KnowledgeGraph, by: str | None = None, source: str | None = None,
 def between(kg: KnowledgeGraph, a: str, b: str, max_paths: int = 10) -> Table:
     """Every relationship and shared event linking two entities, and their shortest paths, with evidence."""
     a_iri, b_iri = kg.resolve(a), kg.resolve(b)
+    linked = kg.named("between", a=a_iri, b=b_iri)
+    records = _records(kg, linked)
+    evidence = kg.evidence_fields
     rows = []
-    for row in kg.named("between", a=a_iri, b=b_iri):
-        rows.append({"kind": row["kind"], "via": row.get("event_label") or "", "link": _claim(row),
-                     **_evidence(row), "statement": row["statement"]})
+    for row in linked:
+        via = kg.label(row["event"]) if row.get("event") else ""  # the shared event
+        rows.append({"kind": row["kind"], "via": via, "link": _claim(row),
+                     **evidence.answer(records.get(row["statement"])), "statement": row["statement"]})
     from .network import absent, shortest_paths
 
-    graph = kg.network()
+    network = kg.structure()
     notes = []
-    if not absent(graph, a_iri, b_iri) and a_iri != b_iri:
-        paths = shortest_paths(graph, a_iri, b_iri, limit=max_paths)
+    if not absent(network, a_iri, b_iri) and a_iri != b_iri:
+        paths = shortest_paths(network, a_iri, b_iri, limit=max_paths)
         for hop in paths.rows:
             rows.append({"kind": f"path {hop['path']}", "via": f"step {hop['step']}",
                          "link": f"{hop['subject']} → {hop['relationship']} → {hop['object']}",
-                         "quote": hop["quote"], "asserted by": hop["asserted by"], "status": hop["status"],
-                         "source": hop.get("source"), "statement": hop["statements"]})
+                         **{column: hop.get(column) for column in evidence.column_labels},
+                         "statement": hop["statements"]})
         notes.extend(paths.notes)
     else:
         notes.append(f"no path: {kg.label(a_iri)} and {kg.label(b_iri)} are not both in the network")
-    return Table(["kind", "via", "link", *EVIDENCE_COLUMNS], rows,
+    return Table(["kind", "via", "link", *evidence.column_labels], rows,
                  title=f"between {kg.label(a_iri)} and {kg.label(b_iri)}", notes=notes)
 
 

@@ -182,6 +182,7 @@ class DataSource:
         self.ontology_dir = paths.ontology_dir(ontology_dir)
         self._files: list[Path] | None = None
         self._fingerprint: str | None = None
+        self._digests: dict[str, str] | None = None
 
     def __repr__(self) -> str:
         return f"DataSource({str(self.graph_dir)!r}, {str(self.ontology_dir)!r})"
@@ -197,8 +198,16 @@ class DataSource:
     def fingerprint(self) -> str:
         """A hash of the files' names and contents: a changed byte gives a new fingerprint."""
         if self._fingerprint is None:
-            self._fingerprint = fingerprint(self.files)
+            self._fingerprint = fingerprint(self.files, self.digests)
         return self._fingerprint
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """Each file's content hash by its resolved path (``file_digests``), read at most once: what
+        changed since an earlier compiled store, and which parts of the network's structure to re-read."""
+        if self._digests is None:
+            self._digests = file_digests(self.files)
+        return self._digests
 
     def graph_name(self, path: Path) -> ox.NamedNode:
         """The named graph the file loads into."""
@@ -282,21 +291,96 @@ def graph_name(path: Path, ontology_dir: Path) -> ox.NamedNode:
 OUR_GRAPHS = f'(STRSTARTS(STR(?g), "{GRAPH_NS}") || STRSTARTS(STR(?g), "{ID}doc-"))'
 
 
-def fingerprint(files: Iterable[Path]) -> str:
-    """A hash of the files' names and contents: a changed byte gives a new fingerprint."""
-    import hashlib
+def file_digests(files: Iterable[Path]) -> dict[str, str]:
+    """Each file's content hash, by its resolved path.
 
-    digest = hashlib.blake2b(digest_size=16)
+    A file whose size, modification time, change time and inode are those recorded with an earlier hash
+    (``digests.txt`` in the cache directory) keeps that hash without being read again: any write to a
+    file changes its change time, so a changed file is always read (git trusts a file's times the same
+    way). Reading 480 MB of Turtle took 1.3 s of every command at a million statements. A file written
+    less than two seconds before it is hashed is not recorded, since a second write within the clock's
+    resolution could leave the same times.
+    """
+    import hashlib
+    import time
+
+    known = _recorded_digests()
+    digests: dict[str, str] = {}
+    fresh: dict[str, tuple[str, str]] = {}
+    now = time.time_ns()
     for path in files:
-        digest.update(str(path.resolve()).encode() + b"\0")
+        name = str(path.resolve())
+        try:
+            info = path.stat()
+        except OSError as err:
+            raise DataFileError(f"{path}: {err.strerror}") from None
+        stamp = f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
+        entry = known.get(name)
+        if entry is not None and entry[0] == stamp:
+            digests[name] = entry[1]
+            continue
+        digest = hashlib.blake2b(digest_size=16)
         try:
             with path.open("rb") as handle:
                 while chunk := handle.read(1 << 20):
                     digest.update(chunk)
         except OSError as err:
             raise DataFileError(f"{path}: {err.strerror}") from None
-        digest.update(b"\0")
-    return digest.hexdigest()
+        digests[name] = digest.hexdigest()
+        if now - max(info.st_mtime_ns, info.st_ctime_ns) > 2_000_000_000:
+            fresh[name] = (stamp, digests[name])
+    if fresh:
+        _record_digests({**known, **fresh})
+    return digests
+
+
+_DIGESTS_FILE = "digests.txt"
+_DIGESTS_KEPT = 20_000  # files remembered (the most recently recorded first)
+
+
+def _recorded_digests() -> dict[str, tuple[str, str]]:
+    """The recorded hashes: resolved path -> (its size and times, its hash)."""
+    try:
+        text = (paths.cache_dir() / _DIGESTS_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    found = {}
+    for line in text.splitlines():
+        parts = line.split(" ", 5)  # size mtime ctime inode hash path (the path may hold spaces)
+        if len(parts) == 6:
+            found[parts[5]] = (" ".join(parts[:4]), parts[4])
+    return found
+
+
+def _record_digests(entries: Mapping[str, tuple[str, str]]) -> None:
+    """Write the recorded hashes whole, atomically; nothing is lost but the speed-up if it fails."""
+    import tempfile
+
+    directory = paths.cache_dir()
+    kept = list(entries.items())[-_DIGESTS_KEPT:]
+    text = "".join(f"{stamp} {digest} {name}\n" for name, (stamp, digest) in kept if "\n" not in name)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".digests-", dir=directory)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, directory / _DIGESTS_FILE)
+    except OSError:
+        return
+
+
+def fingerprint(files: Iterable[Path], digests: Mapping[str, str] | None = None) -> str:
+    """A hash of the files' names and contents: a changed byte gives a new fingerprint. ``digests``:
+    the files' ``file_digests``, when the caller has them."""
+    import hashlib
+
+    files = list(files)
+    digests = file_digests(files) if digests is None else digests
+    combined = hashlib.blake2b(digest_size=16)
+    for path in files:
+        name = str(path.resolve())
+        combined.update(name.encode() + b"\0" + digests[name].encode() + b"\0")
+    return combined.hexdigest()
 
 
 def parse_error(path: Path, err: Exception) -> ParseError:
@@ -342,6 +426,10 @@ def load_files(store: ox.Store, files: list[Path], ontology_dir: Path, *, bulk: 
 
 # Below this many bytes of Turtle, parsing into memory beats opening an on-disk store.
 DISK_CACHE_THRESHOLD = 4 * 1024 * 1024
+# A command that reads most of the graph (every statement's evidence, a whole listing) parses it into
+# memory up to this size even when the compiled store exists: RocksDB decodes each term more slowly than
+# the parse costs (docs/speed.md); above it the parse itself would take too long, and too much memory.
+READ_ALL_IN_MEMORY_MAX = 64 * 1024 * 1024
 
 
 class LocalStore(Store):
@@ -349,13 +437,19 @@ class LocalStore(Store):
 
     Small graphs are parsed into memory on each start (milliseconds). Large ones are compiled once into
     an on-disk store under the cache directory, named by the fingerprint of the files, so any change to
-    any file builds a new store: a stale cache cannot answer.
+    any file builds a new store: a stale cache cannot answer. The first run on new files does not wait
+    for that: it parses them into memory and leaves the compiling to a background process, which later
+    runs find done. ``key`` is the fingerprint whenever there is a cache directory for these files (then
+    ``sidecar`` gives files beside it); ``on_disk`` says which store answers.
     """
 
-    def __init__(self, store: ox.Store, files: list[Path], key: str | None):
+    def __init__(self, store: ox.Store, files: list[Path], key: str | None, on_disk: bool | None = None,
+                 source: DataSource | None = None):
         self._store = store
         self.files = files
         self.key = key
+        self.on_disk = key is not None if on_disk is None else on_disk
+        self.source = source  # the files' directories and hashes (the network's structure reads them)
 
     @property
     def description(self) -> str:
@@ -371,21 +465,32 @@ class LocalStore(Store):
 
     @classmethod
     def open(cls, source: DataSource | Path | str | None = None, ontology_dir: Path | str | None = None, *,
-             cache: bool | None = None) -> LocalStore:
-        """The store of a data source (or of a graph directory and an ontology directory)."""
+             cache: bool | None = None, reads: str = "part") -> LocalStore:
+        """The store of a data source (or of a graph directory and an ontology directory). ``reads`` is
+        what the command reads: "part" (what a few entities or statements touch) or "all" (every
+        statement: a whole listing or export), which parses a mid-sized graph into memory even when its
+        compiled store exists."""
         source = data_source(source, ontology_dir)
         files = source.files
+        forced = cache
         if cache is None:
-            forced = os.environ.get(paths.ENV_STORE_CACHE, "auto")
-            if forced not in ("auto", "always", "never"):
-                raise DataFileError(f"{paths.ENV_STORE_CACHE} must be auto, always or never, not {forced!r}")
-            cache = forced == "always" or (
-                forced == "auto" and sum(f.stat().st_size for f in files) >= DISK_CACHE_THRESHOLD)
-        if not cache:
-            store = ox.Store()
-            source.load_into(store)
-            return cls(store, files, None)
-        return cls(ox.Store.read_only(str(_compiled(source))), files, source.fingerprint)
+            mode = os.environ.get(paths.ENV_STORE_CACHE, "auto")
+            if mode not in ("auto", "always", "never"):
+                raise DataFileError(f"{paths.ENV_STORE_CACHE} must be auto, always or never, not {mode!r}")
+            forced = {"always": True, "never": False}.get(mode)
+        size = sum(f.stat().st_size for f in files) if forced is None else 0
+        if forced is False or (forced is None and size < DISK_CACHE_THRESHOLD):
+            return cls(_parsed(source), files, None, source=source)
+        key = source.fingerprint
+        compiled = (_store_dir(key) / "COMPLETE").exists()
+        if forced or (compiled and not (reads == "all" and size < READ_ALL_IN_MEMORY_MAX)):
+            return cls(_open_cached(source), files, key, source=source)
+        if not compiled and _nearest(source) is not None:
+            # A few files changed since a compiled store: applying the change takes a moment.
+            return cls(_open_cached(source), files, key, source=source)
+        if not compiled:
+            _compile_in_background(source)
+        return cls(_parsed(source), files, key, on_disk=False, source=source)
 
     # Endpoints a query may call with SERVICE (``actorgraph sparql --allow-service``); none by default.
     allowed_services: frozenset[str] = frozenset()
@@ -411,12 +516,42 @@ def compile_store(source: DataSource | Path | str | None = None, ontology_dir: P
     return _compiled(data_source(source, ontology_dir))
 
 
+def _parsed(source: DataSource) -> ox.Store:
+    store = ox.Store()
+    source.load_into(store)
+    return store
+
+
+def _open_cached(source: DataSource) -> ox.Store:
+    return ox.Store.read_only(str(_compiled(source)))
+
+
 def _store_dir(key: str) -> Path:
     """The directory of the compiled store for the files whose fingerprint is ``key``."""
     return paths.cache_dir() / "stores" / key
 
 
-def _compiled(source: DataSource) -> Path:
+def _lock(key: str, wait: bool):
+    """An exclusive lock on compiling ``key`` (an open file; closing it unlocks), or None when another
+    process holds it and ``wait`` is False."""
+    import fcntl
+
+    directory = paths.cache_dir() / "locks"
+    directory.mkdir(parents=True, exist_ok=True)
+    handle = (directory / f"{key}.lock").open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        handle.close()
+        return None
+    return handle
+
+
+def _compiled(source: DataSource, unchanged=None) -> Path:
+    """The compiled store's database, built first if missing. Files already kept beside it (the name
+    index, the network's structure) stay: only the database is swapped in, whole. ``unchanged``, when
+    given, is asked after the build whether the files are still those of the source's fingerprint; if
+    not, the build is dropped (a ``DataFileError``)."""
     import shutil
     import tempfile
 
@@ -424,17 +559,127 @@ def _compiled(source: DataSource) -> Path:
     target = _store_dir(key)
     root = target.parent
     if not (target / "COMPLETE").exists():
-        root.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
+        lock = _lock(key, wait=True)
         try:
-            _build(building / "db", source)
-            (building / "COMPLETE").write_text(key)
-            shutil.rmtree(target, ignore_errors=True)
-            os.replace(building, target)
+            if not (target / "COMPLETE").exists():  # another process may have built it meanwhile
+                root.mkdir(parents=True, exist_ok=True)
+                building = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
+                try:
+                    base = _nearest(source)
+                    if base is None or not _apply_changes(base, building / "db", source):
+                        _build(building / "db", source)
+                    if unchanged is not None and not unchanged():
+                        raise DataFileError("the files changed while the store was being compiled")
+                    target.mkdir(exist_ok=True)
+                    shutil.rmtree(target / "db", ignore_errors=True)  # a database never marked complete
+                    os.replace(building / "db", target / "db")
+                    import json
+
+                    (target / "FILES").write_text(json.dumps(dict(source.digests)), encoding="utf-8")
+                    (target / "COMPLETE").write_text(key)
+                finally:
+                    _remove(building)
+                _prune(root, keep=key)
         finally:
-            _remove(building)
-        _prune(root, keep=key)
+            lock.close()
     return target / "db"
+
+
+# A compiled store is brought up to date in place of a new compile when the files that changed since it
+# hold at most this share of the graph's bytes: replacing one file's named graph is quick (an article of
+# a thousand statements: a fraction of a second), but past a few percent of the graph a fresh compile
+# in the background, while the run parses into memory, wins (a tenth of 100k statements: 20 s).
+APPLY_CHANGES_MAX_SHARE = 0.02
+
+
+def _nearest(source: DataSource) -> Path | None:
+    """A compiled store (its directory) of other files that differ from the source's in at most
+    ``APPLY_CHANGES_MAX_SHARE`` of their bytes, the closest; None when there is none."""
+    key, digests = source.fingerprint, source.digests
+    root = _store_dir(key).parent
+    if not root.is_dir():
+        return None
+    import json
+
+    sizes = {str(f.resolve()): f.stat().st_size for f in source.files}
+    best: tuple[int, Path] | None = None
+    for home in root.iterdir():
+        if home.name == key or not (home / "COMPLETE").exists() or not (home / "FILES").exists():
+            continue
+        try:
+            old = json.loads((home / "FILES").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not set(old) & set(sizes):
+            continue
+        changed = sum(size for name, size in sizes.items() if old.get(name) != digests[name])
+        if changed <= APPLY_CHANGES_MAX_SHARE * sum(sizes.values()) and (best is None or changed < best[0]):
+            best = (changed, home)
+    return None if best is None else best[1]
+
+
+def _apply_changes(base: Path, database: Path, source: DataSource) -> bool:
+    """A copy of the compiled store in ``base`` (hard links: a moment) at ``database``, with the named
+    graph of each changed, new or removed file replaced by the file as it is now. False when the copy
+    cannot be made (the caller compiles afresh)."""
+    import json
+
+    try:
+        old = json.loads((base / "FILES").read_text(encoding="utf-8"))
+        ox.Store.read_only(str(base / "db")).backup(str(database))
+    except (OSError, ValueError):
+        return False
+    by_name = {str(f.resolve()): f for f in source.files}
+    store = ox.Store(str(database))
+    try:
+        for name in old.keys() - by_name.keys():  # removed files (their names are resolved paths)
+            store.clear_graph(graph_name(Path(name), source.ontology_dir.resolve()))
+        changed = [by_name[name] for name in by_name if old.get(name) != source.digests[name]]
+        for path in changed:
+            store.clear_graph(source.graph_name(path))
+        source.load_into(store, files=changed)
+        store.flush()
+    finally:
+        del store
+    return True
+
+
+def _compile_in_background(source: DataSource) -> None:
+    """Start compiling the on-disk store in a detached, lower-priority process, unless one is at it."""
+    import subprocess
+    import sys
+
+    key = source.fingerprint
+    lock = _lock(key, wait=False)
+    if lock is None:
+        return  # another process is compiling these files
+    lock.close()
+    # At a lower priority than the commands people run meanwhile (not the lowest: on a busy machine that
+    # would starve it).
+    code = "import os, sys; os.nice(10); from actorgraph.store import compile_detached; compile_detached(sys.argv[1:])"
+    try:
+        subprocess.Popen([sys.executable, "-c", code, key, str(source.graph_dir), str(source.ontology_dir)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, close_fds=True)
+    except OSError:
+        pass  # no background compile: later runs parse into memory, as this one did
+
+
+def compile_detached(argv: list[str]) -> None:
+    """The background compile (see ``LocalStore.open``): ``key graph_dir ontology_dir``. It gives up if
+    the files change before or while it builds, so that a store is never filed under a fingerprint that
+    its data does not have."""
+    key, graph_dir, ontology_dir = argv
+    lock = _lock(key, wait=False)
+    if lock is None:
+        return
+    lock.close()
+    try:
+        source = DataSource(graph_dir, ontology_dir)
+        if source.fingerprint == key:
+            _compiled(source, unchanged=lambda: DataSource(graph_dir, ontology_dir).fingerprint == key)
+    except Exception:  # noqa: BLE001 - nobody is waiting: the next run parses into memory instead
+        return
 
 
 def _build(path: Path, source: DataSource) -> None:
@@ -701,10 +946,10 @@ def _refuse_partial(endpoint: str, headers) -> None:
                             f"(Virtuoso: MaxQueryExecutionTime in virtuoso.ini)")
 
 
-def open_store(source: DataSource | None = None, endpoint: str | None = None) -> Store:
+def open_store(source: DataSource | None = None, endpoint: str | None = None, reads: str = "part") -> Store:
     """The store the CLI and library use: the endpoint if one is given (flag or environment), else the
-    data source's (by default, the project's graph)."""
+    data source's (by default, the project's graph; ``reads``: see ``LocalStore.open``)."""
     endpoint = endpoint or os.environ.get(paths.ENV_ENDPOINT)
     if endpoint:
         return RemoteStore(endpoint)
-    return LocalStore.open(source)
+    return LocalStore.open(source, reads=reads)

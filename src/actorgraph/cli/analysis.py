@@ -1,4 +1,4 @@
-"""Commands: network analyses (centrality, brokers, communities, path, ego) over the projection."""
+"""Commands: network analyses (centrality, brokers, communities, path, ego) over the cached network."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def centrality_command(ctx, by: str, top: int, exact: bool, as_of: str | None):
     """
     from ..network import centrality
 
-    return centrality(ctx.kg.network(as_of=as_of, evidence=False), by=by, top=top or None, exact=exact)
+    return centrality(ctx.kg.structure(as_of=as_of), by=by, top=top or None, exact=exact)
 
 
 @cli.command("brokers")
@@ -52,7 +52,7 @@ def brokers_command(ctx, top: int, exact: bool, as_of: str | None):
     """
     from ..network import brokers
 
-    return brokers(ctx.kg.network(as_of=as_of, evidence=False), exact=exact, top=top or None)
+    return brokers(ctx.kg.structure(as_of=as_of), exact=exact, top=top or None)
 
 
 @cli.command("communities")
@@ -69,7 +69,7 @@ def communities_command(ctx, seed: int, as_of: str | None):
     """
     from ..network import communities
 
-    return communities(ctx.kg.network(as_of=as_of, evidence=False), seed=seed)
+    return communities(ctx.kg.structure(as_of=as_of), seed=seed)
 
 
 @cli.command("path")
@@ -93,9 +93,9 @@ def path_command(ctx, source: str, target: str, limit: int, as_of: str | None):
 
     kg = ctx.kg
     a, b = kg.resolve(source), kg.resolve(target)
-    graph = kg.network(as_of=as_of)
-    require_nodes(kg, graph, a, b)
-    return shortest_paths(graph, a, b, limit=limit)
+    network = kg.structure(as_of=as_of)
+    require_nodes(kg, network, a, b)
+    return shortest_paths(network, a, b, limit=limit)
 
 
 @cli.command("ego")
@@ -116,6 +116,6 @@ def ego_command(ctx, name: str, depth: int, as_of: str | None):
 
     kg = ctx.kg
     center = kg.resolve(name)
-    graph = kg.network(as_of=as_of)
-    require_nodes(kg, graph, center)
-    return ego_table(graph, center, depth)
+    network = kg.structure(as_of=as_of)
+    require_nodes(kg, network, center)
+    return ego_table(network, center, depth)

@@ -130,6 +130,8 @@ def timeline(ctx: Context, actor: str | None, from_: str | None, to: str | None,
     """
     from ..questions import timeline as answer
 
+    if actor is None and limit is None and cursor is None:
+        ctx.reads = "all"  # every dated statement: see store.LocalStore.open
     return answer(ctx.kg, actor, from_, to, limit=limit, cursor=cursor)
 
 
@@ -237,8 +239,13 @@ def query(ctx: Context, name: str | None, list_: bool, params: tuple[str, ...], 
         if not list_:
             raise UsageError("give a query name, or --list to see them")
         return named_query_list()
-    return named_query_table(ctx.kg, name, _parse_params(params), show_text=show_text, limit=limit, offset=offset,
-                             cursor=cursor)
+    bound = _parse_params(params)
+    if not bound and limit is None and cursor is None and not show_text:
+        from ..queries import get_query
+
+        if get_query(name).listing:
+            ctx.reads = "all"  # a whole listing reads every statement: see store.LocalStore.open
+    return named_query_table(ctx.kg, name, bound, show_text=show_text, limit=limit, offset=offset, cursor=cursor)
 
 
 def _names_a_file(argument: str) -> bool:

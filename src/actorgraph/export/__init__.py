@@ -49,30 +49,31 @@ class View:
 
 def network_view(kg: KnowledgeGraph, view: View, notes: list[str] | None = None) -> tuple[nx.MultiDiGraph, str]:
     """The projection cut to ``view``, and a title that says what it shows; what the view leaves out
-    beyond what was asked is appended to ``notes``."""
+    beyond what was asked is appended to ``notes``. The view is cut from the bare network, and only its
+    own edges' evidence is read."""
     from ..network import ego_network, most_connected, of_types, require_nodes
 
-    graph = kg.network(as_of=view.as_of)
+    network = kg.structure(as_of=view.as_of)
     title = "actorgraph network"
     if view.types:
         classes = [kg.vocabulary.entity_type(name) for name in view.types]
-        graph = of_types(graph, kg.vocabulary, [c.iri for c in classes])
+        network = of_types(network, kg.vocabulary, [c.iri for c in classes])
         title += " of " + ", ".join(c.label for c in classes)
     if view.ego:
         center = kg.resolve(view.ego)
-        require_nodes(kg, graph, center, where="this view of the graph")
-        graph = ego_network(graph, center, view.depth)
+        require_nodes(kg, network, center, where="this view of the graph")
+        network = ego_network(network, center, view.depth)
         title = f"{title} around {kg.label(center)} ({view.depth} step{'s' if view.depth != 1 else ''})"
-    if view.max_nodes and graph.number_of_nodes() > view.max_nodes:
-        total = graph.number_of_nodes()
-        graph = most_connected(graph, view.max_nodes)
+    if view.max_nodes and network.number_of_nodes() > view.max_nodes:
+        total = network.number_of_nodes()
+        network = most_connected(network, view.max_nodes)
         title += f": the {view.max_nodes:,} most connected of {total:,} entities"
         if notes is not None:
             notes.append(f"the export shows the {view.max_nodes:,} most connected of {total:,} entities "
                          f"and the relationships among them; --ego, --type or --max-nodes choose others")
     if view.as_of:
         title += f" as of {view.as_of}"
-    return graph, title
+    return network.to_networkx(evidence=True), title
 
 
 def _html(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
@@ -80,7 +81,7 @@ def _html(kg: KnowledgeGraph, view: View, notes: list[str]) -> str:
     from .html import render_network
 
     graph, title = network_view(kg, view, notes)
-    if any(item.get("source") for _, _, data in graph.edges(data=True) for item in data.get("evidence", [])):
+    if any(data.get("evidence") for _, _, data in graph.edges(data=True)):  # every statement has a source
         notes.append("the evidence links to each source's text page (source-*.html): "
                      "write them beside this page with: actorgraph export sources -o DIR")
     return render_network(graph, title, kg.vocabulary, identifiers=identifiers_by_entity(kg))

@@ -9,18 +9,33 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ..evidence import Fields
+
 # Every node and every edge carries every one of these, always of this type, so Gephi reads one column
-# per attribute with one type. ``source_document`` is the statements' ``source``: Gephi's edge table
-# already has Source and Target columns.
+# per attribute with one type. Edges then carry the evidence fields (``edge_fields``).
 NODE_FIELDS: dict[str, type] = {
     "label": str, "iri": str, "type": str, "type_label": str, "aliases": str, "colour": str, "shape": str,
 }
-EDGE_FIELDS: dict[str, type] = {
-    "label": str, "relationship": str, "predicate": str, "colour": str, "statements": int,
-    "statement_ids": str, "quote": str, "status": str, "status_label": str, "asserted_by": str,
-    "asserted_by_label": str, "source_document": str, "source_label": str, "point_in_time": str,
-    "start_time": str, "end_time": str, "reason": str, "role": str, "event": str, "event_label": str,
+_EDGE_STRUCTURE: dict[str, type] = {
+    "label": str, "relationship": str, "predicate": str, "colour": str, "statements": int, "statement_ids": str,
 }
+# Gephi's edge table has Source and Target columns of its own (and CSV edge lists a key): an evidence
+# field of such a name is written under its range's name (ag:source, of range ag:SourceDocument, as
+# source_document).
+_TAKEN = {"source", "target", "key", "id", *_EDGE_STRUCTURE}
+
+
+def _column(key: str, fields: Fields) -> str:
+    """The file's column for a flat evidence key."""
+    for field in fields:
+        if key == field.key and key in _TAKEN:
+            return field.range_name
+    return key
+
+
+def edge_fields(fields: Fields) -> dict[str, type]:
+    """Every edge attribute of the files and its type: the structure's, then the evidence's."""
+    return {**_EDGE_STRUCTURE, **{_column(key, fields): str for key in fields.flat_keys}}
 
 
 def _value(value: Any, kind: type) -> Any:
@@ -37,14 +52,21 @@ def flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of the projection with only plain, typed attributes (what GraphML and GEXF can hold)."""
     import networkx as nx
 
+    from ..evidence import STATEMENT, fields_of
+
+    fields = fields_of(graph)
+    columns = edge_fields(fields)
+    renamed = {key: _column(key, fields) for key in fields.flat_keys}
     out = nx.MultiDiGraph()
     for node in sorted(graph.nodes()):
         data = dict(graph.nodes[node], iri=node)
         out.add_node(node, **{k: _value(data.get(k), t) for k, t in NODE_FIELDS.items()})
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3]):
-        data = dict(data, label=data.get("edge_label"), source_document=data.get("source"),
-                    statement_ids=[item["statement"] for item in data.get("evidence", [])])
-        out.add_edge(u, v, key=key, **{k: _value(data.get(k), t) for k, t in EDGE_FIELDS.items()})
+        data = {**{column: data.get(k) for k, column in renamed.items()}, "relationship": data.get("relationship"),
+                "predicate": data.get("predicate"), "colour": data.get("colour"),
+                "statements": data.get("statements"), "label": data.get("edge_label"),
+                "statement_ids": [item[STATEMENT] for item in data.get("evidence", [])]}
+        out.add_edge(u, v, key=key, **{k: _value(data.get(k), t) for k, t in columns.items()})
     return out
 
 

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import evidence
 from . import style
 from .layout import LAYOUT_SEED, layout, sizes
 
@@ -31,16 +32,6 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ID_PREFIX = "https://w3id.org/actorgraph/id/"
 
-# What of each statement the page needs (the evidence panel, the filters and the link to the source's
-# page). The labels are shown; the statement's IRI names it; the source's IRI finds its page.
-EVIDENCE_FIELDS = (
-    "statement", "quote", "source", "source_label", "asserted_by_label", "status_label", "reason", "role",
-    "event_label", "point_in_time", "point_in_time_precision", "point_in_time_inferred", "point_in_time_basis",
-    "start_time", "start_time_precision", "start_time_inferred", "start_time_basis",
-    "end_time", "end_time_precision", "end_time_inferred", "end_time_basis",
-)
-
-
 def wrap(label: str, width: int = 24) -> list[str]:
     """A long label as lines, so a long event name does not stretch across its neighbours."""
     import textwrap
@@ -53,16 +44,14 @@ def node_key(iri: str) -> str:
     return iri.removeprefix(ID_PREFIX)
 
 
-def _evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    # Empty fields are left out: at 20,000 statements they would be most of the file.
-    return [{field: item[field] for field in EVIDENCE_FIELDS if item.get(field) is not None} for item in items]
-
-
 def vis_data(graph: nx.MultiDiGraph, vocab: Vocabulary | None = None, seed: int = LAYOUT_SEED,
              identifiers: dict[str, list[dict[str, Any]]] | None = None,
              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Node and edge dicts for the page, sorted, with positions, importance and evidence (and each
     entity's identifiers in other datasets, when given: scheme, id, link, where it was found)."""
+    from ..evidence import fields_of
+
+    fields = fields_of(graph)
     positions = layout(graph, seed)
     radius = sizes(graph)
     center = graph.graph.get("center")
@@ -116,7 +105,7 @@ def vis_data(graph: nx.MultiDiGraph, vocab: Vocabulary | None = None, seed: int 
             # The second, third... relationship between the same two entities is bent, alternately to
             # either side of the line from the lower to the higher index, so none hides another.
             "bend": 0 if not parallel else ((parallel + 1) // 2) * (1 if parallel % 2 else -1),
-            "ev": _evidence(data.get("evidence", [])),
+            "ev": [fields.page(item) for item in data.get("evidence", [])],
         })
     return nodes, edges
 
@@ -144,17 +133,19 @@ def page_data(graph: nx.MultiDiGraph, title: str, vocab: Vocabulary | None = Non
     sources: dict[str, dict[str, Any]] = {}
     for edge in edges:
         for item in edge["ev"]:
-            iri = item.get("source")
+            iri, label = evidence.document(item)
             if iri and iri not in sources:
-                sources[iri] = {"iri": iri, "key": node_key(iri), "label": item.get("source_label") or iri,
-                                "page": page_name(iri)}
+                sources[iri] = {"iri": iri, "key": node_key(iri), "label": label or iri, "page": page_name(iri)}
     statuses = style.statuses(vocab)
     known = {row["label"] for row in statuses}
-    for label in sorted({item.get("status_label") for e in edges for item in e["ev"]} - known - {None}):
+    for label in sorted({evidence.status(item) for e in edges for item in e["ev"]} - known - {None}):
         statuses.append({"iri": None, "label": label, "definition": "", "line": style.DEFAULT_LINE, "order": 999})
     center = graph.graph.get("center")
+    from ..evidence import fields_of
+
     return {
         "title": title,
+        "fields": fields_of(graph).describe(),  # what the evidence panel lists, and how
         "asOf": graph.graph.get("as_of"),
         "center": nodes[[n["iri"] for n in nodes].index(center)]["id"] if center in graph else None,
         "nodes": nodes,

@@ -75,60 +75,56 @@ def _normalised(points: list[tuple[float, float]], side: float) -> list[list[flo
 def _spread(points: list[list[float]], radii: list[float], edges: list[tuple[int, int]], rounds: int) -> None:
     """Settle the points, in place, so that no two are closer than their radii plus GAP: each round a
     weak pull toward the middle and along every relationship longer than SPRING, then every overlapping
-    pair pushed apart. The pull takes the slack out of long chains at the edge, which leaves the crowded
-    core the room it needs once the whole is scaled to the view."""
-    n = len(points)
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    reach = 2 * max(radii) + GAP
-    floor, hypot = math.floor, math.hypot
+    pair pushed apart (all pairs at once, in arrays: the ego view of a hub, 500 entities piled around
+    it, took 18 s pair by pair in Python). The pull takes the slack out of long chains at the edge, which
+    leaves the crowded core the room it needs once the whole is scaled to the view."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    xy = np.array(points, dtype=float).reshape(-1, 2)
+    radius = np.asarray(radii, dtype=float)
+    ends = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    reach = 2 * float(radius.max()) + GAP  # no pair farther apart than this can overlap
     for _ in range(rounds):
-        cx, cy = sum(xs) / n, sum(ys) / n
-        mx = [(cx - x) * GRAVITY for x in xs]
-        my = [(cy - y) * GRAVITY for y in ys]
-        for i, j in edges:
-            dx, dy = xs[j] - xs[i], ys[j] - ys[i]
-            d = hypot(dx, dy) or 1.0
-            if d > SPRING:
-                f = (d - SPRING) * PULL / d
-                mx[i] += dx * f
-                my[i] += dy * f
-                mx[j] -= dx * f
-                my[j] -= dy * f
-        moved = 0.0
-        for i in range(n):
-            xs[i] += mx[i]
-            ys[i] += my[i]
-            moved = max(moved, abs(mx[i]) + abs(my[i]))
-        grid: dict[tuple[int, int], list[int]] = {}
-        for i in range(n):
-            grid.setdefault((floor(xs[i] / reach), floor(ys[i] / reach)), []).append(i)
-        overlaps = 0
-        for (gx, gy), members in grid.items():
-            near = [j for a in (-1, 0, 1) for b in (-1, 0, 1) for j in grid.get((gx + a, gy + b), ())]
-            for i in members:
-                for j in near:
-                    if j <= i:
-                        continue
-                    need = radii[i] + radii[j] + GAP
-                    dx, dy = xs[j] - xs[i], ys[j] - ys[i]
-                    if abs(dx) >= need or abs(dy) >= need:
-                        continue
-                    d = hypot(dx, dy)
-                    if d >= need:
-                        continue
-                    overlaps += 1
-                    if d < 1e-6:  # the same place: part them along a direction fixed by their indexes
-                        angle = (i * 7919 + j * 104729) % 360 * math.pi / 180
-                        dx, dy, d = math.cos(angle), math.sin(angle), 1.0
-                    push = (need - d) / 2 / d
-                    xs[i] -= dx * push
-                    ys[i] -= dy * push
-                    xs[j] += dx * push
-                    ys[j] += dy * push
-        if not overlaps and moved < 0.2:
+        move = (xy.mean(axis=0) - xy) * GRAVITY
+        if len(ends):
+            delta = xy[ends[:, 1]] - xy[ends[:, 0]]
+            length = np.hypot(delta[:, 0], delta[:, 1])
+            length[length == 0] = 1.0
+            pull = (np.where(length > SPRING, (length - SPRING) * PULL / length, 0.0))[:, None] * delta
+            np.add.at(move, ends[:, 0], pull)
+            np.add.at(move, ends[:, 1], -pull)
+        xy += _capped(move, reach)
+        moved = float(np.abs(move).sum(axis=1).max())
+        pairs = cKDTree(xy).query_pairs(reach, output_type="ndarray")
+        i, j = pairs[:, 0], pairs[:, 1]
+        delta = xy[j] - xy[i]
+        distance = np.hypot(delta[:, 0], delta[:, 1])
+        need = radius[i] + radius[j] + GAP
+        close = distance < need
+        i, j, delta, distance, need = i[close], j[close], delta[close], distance[close], need[close]
+        same = distance < 1e-6
+        if same.any():  # the same place: part them along a direction fixed by their indexes
+            angle = (i[same] * 7919 + j[same] * 104729) % 360 * math.pi / 180
+            delta[same] = np.column_stack([np.cos(angle), np.sin(angle)])
+            distance[same] = 1.0
+        push = ((need - distance) / 2 / distance)[:, None] * delta
+        shift = np.zeros_like(xy)
+        np.add.at(shift, i, -push)
+        np.add.at(shift, j, push)
+        xy += _capped(shift, reach)
+        if not len(i) and moved < 0.2:
             break
-    for i in range(n):
-        points[i] = [xs[i], ys[i]]
+    points[:] = xy.tolist()
+
+
+def _capped(move, most: float):
+    """Each point's move cut to at most ``most`` pixels: a hub's pulls and pushes, summed over hundreds of
+    relationships at once, would otherwise throw it across the view and back, further each round."""
+    import numpy as np
+
+    length = np.hypot(move[:, 0], move[:, 1])
+    return move * np.minimum(1.0, most / np.maximum(length, 1e-12))[:, None]
 
 
 def layout(graph: nx.MultiDiGraph, seed: int = LAYOUT_SEED) -> dict[str, tuple[float, float]]:

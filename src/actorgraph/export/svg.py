@@ -15,6 +15,7 @@ import math
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from .. import evidence
 from . import style
 from .layout import layout, sizes
 
@@ -135,7 +136,7 @@ def build_svg(graph: nx.MultiDiGraph, title: str, vocab: Vocabulary | None = Non
     seen_pairs: dict[tuple[str, str], int] = {}
     used: set[str] = set()
     for u, v, _name, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
-        labels = [item.get("status_label") for item in data.get("evidence", [])]
+        labels = [evidence.status(item) for item in data.get("evidence", [])]
         status = style.least_firm(labels, statuses)
         name = lines_by_status.get(status, style.DEFAULT_LINE) if status else style.DEFAULT_LINE
         if status:
@@ -298,8 +299,8 @@ def _key(types: dict[str, dict[str, Any]], used: set[str], statuses: list[dict[s
 
 def _caption(title: str, graph: nx.MultiDiGraph, named: int) -> list[str]:
     n, m = graph.number_of_nodes(), graph.number_of_edges()
-    found = sorted({item.get("source_label") for _, _, d in graph.edges(data=True)
-                    for item in d.get("evidence", []) if item.get("source_label")})
+    found = sorted({label for _, _, d in graph.edges(data=True) for item in d.get("evidence", [])
+                    if (label := evidence.document(item)[1])})
     lines = [title,
              f"{n:,} entities and {m:,} relationships; names shown for the {named:,} most connected that fit."
              + (f" As of {graph.graph['as_of']}: undated relationships included." if graph.graph.get("as_of") else ""),

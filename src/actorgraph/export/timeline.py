@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import evidence
 from .html import environment, node_key, script_json
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
 
-_KIND_FIELD = {"on": "point_in_time", "from": "start_time", "until": "end_time"}
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
@@ -31,28 +31,20 @@ def spoken_date(value: str, precision: str | None) -> str:
 
 
 def timeline_items(kg: KnowledgeGraph) -> list[dict[str, Any]]:
-    """One item per dated statement and date (a statement with a start and an end gives two)."""
+    """One item per dated statement and date (a statement with a start and an end gives two), each with
+    its statement's evidence record (read for all of them in one query)."""
+    from ..evidence import STATEMENT, fetch
+
+    fields = kg.evidence_fields
+    rows = kg.named("timeline")
+    records = fetch(kg, [row["statement"] for row in rows if row.get("statement")])
     items = []
-    for row in kg.named("timeline"):
+    for row in rows:
         kind = row.get("date_kind") or "on"
-        field = _KIND_FIELD.get(kind, "point_in_time")
         date = str(row["date"])
         precision = row.get("date_precision")
-        evidence = {
-            "statement": row.get("statement"),
-            "quote": row.get("quote"),
-            "source": row.get("source"),
-            "source_label": row.get("source_label"),
-            "asserted_by": row.get("asserted_by"),
-            "asserted_by_label": row.get("asserted_by_label"),
-            "status_label": row.get("status_label"),
-            "event": row.get("event"),
-            "event_label": row.get("event_label"),
-            field: date,
-            f"{field}_precision": precision,
-            f"{field}_inferred": bool(row.get("date_inferred")),
-            f"{field}_basis": row.get("date_basis"),
-        }
+        record = records.get(row.get("statement")) or fields.blank(row.get("statement"))
+        page = fields.page(record)
         items.append({
             "date": date,
             "year": date[:4],
@@ -65,13 +57,13 @@ def timeline_items(kg: KnowledgeGraph) -> list[dict[str, Any]]:
             "relationship": row.get("relationship"),
             "object": row.get("object_label") or row.get("object"),
             "object_iri": row.get("object"),
-            "status": row.get("status_label") or "",
-            "asserted_by": row.get("asserted_by_label") or "",
-            "evidence": evidence,
+            # The evidence columns as the line shows them (status, who asserts it), under the fields' keys.
+            **{key: value or "" for key, value in fields.shown(record).items()},
+            "evidence": page,
         })
     # The query orders by date text, which puts "2021" before "2021-03": a year before its months.
     items.sort(key=lambda i: (i["date"], i["kind"], i["subject"] or "", i["relationship"] or "",
-                              i["object"] or "", i["evidence"]["statement"] or ""))
+                              i["object"] or "", i["evidence"].get(STATEMENT) or ""))
     return items
 
 
@@ -110,23 +102,24 @@ def build_timeline(kg: KnowledgeGraph, title: str = "actorgraph timeline") -> st
         ends = [iri for iri in (item["subject_iri"], item["object_iri"]) if iri]
         for iri, label in zip(ends, (item["subject"], item["object"]), strict=False):
             actors.setdefault(iri, label)
-        source = item["evidence"].get("source")
+        source, label = evidence.document(item["evidence"])
         if source and source not in sources:
             sources[source] = {"iri": source, "key": node_key(source), "page": page_name(source),
-                               "label": item["evidence"].get("source_label") or source}
+                               "label": label or source}
         rows.append({
-            "status": item["status"],
+            "status": evidence.status(item["evidence"]) or "",
             "source": source,
             "actors": [node_key(iri) for iri in ends],
             # What the search looks in: every name of both ends, the relationship, the quote, who says it.
             "text": " | ".join([*(name for iri in ends for name in names.get(iri, [])), item["subject"] or "",
-                                item["object"] or "", item["relationship"] or "", item["asserted_by"],
-                                item["evidence"].get("quote") or ""]),
+                                item["object"] or "", item["relationship"] or "", evidence.party(item["evidence"]) or "",
+                                evidence.quote(item["evidence"]) or ""]),
         })
     data = {
         "rows": rows,
+        "fields": kg.evidence_fields.describe(),
         "evidence": [i["evidence"] for i in items],
-        "statuses": _statuses(kg, {i["status"] for i in items if i["status"]}),
+        "statuses": _statuses(kg, {row["status"] for row in rows if row["status"]}),
         "sources": sorted(sources.values(), key=lambda s: (s["label"], s["iri"])),
         "actors": [{"key": node_key(iri), "name": label}
                    for iri, label in sorted(actors.items(), key=lambda a: (a[1].casefold(), a[0]))],

@@ -38,20 +38,25 @@ function agDateText(value, precision, inferred) {
 // Where a source's text page is, by the source's IRI: filled in by each page from its data.
 const AG_SOURCE_PAGES = new Map();
 
-// A link to the quoted sentence in its source's text page, or the source's name when there is no page.
-function agSourceLink(item) {
-  const page = AG_SOURCE_PAGES.get(item.source);
-  const label = item.source_label || item.source || "";
-  if (!page) return agEl("span", null, label);
-  const link = agEl("a", "source-link", label);
+// A link to the quoted sentence in the text page of the thing ``iri`` (a source document), or its label
+// when it has no page.
+function agThingLink(item, iri, label) {
+  const page = AG_SOURCE_PAGES.get(iri);
+  if (!page) return agEl("span", null, label || iri || "");
+  const link = agEl("a", "source-link", label || iri);
   link.href = page + "#st=" + encodeURIComponent(agKey(item.statement));
   link.title = "Read the quoted sentence in its source";
   return link;
 }
 
+// The evidence fields, from the ontology through each page's data (base.html fills it): key, label and
+// kind (text, thing, date), in order. The first is the quote, drawn as a block.
+const AG_FIELDS = [];
+
 function agEvidenceBlock(item) {
   const box = agEl("div", "evidence");
-  box.appendChild(agEl("blockquote", "quote", item.quote || "(no quote)"));
+  const [first, ...rest] = AG_FIELDS;
+  box.appendChild(agEl("blockquote", "quote", (first && item[first.key]) || "(no quote)"));
   const dl = agEl("dl");
   const add = (term, value) => {
     if (value === undefined || value === null || value === "") return;
@@ -60,17 +65,19 @@ function agEvidenceBlock(item) {
     if (value instanceof Node) dd.appendChild(value); else dd.textContent = String(value);
     dl.appendChild(dd);
   };
-  add("status", item.status_label);
-  add("asserted by", item.asserted_by_label);
-  if (item.source || item.source_label) add("source", agSourceLink(item));
-  add("date", agDateText(item.point_in_time, item.point_in_time_precision, item.point_in_time_inferred));
-  add("from", agDateText(item.start_time, item.start_time_precision, item.start_time_inferred));
-  add("until", agDateText(item.end_time, item.end_time_precision, item.end_time_inferred));
-  if (!item.point_in_time && !item.start_time && !item.end_time) add("date", "undated");
-  add("date basis", item.point_in_time_basis || item.start_time_basis || item.end_time_basis);
-  add("role", item.role);
-  add("reason", item.reason);
-  add("event", item.event_label);
+  const dates = rest.filter((field) => field.kind === "date");
+  for (const field of rest) {
+    const key = field.key;
+    if (field.kind === "thing") {
+      if (item[key] || item[key + "_label"]) add(field.label, agThingLink(item, item[key], item[key + "_label"]));
+    } else if (field.kind === "date") {
+      add(field.label, agDateText(item[key], item[key + "_precision"], item[key + "_inferred"]));
+      if (field === dates[dates.length - 1]) {  // after the last date: undated, or the basis of an inferred one
+        if (!dates.some((d) => item[d.key])) add(dates[0].label, "undated");
+        add("date basis", dates.map((d) => item[d.key + "_basis"]).find((basis) => basis));
+      }
+    } else add(field.label, item[key]);
+  }
   add("statement", agKey(item.statement));
   box.appendChild(dl);
   return box;
