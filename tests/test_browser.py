@@ -895,7 +895,11 @@ def test_source_page_highlights_the_quote(kg, open_page, viewport):
     assert "".join(page.locator("mark.target").all_inner_texts()) == quote
     box = page.locator("mark.target").first.bounding_box()
     assert 0 < box["y"] < VIEWPORTS[viewport][1]
-    assert "Osiris Luna Meza — sanctioned under → Magnitsky Act" in panel(page)
+    shown = panel(page)
+    assert "Osiris Luna Meza — sanctioned under → Magnitsky Act" in shown
+    for term in ("status", "asserted by", "source", "issued by", "note", "statement"):  # the panel's fields
+        assert page.locator("#evidence-panel dt", has_text=term).count() >= 1, term
+    assert "U.S. Department of the Treasury" in shown and "st-luna-magnitsky-2021" in shown
     # Any marked passage lists the statements that quote it.
     page.locator("mark.q:not(.target)").first.click()
     assert "quote" in page.inner_text("#evidence-panel h2")

@@ -65,6 +65,23 @@ def test_several_values_of_a_text_field_are_all_kept(world_copy):
     assert edge["reason"] == "assault; smuggling"
 
 
+def test_every_asserting_party_is_kept(world_copy):
+    report = world_copy / "world-report.ttl"
+    text = report.read_text(encoding="utf-8")
+    old = "ag:assertedBy agid:prosecutors ; ag:status ag:Alleged ;\n    ag:pointInTime [ a ag:DateValue ; ag:dateValue \"2021-03\""
+    assert old in text
+    report.write_text(text.replace(old, old.replace("agid:prosecutors", "agid:prosecutors, agid:world-reporting")),
+                      encoding="utf-8")
+    kg = actorgraph.load(world_copy, ONTOLOGY)
+    record = fetch(kg, [AGID + "st-mott-negotiated"])[AGID + "st-mott-negotiated"]
+    assert record["asserted_by"] == AGID + "prosecutors"
+    labels = record["asserted_by_label"].split("; ")
+    assert len(labels) == 2 and labels[0] == kg.label(AGID + "prosecutors")
+    assert labels[1] == kg.label(AGID + "world-reporting")
+    edge = kg.network().edges[AGID + "carl-mott", AGID + "freedonian-government", "negotiatedWith"]
+    assert edge["asserted_by_label"] == record["asserted_by_label"]
+
+
 def test_one_evidence_query_per_answer(kg, monkeypatch):
     """A path's or an ego network's evidence is read in one query bound to its statements."""
     from actorgraph.network import ego_table, shortest_paths
@@ -154,6 +171,15 @@ def test_a_field_added_to_the_ontology_is_in_every_output(noted):
                                     re.DOTALL).group(1))
         assert {"key": "note", "label": "editor's note", "kind": "text"} in data["fields"]
         assert NOTE_TEXT in json.dumps(data, ensure_ascii=False)
+    # The source's text page: the statement's record carries it.
+    from actorgraph.export.source import build_source_page, documents
+
+    report = next(d for d in documents(noted) if d["label"] == "World report")
+    page = build_source_page(noted, report, "Red was released by the Freedonian government in 2022.")
+    data = json.loads(re.search(r'<script id="ag-data" type="application/json">(.*?)</script>', page,
+                                re.DOTALL).group(1))
+    assert {"key": "note", "label": "editor's note", "kind": "text"} in data["fields"]
+    assert NOTE_TEXT in [s["ev"].get("note") for s in data["statements"]]
     # The CLI, in JSON.
     for command in (["path", "Torres", "Red"], ["ego", "Red"], ["show", "Red"]):
         result = CliRunner().invoke(cli, [*noted.dirs, *command, "--format", "json"], catch_exceptions=False)
@@ -174,7 +200,7 @@ _RECORD_KEYS = ("asserted_by", "status_label", "source_label", "event_label", "p
 # ``quote``, to style a line, link a source's page or search.
 _CONSUMERS = ("kg.py", "network.py", "questions.py", "answers.py", "output.py", "export/__init__.py",
               "export/gephi.py", "export/table.py", "export/rdf.py", "export/html.py", "export/timeline.py",
-              "export/svg.py", "cli/analysis.py", "cli/export.py", "cli/queries.py")
+              "export/svg.py", "export/source.py", "cli/analysis.py", "cli/export.py", "cli/queries.py")
 
 
 def test_only_the_evidence_module_spells_the_record_keys(kg):
@@ -196,15 +222,20 @@ def test_only_the_evidence_module_spells_the_record_keys(kg):
     # the analyses or the views either (the edge lists of CSV and Gephi have "source" columns of their
     # own: the node an edge leaves).
     words = [k for k in keys if "_" not in k]
-    for name in ("network.py", "export/__init__.py", "export/html.py", "export/svg.py"):
+    for name in ("network.py", "export/__init__.py", "export/html.py", "export/svg.py", "export/source.py"):
         text = (ROOT / "src" / "actorgraph" / name).read_text(encoding="utf-8")
         assert not [w for w in words if re.search(rf"[\"']{w}[\"']", text)], name
 
 
 def test_pages_draw_the_panel_from_the_fields():
-    """The evidence panel's script lists no field: it walks the fields the page carries."""
-    script = (ROOT / "src" / "actorgraph" / "export" / "templates" / "evidence.js").read_text(encoding="utf-8")
+    """The evidence panel's script lists no field: it walks the fields the page carries. The source
+    page's statements use the same panel."""
+    templates = ROOT / "src" / "actorgraph" / "export" / "templates"
+    script = (templates / "evidence.js").read_text(encoding="utf-8")
     panel = script[script.index("function agEvidenceBlock"):script.index("function agShowPanel")]
-    assert "AG_FIELDS" in panel
-    assert not re.search(r"item\.(quote|status|asserted_by|source|point_in_time|start_time|end_time|role|reason)",
-                         panel)
+    source = (templates / "source.html").read_text(encoding="utf-8")
+    source = source[source.index("function describe"):source.index("function showStatements")]
+    assert "AG_FIELDS" in panel and "agEvidenceBlock(item.ev)" in source
+    for text in (panel, source):
+        assert not re.search(r"item\.(quote|status|asserted_by|source|point_in_time|start_time|end_time|role|reason|date)",
+                             text)

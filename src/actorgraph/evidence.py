@@ -204,24 +204,20 @@ class Fields:
             if field.kind == "text":
                 seen.setdefault(field.key, set()).add(to_python(value))
                 continue
-            if field.kind == "date":
-                if date is None:
-                    continue
-                sort = (date.value, str(value))
-            else:
-                sort = (str(to_python(value)), "")
+            if field.kind == "thing":  # every value, each with its labels (two parties may assert one claim)
+                labels = seen.setdefault(field.key, {}).setdefault(str(to_python(value)), [])
+                labels.extend((rank, label.value) for rank, label in ((0, pref_label), (1, rdfs_label))
+                              if label is not None)
+                continue
+            if date is None:
+                continue
+            sort = (date.value, str(value))
             current = seen.get(field.key)
             if current is not None and current[0] < sort:
-                continue  # a second value: the first is kept
-            if current is None or current[0] > sort:
-                current = seen[field.key] = [sort, []]
-            if field.kind == "date":
-                current[1] = [precision.value if precision is not None else None,
-                              inferred.value in ("true", "1") if inferred is not None else False,
-                              None if basis is None else basis.value]
-            else:
-                current[1].extend((rank, label.value) for rank, label in ((0, pref_label), (1, rdfs_label))
-                                  if label is not None)
+                continue  # a second date (the shapes allow one): the first is kept
+            current = seen[field.key] = [sort, [precision.value if precision is not None else None,
+                                                inferred.value in ("true", "1") if inferred is not None else False,
+                                                None if basis is None else basis.value]]
         records = {}
         for statement in sorted(found):
             record = self.blank(statement)
@@ -234,12 +230,15 @@ class Fields:
                     # One value as it is typed (a flag stays a boolean); several, all of them, as text.
                     record[field.key] = next(iter(texts)) if len(texts) == 1 else "; ".join(sorted(map(str, texts)))
                     continue
-                (first, _), more = seen[field.key]
                 if field.kind == "thing":
-                    record[field.key] = first
-                    record[f"{field.key}_label"] = min(more)[1] if more else None
+                    # Several values: the first IRI (a page links it), and every value's label, in that order.
+                    values = seen[field.key]
+                    iris = sorted(values)
+                    labels = [min(values[iri])[1] for iri in iris if values[iri]]
+                    record[field.key] = iris[0]
+                    record[f"{field.key}_label"] = "; ".join(labels) if labels else None
                 else:
-                    precision, inferred, basis = more
+                    (first, _), (precision, inferred, basis) = seen[field.key]
                     record[field.key] = first
                     record[f"{field.key}_precision"] = _PRECISION.get(precision or "")
                     record[f"{field.key}_inferred"] = inferred

@@ -55,40 +55,44 @@ def segments(text: str, spans: list[tuple[int, int, int]]) -> list[list[Segment]
 
 
 def _statements(kg: KnowledgeGraph, document: str) -> list[dict[str, Any]]:
-    """The statements citing ``document``, one per statement, without empty fields."""
+    """The statements citing ``document``, in IRI order: what each says (subject, relationship, object,
+    and the issuer and note of a sanction or a figure), and its evidence record as pages carry it
+    (``ev``, read by the evidence panel's fields, so that a field added to the ontology shows here too)."""
+    from .. import evidence
     from .html import node_key
 
+    said = ("subject_label", "relationship", "object_label", "issued_by_label", "note")
     found: dict[str, dict[str, Any]] = {}
     for row in kg.named("statements", source=document):
-        item = found.get(row["statement"])
-        if item is None:
-            item = found[row["statement"]] = {k: v for k, v in row.items() if v is not None}
-            item["key"] = node_key(row["statement"])
-            item["asserted_by_labels"] = []
-        label = row.get("asserted_by_label")
-        if label and label not in item["asserted_by_labels"]:
-            item["asserted_by_labels"].append(label)
+        if row["statement"] not in found:
+            found[row["statement"]] = {k: row[k] for k in said if row.get(k) is not None}
+    records = evidence.fetch(kg, found)
+    for iri, item in found.items():
+        item["key"] = node_key(iri)
+        item["ev"] = kg.evidence_fields.page(records.get(iri) or kg.evidence_fields.blank(iri))
     return [found[k] for k in sorted(found)]
 
 
 def build_source_page(kg: KnowledgeGraph, document: dict[str, Any], text: str) -> str:
     """The page of one source document (a row of the ``documents`` query) with its ``text``."""
+    from .. import evidence
     from .html import environment, script_json
 
     statements = _statements(kg, document["document"])
     spans, missing = [], []
     for index, item in enumerate(statements):
-        quote = item.get("quote") or ""
+        quote = evidence.quote(item["ev"]) or ""
         at = text.find(quote) if quote else -1
         if at < 0:
-            missing.append(index)
+            missing.append((item["key"], quote))
         else:
             spans.append((at, at + len(quote), index))
     quoted = sum(1 for p in segments(text, spans) for s in p if s.statements)
     template = environment().get_template("source.html")
     return template.render(document=document, paragraphs=segments(text, spans), count=len(statements),
-                           missing=[statements[i] for i in missing], quoted=quoted,
-                           data=script_json({"statements": statements, "title": document["label"]}))
+                           missing=missing, quoted=quoted,
+                           data=script_json({"statements": statements, "title": document["label"],
+                                             "fields": kg.evidence_fields.describe()}))
 
 
 def documents(kg: KnowledgeGraph) -> list[dict[str, Any]]:
