@@ -194,13 +194,20 @@ _RECORD_KEYS = ("asserted_by", "status_label", "source_label", "event_label", "p
                 "end_time", "_precision", "_inferred", "_basis")
 
 
-# The modules that read or show evidence records. (The review sheet's modules spell the same words as
-# the keys of its claims: that is the sheet's format, docs/review-sheet.md, not these records.) The pages
-# read the status, the source and the quote of a record through ``evidence.status``, ``document`` and
-# ``quote``, to style a line, link a source's page or search.
+# The modules that read or show evidence records. The pages read the status, the source and the quote of
+# a record through ``evidence.status``, ``document`` and ``quote``, to style a line, link a source's page
+# or search.
 _CONSUMERS = ("kg.py", "network.py", "questions.py", "answers.py", "output.py", "export/__init__.py",
               "export/gephi.py", "export/table.py", "export/rdf.py", "export/html.py", "export/timeline.py",
               "export/svg.py", "export/source.py", "cli/analysis.py", "cli/export.py", "cli/queries.py")
+# The review sheet's modules: its YAML (docs/review-sheet.md) uses the fields' keys as its own, and they
+# take them from ``evidence`` too, every word of them.
+_SHEET = ("sheet.py", "compiler.py", "review.py", "draft.py", "ftm_import.py")
+
+
+def _spelled(name: str, keys: list[str]) -> list[str]:
+    text = (ROOT / "src" / "actorgraph" / name).read_text(encoding="utf-8")
+    return sorted({k for k in keys if re.search(rf"[\"']{k}[\"']", text)})
 
 
 def test_only_the_evidence_module_spells_the_record_keys(kg):
@@ -208,23 +215,31 @@ def test_only_the_evidence_module_spells_the_record_keys(kg):
     keys = [k for k in kg.evidence_fields.keys if k != "statement"]
     compound = [k for k in keys if "_" in k]
     assert compound and all(any(part in k for part in _RECORD_KEYS) for k in compound)
-    offenders = {}
-    for name in _CONSUMERS:
-        path = ROOT / "src" / "actorgraph" / name
-        if not path.exists():
-            continue
-        text = path.read_text(encoding="utf-8")
-        found = sorted({k for k in compound if re.search(rf"[\"']{k}[\"']", text)})
-        if found:
-            offenders[name] = found
+    offenders = {name: found for name in _CONSUMERS + _SHEET
+                 if (ROOT / "src" / "actorgraph" / name).exists() and (found := _spelled(name, compound))}
     assert offenders == {}
     # The single words (quote, status, source, role, reason, event...) are not spelled by the projection,
-    # the analyses or the views either (the edge lists of CSV and Gephi have "source" columns of their
-    # own: the node an edge leaves).
+    # the analyses, the views or the sheet's modules either (the edge lists of CSV and Gephi have "source"
+    # columns of their own: the node an edge leaves).
     words = [k for k in keys if "_" not in k]
-    for name in ("network.py", "export/__init__.py", "export/html.py", "export/svg.py", "export/source.py"):
-        text = (ROOT / "src" / "actorgraph" / name).read_text(encoding="utf-8")
-        assert not [w for w in words if re.search(rf"[\"']{w}[\"']", text)], name
+    assert {"quote", "status", "source", "role", "reason"} <= set(words)
+    for name in ("network.py", "export/__init__.py", "export/html.py", "export/svg.py", "export/source.py", *_SHEET):
+        assert not _spelled(name, words), name
+
+
+def test_the_named_keys_are_declared_fields(kg):
+    """The keys ``evidence`` names for code to act on are keys the ontology declares, and the sheet's dates
+    compile to the properties the ontology gives those fields."""
+    from actorgraph import evidence
+
+    declared = {f.key: f for f in kg.evidence_fields}
+    named = [evidence.QUOTE, evidence.STATUS, evidence.ASSERTED_BY, evidence.SOURCE, evidence.ROLE,
+             evidence.REASON, evidence.CONTENT, evidence.SCOPE, evidence.INFERRED, *evidence.DATE_KEYS]
+    assert [k for k in named if k not in declared] == []
+    assert all(declared[k].kind == "date" for k in evidence.DATE_KEYS)
+    ont = "https://w3id.org/actorgraph/ont#"
+    assert evidence.date_properties(kg.evidence_fields) == {
+        "point_in_time": ont + "pointInTime", "start_time": ont + "startTime", "end_time": ont + "endTime"}
 
 
 def test_pages_draw_the_panel_from_the_fields():

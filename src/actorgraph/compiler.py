@@ -32,6 +32,7 @@ from pathlib import Path
 
 from . import files, turtle
 from .errors import DataFileError, SheetError
+from .evidence import ASSERTED_BY, QUOTE, STATUS, date_properties
 from .names import fold
 from .sheet import ClaimProposal, EntityProposal, Evidence, FigureProposal, IdentifierSpec, Sheet, load_sheet
 from .sources import ACTORS_FILE, Document, Entity, WorkingGraph, find_document, read_graph_file, sha256_of
@@ -270,7 +271,7 @@ class _Builder:
         return self._choose(table, value.removeprefix("ag:"), "relationship type", line, known)
 
     def status(self, value: str, line: int) -> str | None:
-        return self._choose(self.statuses, value.removeprefix("ag:"), "status", line,
+        return self._choose(self.statuses, value.removeprefix("ag:"), STATUS, line,
                             self._labels("ag:Status"))
 
     def _labels(self, cls: str) -> list[str]:
@@ -434,7 +435,7 @@ class _Builder:
                 if spec.value not in spec.excerpt:
                     self.problem(spec.at("excerpt"), f"the excerpt does not contain {spec.value!r}")
                     continue
-                self._quote(Evidence(line=spec.line, lines={"quote": spec.at("excerpt"), "span": spec.at("span")},
+                self._quote(Evidence(line=spec.line, lines={QUOTE: spec.at("excerpt"), "span": spec.at("span")},
                                      quote=spec.excerpt, span=spec.span))
                 holder = carried.get((iri, spec.value))
                 if holder is not None and holder != entity:
@@ -555,16 +556,16 @@ class _Builder:
             why = "it differs only in quotation marks, dashes, spaces or Unicode form"
         else:
             why = f"the text has only its first {_matching_start(quote, text)} of {len(quote)} characters"
-        self.problem(item.at("quote"), f"quote is not in {shown}{where} ({why})")
+        self.problem(item.at(QUOTE), f"{QUOTE} is not in {shown}{where} ({why})")
 
     def _evidence(self, item: Evidence) -> dict | None:
         self._quote(item)
-        asserted = self.resolve(item.asserted_by, item.at("asserted_by"), "asserted_by", reporting=True)
-        status = self.status(item.status, item.at("status"))
+        asserted = self.resolve(item.asserted_by, item.at(ASSERTED_BY), ASSERTED_BY, reporting=True)
+        status = self.status(item.status, item.at(STATUS))
         if asserted and not self.fits(asserted, self.range_of(ONT + "assertedBy")):
-            self.problem(item.at("asserted_by"), f"asserted_by: {self.label_of(asserted)} is not an actor, so it "
-                                                 "cannot assert anything")
-        return {"asserted": asserted, "status": status}
+            self.problem(item.at(ASSERTED_BY), f"{ASSERTED_BY}: {self.label_of(asserted)} is not an actor, so it "
+                                               "cannot assert anything")
+        return {"asserted": asserted, STATUS: status}
 
     def _claim(self, claim: ClaimProposal) -> None:
         evidence = self._evidence(claim)
@@ -589,7 +590,7 @@ class _Builder:
         if None in (rel, subject, obj) or None in evidence.values() or (claim.in_event and not event) \
                 or (claim.issued_by and not issuer) or (claim.denies and not denied):
             return
-        self.claims.append((claim, {**evidence, "rel": rel, "subject": subject, "object": obj, "event": event,
+        self.claims.append((claim, {**evidence, "rel": rel, "subject": subject, "object": obj, "in_event": event,
                                     "issuer": issuer, "denies": denied}))
 
     def _denied(self, claim: ClaimProposal) -> str | None:
@@ -720,12 +721,12 @@ class _Builder:
             *[f"    {line} ;" for line in extra],
             f"    ag:source {self._ref(self.doc.iri)} ;",
             f"    ag:assertedBy {self._ref(info['asserted'])} ;",
-            f"    ag:status {self._ref(info['status'])} ;",
+            f"    ag:status {self._ref(info[STATUS])} ;",
         ]
-        for key, prop in (("point_in_time", "pointInTime"), ("start_time", "startTime"), ("end_time", "endTime")):
+        for key, prop in date_properties(self.base.kg.evidence_fields).items():
             spec = item.dates.get(key)
             if spec:
-                lines.append(f"    ag:{prop} {turtle.date_node(spec.date, spec.inferred, spec.basis)} ;")
+                lines.append(f"    {self._ref(prop)} {turtle.date_node(spec.date, spec.inferred, spec.basis)} ;")
         if item.note:
             lines.append(f"    ag:note {lit(item.note)} ;")
         lines[-1] = lines[-1][:-2] + " ."
@@ -741,14 +742,14 @@ class _Builder:
             triple = (info["subject"], info["rel"], info["object"])
             relation = self.vocabulary.relationships[info["rel"]]
             label = (f"{self.label_of(info['subject'])} {relation.label} {self.label_of(info['object'])} "
-                     f"({self._status_label(info['status'])}, per {self._per(info['asserted'])})")
+                     f"({self._status_label(info[STATUS])}, per {self._per(info['asserted'])})")
             extra = []
             if claim.role:
                 extra.append(f"ag:role {lit(claim.role)}")
             if claim.reason:
                 extra.append(f"ag:reason {lit(claim.reason)}")
-            if info["event"]:
-                extra.append(f"ag:inEvent {self._ref(info['event'])}")
+            if info["in_event"]:
+                extra.append(f"ag:inEvent {self._ref(info['in_event'])}")
             if info["issuer"]:
                 extra.append(f"ag:issuedBy {self._ref(info['issuer'])}")
             if claim.content:
@@ -785,7 +786,7 @@ class _Builder:
             describes = ONT + "describes"
             body.append(f"{self._ref(fig)} ag:describes {self._ref(info['describes'])} .")
             label = (f"{fig_label} describes {self.label_of(info['describes'])} "
-                     f"({self._status_label(info['status'])}, per {self._per(info['asserted'])})")
+                     f"({self._status_label(info[STATUS])}, per {self._per(info['asserted'])})")
             body += self._statement(figure, f"{ID}st-{self.name}-{figure.id}", statement_class, label, fig,
                                     describes, info["describes"], [], info)
             body.append("")

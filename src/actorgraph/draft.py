@@ -31,6 +31,7 @@ from .coverage import is_heading
 from .cues import Cues, Placed, load_cues
 from .dates import PartialDate
 from .errors import UsageError
+from .evidence import CONTENT, END_TIME, POINT_IN_TIME, START_TIME, STATUS
 from .names import fold
 from .store import ID, ONT, to_python
 
@@ -87,7 +88,7 @@ class DateGuess:
     value: str | None  # YYYY, YYYY-MM or YYYY-MM-DD; None when it cannot be worked out
     inferred: bool
     basis: str | None
-    role: str = "point_in_time"  # or start_time, end_time
+    role: str = POINT_IN_TIME  # or START_TIME, END_TIME: the key of its field (see ``evidence``)
 
 
 @dataclass
@@ -234,7 +235,7 @@ class Drafter:
                 add("rel", iri, phrase)
         for iri, phrases in cues.statuses.items():
             for phrase in phrases:
-                add("status", iri, phrase)
+                add(STATUS, iri, phrase)
         for cue in cues.attribution:
             add("attr", cue, cue.before or cue.after)
         for phrase in cues.start_time:
@@ -470,10 +471,10 @@ class _Reader:
             PartialDate(value, {4: "year", 7: "month", 10: "day"}[len(value)]).end  # noqa: B018 - checks it
         except (ValueError, KeyError):
             return None
-        role = "point_in_time"
+        role = POINT_IN_TIME
         for cue in cues:
             if cue.end in (span.start, span.start - 1) and cue.kind in ("start", "end"):
-                role = "start_time" if cue.kind == "start" else "end_time"
+                role = START_TIME if cue.kind == "start" else END_TIME
         guess = DateGuess(base + span.start_char, base + span.end_char, text, value, inferred, basis, role)
         self.previous = guess
         return guess
@@ -744,10 +745,10 @@ class _Reader:
             claims.append(ClaimGuess(
                 id=f"c{done + len(claims) + 1}", sentence=number, quote=quote, span=span,
                 subject=subject.ref if subject else None, relationship=relationship,
-                object=object_.ref if object_ else None, status=best["status"],
+                object=object_.ref if object_ else None, status=best[STATUS],
                 asserted_by=party.ref if party else "reporting",
                 dates=self._pick_dates(dates, sent, base, cue), mentions=mentions,
-                cues=list(dict.fromkeys(used)), notes=best["notes"], content=best.get("content")))
+                cues=list(dict.fromkeys(used)), notes=best["notes"], content=best.get(CONTENT)))
         return claims
 
     def _said(self, sent: Span, verb: _Cue) -> str | None:
@@ -775,7 +776,7 @@ class _Reader:
             object_ = next((m for m in ordered[1:] if m.ref != subject.ref), None)
             status, status_cue = self._status(sent, cues, None, party_cue)
             return {"score": 0, "subject": subject, "object": object_, "cue": None, "party": party,
-                    "party_cue": party_cue, "status": status, "status_cue": status_cue,
+                    "party_cue": party_cue, STATUS: status, "status_cue": status_cue,
                     "notes": ["no cue phrase for a relationship: choose one"]}
         rel = self.d.vocabulary.relationships.get(cue.payload)
         domain, range_ = (rel.domain, rel.range) if rel else (None, None)
@@ -786,8 +787,8 @@ class _Reader:
             object_ = self._fit([m for m in mentions if positions[id(m)][0] >= cue.end and m is not party], range_)
             status, status_cue = self._status(sent, cues, cue, party_cue)
             return {"score": self._fits(party, domain) + self._fits(object_, range_) + 1, "subject": party,
-                    "object": object_, "cue": cue, "party": party, "party_cue": party_cue, "status": status,
-                    "speech": True, "content": self._said(sent, cue),
+                    "object": object_, "cue": cue, "party": party, "party_cue": party_cue, STATUS: status,
+                    "speech": True, CONTENT: self._said(sent, cue),
                     "status_cue": status_cue, "notes": [] if object_ else ["the draft found no name for the object"]}
         floor = party_cue.end if party_cue is not None and party_cue.end <= cue.start else -1
         before = [m for m in mentions if floor <= positions[id(m)][0] and positions[id(m)][1] <= cue.start
@@ -805,7 +806,7 @@ class _Reader:
         status, status_cue = self._status(sent, cues, cue, party_cue)
         score = self._fits(subject, domain) + self._fits(object_, range_)
         return {"score": score, "subject": subject, "object": object_, "cue": cue, "party": party,
-                "party_cue": party_cue, "status": status, "status_cue": status_cue, "notes": notes}
+                "party_cue": party_cue, STATUS: status, "status_cue": status_cue, "notes": notes}
 
     def _head(self, sent: Span, mention: Mention | None, before: list[Mention], positions: dict,
               wanted: str | None) -> Mention | None:
@@ -903,7 +904,7 @@ class _Reader:
         labels = self.d.cues.status_labels
 
         def counts(cue: _Cue) -> bool:
-            if cue.kind != "status":
+            if cue.kind != STATUS:
                 return False
             if party_cue is not None and cue.start < party_cue.end and party_cue.start < cue.end:
                 return True
@@ -979,7 +980,7 @@ class _Reader:
             fake = _Cue("figure", None, start, end, doc[start:end].text)
             attribution = self._attribution(sent, cues, mentions, positions, fake)
             party, party_cue = attribution if attribution else (None, None)
-            status, status_cue = self._status(sent, [c for c in cues if c.kind == "status"
+            status, status_cue = self._status(sent, [c for c in cues if c.kind == STATUS
                                                       and c.payload != ONT + "Offered"], fake, party_cue)
             figures.append(FigureGuess(
                 id=f"f{done + len(figures) + 1}", sentence=number, quote=self.text[start_char:end_char],
@@ -1142,4 +1143,5 @@ def draft_source(kg: KnowledgeGraph, source: str | SourceText, graph_dir: str | 
 
 def sheet_name(text_file: str) -> str:
     """The default file name of a source's sheet: ``sources/article.txt`` -> ``article.sheet.yaml``."""
-    return f"{Path(text_file).stem or 'source'}.sheet.yaml"
+    stem = Path(text_file).stem
+    return f"{stem}.sheet.yaml" if stem else "source.sheet.yaml"

@@ -43,9 +43,21 @@ TIME = "http://www.w3.org/2006/time#"
 _PRECISION = {TIME + "unitDay": "day", TIME + "unitMonth": "month", TIME + "unitYear": "year"}
 STATEMENT = "statement"
 
-# What `--as-of` reads of a statement's dates (see ``holds_on``): which field starts it, ends it, or
-# dates it as a point in time.
-_START, _END, _POINT = "start_time", "end_time", "point_in_time"
+# The keys of the fields that code acts on by name, beyond listing every field: each is a field's
+# ag:evidenceKey in ontology/actorgraph.ttl (a test checks it is declared). The review sheet's YAML
+# (docs/review-sheet.md) and the FollowTheMoney import's sheet use the same words as its keys, so the
+# sheet's modules take them from here too.
+QUOTE = "quote"  # the verbatim quote: searched, matched in a source's text
+STATUS = "status"  # reported, alleged, offered...: a line's style, a filter
+ASSERTED_BY = "asserted_by"  # who asserts the statement
+SOURCE = "source"  # the source document: a page to link to
+ROLE, REASON = "role", "reason"  # the subject's part, in the source's words; why (a listing's grounds)
+CONTENT, SCOPE = "content", "scope"  # what was said; the part of a group a claim holds for
+INFERRED = "inferred"  # worked out rather than read (a statement, or a date)
+# What `--as-of` reads of a statement's dates (see ``holds_on``): which field dates it as a point in time,
+# starts it, or ends it. In this order in a sheet.
+POINT_IN_TIME, START_TIME, END_TIME = "point_in_time", "start_time", "end_time"
+DATE_KEYS = (POINT_IN_TIME, START_TIME, END_TIME)
 
 # Above this many statements a fetch binds them in several queries of this many each: a query text of a
 # few hundred kilobytes stays well within what an endpoint accepts.
@@ -351,28 +363,28 @@ def fetch(kg: KnowledgeGraph, statements: Iterable[str] | None = None,
 # the status (a line's style, a filter), the source document (a page to link to), the asserting party.
 def quote(record: Mapping[str, Any] | None) -> str | None:
     """The verbatim quote."""
-    return (record or {}).get("quote")
+    return (record or {}).get(QUOTE)
 
 
 def status(record: Mapping[str, Any] | None) -> str | None:
     """The statement's status (reported, alleged, offered...): its label."""
-    return (record or {}).get("status_label")
+    return (record or {}).get(f"{STATUS}_label")
 
 
 def document(record: Mapping[str, Any] | None) -> tuple[str | None, str | None]:
     """The source document the statement cites: its IRI and its label."""
     record = record or {}
-    return record.get("source"), record.get("source_label")
+    return record.get(SOURCE), record.get(f"{SOURCE}_label")
 
 
 def party(record: Mapping[str, Any] | None) -> str | None:
     """Who asserts the statement: the party's label."""
-    return (record or {}).get("asserted_by_label")
+    return (record or {}).get(f"{ASSERTED_BY}_label")
 
 
 def role(record: Mapping[str, Any] | None) -> str | None:
     """The part the subject plays in the relationship, in the source's words (when the data says)."""
-    return (record or {}).get("role")
+    return (record or {}).get(ROLE)
 
 
 # -- dates: what holds on a day ---------------------------------------------------------------------
@@ -390,7 +402,7 @@ def _date_of(record: Mapping[str, Any], key: str) -> PartialDate | None:
 
 def holds_on(record: Mapping[str, Any], day: PartialDate) -> bool:
     """Whether a statement (its evidence record) may hold on the date ``day``: see ``network``."""
-    start, end, point = (_date_of(record, key) for key in (_START, _END, _POINT))
+    start, end, point = (_date_of(record, key) for key in (START_TIME, END_TIME, POINT_IN_TIME))
     if start is not None and start.start > day.end:
         return False
     if end is not None and end.end < day.start:
@@ -402,11 +414,18 @@ def date_bounds(record: Mapping[str, Any]) -> tuple[int, int, int]:
     """What ``holds_on`` compares, as day ordinals (0: no date): the first day of the start, the last
     day of the end, the first day of the point in time. ``network`` filters a million statements by
     date with these, in arrays."""
-    start, end, point = (_date_of(record, key) for key in (_START, _END, _POINT))
+    start, end, point = (_date_of(record, key) for key in (START_TIME, END_TIME, POINT_IN_TIME))
     return (start.start.toordinal() if start else 0, end.end.toordinal() if end else 0,
             point.start.toordinal() if point else 0)
 
 
 def date_fields(fields: Fields) -> Fields:
     """Only the fields ``holds_on`` reads: lighter to fetch when the dates are all an answer needs."""
-    return Fields(f for f in fields if f.key in (_START, _END, _POINT))
+    return Fields(f for f in fields if f.key in DATE_KEYS)
+
+
+def date_properties(fields: Fields) -> dict[str, str]:
+    """Each of ``DATE_KEYS`` that ``fields`` declare, in that order, with its ontology property's IRI:
+    what a sheet's ``dates`` compile to, and what an import reads back into them."""
+    by_key = {f.key: f.iri for f in fields}
+    return {key: by_key[key] for key in DATE_KEYS if key in by_key}

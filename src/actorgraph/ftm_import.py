@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import DataFileError, UsageError
+from .evidence import ASSERTED_BY, QUOTE, REASON, ROLE, STATUS, date_properties
 from .names import fold
 from .store import ID, ONT, DataSource, data_source
 
@@ -37,9 +38,8 @@ if TYPE_CHECKING:
 
     from .kg import KnowledgeGraph
 
-# The sheet's key for each statement property a link's values can fill (docs/review-sheet.md).
-SHEET_KEYS = {ONT + "role": "role", ONT + "reason": "reason", ONT + "issuedBy": "issued_by"}
-DATE_KEYS = {ONT + "pointInTime": "point_in_time", ONT + "startTime": "start_time", ONT + "endTime": "end_time"}
+# The sheet's key of the authority a listing is issued by (docs/review-sheet.md): not an evidence field.
+ISSUED_BY = "issued_by"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -202,6 +202,10 @@ class ImportMapping:
     properties: dict[tuple[str, str], str] = field(default_factory=dict)  # (schema, prop) -> relationship IRI
     ends: dict[str, tuple[str, str]] = field(default_factory=dict)  # relationship -> (subject prop, object prop)
     evidence: dict[str, list[str]] = field(default_factory=dict)  # statement property -> FtM qualified names
+    # The sheet's key for each statement property a link's values can fill (docs/review-sheet.md): the
+    # evidence fields' keys of the role, the reason and the dates, and the authority's.
+    sheet_keys: dict[str, str] = field(default_factory=dict)
+    date_keys: dict[str, str] = field(default_factory=dict)
 
 
 def import_mapping(kg: KnowledgeGraph) -> ImportMapping:
@@ -220,7 +224,10 @@ def import_mapping(kg: KnowledgeGraph) -> ImportMapping:
             found.classes[value] = thing
     for rel, (schema, subject, obj) in exported.links.items():
         found.ends[rel] = (schema, subject, obj)  # type: ignore[assignment]
-    found.evidence = {p: q for p, q in exported.properties.items() if p in SHEET_KEYS or p in DATE_KEYS}
+    fields = kg.evidence_fields
+    found.sheet_keys = {f.iri: f.key for f in fields if f.key in (ROLE, REASON)} | {ONT + "issuedBy": ISSUED_BY}
+    found.date_keys = {iri: key for key, iri in date_properties(fields).items()}
+    found.evidence = {p: q for p, q in exported.properties.items() if p in found.sheet_keys or p in found.date_keys}
     return found
 
 
@@ -368,8 +375,8 @@ class _Proposer:
         self.out.claims.append({
             "note": note, "id": f"c{len(self.out.claims) + 1}",
             "accept": self.accept and None not in (subject, relationship, obj),
-            "quote": self.read.quote(span), "span": list(span), "subject": subject, "relationship": name,
-            "object": obj, "status": "reported", "asserted_by": "reporting", **extra})
+            QUOTE: self.read.quote(span), "span": list(span), "subject": subject, "relationship": name,
+            "object": obj, STATUS: "reported", ASSERTED_BY: "reporting", **extra})
 
     def links(self) -> None:
         from followthemoney import model
@@ -397,7 +404,7 @@ class _Proposer:
                     obj = self._object(target, value, relationship, extra)
                     if role is None and target.range is not None and target.range.name == "Position":
                         post = self.read.entities.get(value)
-                        extra["role"] = post.caption if post is not None else None
+                        extra[ROLE] = post.caption if post is not None else None
                     if subject is None or obj is None:
                         self.out.left_out["intervals whose ends are not both imported"] += 1
                         continue
@@ -424,7 +431,7 @@ class _Proposer:
         (a Sanction's startDate is its listing's date, a Membership's its start)."""
         from followthemoney import model
 
-        extra: dict[str, Any] = {"role": None, "reason": None, "issued_by": None, "dates": {}}
+        extra: dict[str, Any] = {ROLE: None, REASON: None, ISSUED_BY: None, "dates": {}}
         by_name: dict[str, list[tuple[Any, str]]] = defaultdict(list)
         for prop_iri, qnames in self.mapping.evidence.items():
             for qname in qnames:
@@ -438,16 +445,17 @@ class _Proposer:
                 continue
             best = [(o, p) for o, p in candidates if not any(other != o and other.is_a(o) for other, _ in candidates)]
             for _, prop_iri in sorted(best, key=lambda c: c[1]):
-                if prop_iri in DATE_KEYS:
+                if prop_iri in self.mapping.date_keys:
                     date = _date(values[0])
                     if date:
-                        extra["dates"].setdefault(DATE_KEYS[prop_iri], date)
+                        extra["dates"].setdefault(self.mapping.date_keys[prop_iri], date)
                 elif prop_iri == ONT + "issuedBy":
-                    extra["issued_by"] = self.named(values[0], self._range(prop_iri),
+                    extra[ISSUED_BY] = self.named(values[0], self._range(prop_iri),
                                                     "named as the authority of a link in the file")
                 else:
-                    extra[SHEET_KEYS[prop_iri]] = extra[SHEET_KEYS[prop_iri]] or values[0]
-        return extra, extra["role"]
+                    key = self.mapping.sheet_keys[prop_iri]
+                    extra[key] = extra[key] or values[0]
+        return extra, extra[ROLE]
 
     def _range(self, prop: str) -> str:
         rows = self.kg.rows("SELECT ?r WHERE {\n#@values\n?p rdfs:range ?r }", {"p": _node(prop)})
@@ -599,10 +607,10 @@ def render_import_sheet(proposed: Proposed, *, source_id: str, text_file: str, s
             out += _comment(f"{claim['id']}: no relationship type imports this link: choose one, or leave it.")
         fields = {k: v for k, v in claim.items() if k not in ("note", "dates")}
         dates = [f"{k}: {v}" for k, v in sorted(claim["dates"].items())]
-        fields = {**{k: fields[k] for k in ("id", "accept", "quote", "span", "subject", "relationship", "object",
-                                             "status", "asserted_by")},
-                  "dates": _Block(dates, "{}"), "role": fields["role"], "reason": fields["reason"],
-                  "issued_by": fields["issued_by"], "note": claim["note"][0].upper() + claim["note"][1:] + "."}
+        fields = {**{k: fields[k] for k in ("id", "accept", QUOTE, "span", "subject", "relationship", "object",
+                                             STATUS, ASSERTED_BY)},
+                  "dates": _Block(dates, "{}"), ROLE: fields[ROLE], REASON: fields[REASON],
+                  ISSUED_BY: fields[ISSUED_BY], "note": claim["note"][0].upper() + claim["note"][1:] + "."}
         out += _item(fields)
     out += ["", "figures: []"]
     return "\n".join(out) + "\n"

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from .draft import DateGuess, Draft
+from .evidence import ASSERTED_BY, CONTENT, DATE_KEYS, INFERRED, QUOTE, REASON, ROLE, SCOPE, STATUS
 from .sheet import FORMAT
 from .store import ID
 
@@ -54,10 +55,10 @@ def _comment(text: str, indent: str = "  ") -> list[str]:
 def _dates(dates: dict[str, DateGuess]) -> list[str]:
     """A claim's or figure's dates, each with the words it was read from as a comment."""
     lines = []
-    for role in ("point_in_time", "start_time", "end_time"):
+    for role in DATE_KEYS:
         guess = dates.get(role)
         if guess is not None:
-            fields: dict[str, Any] = {"value": guess.value, "inferred": guess.inferred}
+            fields: dict[str, Any] = {"value": guess.value, INFERRED: guess.inferred}
             if guess.inferred:
                 fields["basis"] = guess.basis
             lines.append(f"{role}: {_flow(fields)}  # read from “{guess.text}”")
@@ -139,19 +140,19 @@ def render_sheet(draft: Draft, title: str | None = None) -> str:
                     c.removeprefix(ID) for c in mention.candidates)
             mentions.append(line)
         out += _item({
-            "id": claim.id, "accept": False, "sentence": claim.sentence, "quote": claim.quote,
+            "id": claim.id, "accept": False, "sentence": claim.sentence, QUOTE: claim.quote,
             "span": list(claim.span), "subject": claim.subject, "relationship": claim.relationship,
-            "object": claim.object, "status": claim.status, "asserted_by": claim.asserted_by,
-            "dates": _Block(_dates(claim.dates), "{}"), "role": None, "reason": None, "in_event": None,
-            "issued_by": None, "content": claim.content, "scope": None, "scope_count": None, "denies": None,
-            "inferred": False, "basis": None, "note": None, "mentions": _Block(mentions), "cues": claim.cues})
+            "object": claim.object, STATUS: claim.status, ASSERTED_BY: claim.asserted_by,
+            "dates": _Block(_dates(claim.dates), "{}"), ROLE: None, REASON: None, "in_event": None,
+            "issued_by": None, CONTENT: claim.content, SCOPE: None, "scope_count": None, "denies": None,
+            INFERRED: False, "basis": None, "note": None, "mentions": _Block(mentions), "cues": claim.cues})
     out += ["", "figures:" if draft.figures else "figures: []"]
     for figure in draft.figures:
         out += _comment(f"{figure.id}: choose the measure and what the figure describes.")
         out += _item({
-            "id": figure.id, "accept": False, "sentence": figure.sentence, "quote": figure.quote,
+            "id": figure.id, "accept": False, "sentence": figure.sentence, QUOTE: figure.quote,
             "span": list(figure.span), "value": figure.value, "unit": figure.unit,
             "approximation": figure.approximation, "measure": None, "describes": None,
-            "asserted_by": figure.asserted_by, "status": figure.status,
+            ASSERTED_BY: figure.asserted_by, STATUS: figure.status,
             "dates": _Block(_dates(figure.dates), "{}"), "note": None, "cues": figure.cues})
     return "\n".join(out) + "\n"

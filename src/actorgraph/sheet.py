@@ -17,24 +17,37 @@ from typing import Any
 
 from .dates import PartialDate, parse_date
 from .errors import BadDateError, DataFileError, SheetError
+from .evidence import (
+    ASSERTED_BY,
+    CONTENT,
+    DATE_KEYS,
+    END_TIME,
+    INFERRED,
+    QUOTE,
+    REASON,
+    ROLE,
+    SCOPE,
+    SOURCE,
+    START_TIME,
+    STATUS,
+)
 
 FORMAT = "actorgraph-sheet/1"
-DATE_KEYS = ("point_in_time", "start_time", "end_time")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CLAIM_ID = re.compile(r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # incl. bidirectional overrides
 
-_TOP_KEYS = {"format", "source", "entities", "claims", "figures"}
+_TOP_KEYS = {"format", SOURCE, "entities", "claims", "figures"}  # SOURCE: the statements' source document
 _SOURCE_KEYS = {"id", "text_file", "sha256", "published"}
 _ENTITY_KEYS = {"key", "accept", "label", "type", "aliases", "comment", "mentions", "closest", "same_as",
                 "distinct_from", "identifiers"}
 _IDENTIFIER_KEYS = {"scheme", "value", "excerpt", "span"}
-_EVIDENCE_KEYS = {"id", "accept", "sentence", "quote", "span", "asserted_by", "status", "dates", "note",
-                  "mentions", "cues"}
-_CLAIM_KEYS = _EVIDENCE_KEYS | {"subject", "relationship", "object", "role", "reason", "in_event", "issued_by",
-                                "content", "scope", "scope_count", "denies", "inferred", "basis"}
+# A sheet's keys that are also evidence fields' keys are the fields', as ``evidence`` spells them.
+_EVIDENCE_KEYS = {"id", "accept", "sentence", QUOTE, "span", ASSERTED_BY, STATUS, "dates", "note", "mentions", "cues"}
+_CLAIM_KEYS = _EVIDENCE_KEYS | {"subject", "relationship", "object", ROLE, REASON, "in_event", "issued_by", CONTENT,
+                                SCOPE, "scope_count", "denies", INFERRED, "basis"}
 _FIGURE_KEYS = _EVIDENCE_KEYS | {"value", "unit", "approximation", "measure", "describes", "basis"}
-_DATE_FIELDS = {"value", "inferred", "basis"}
+_DATE_FIELDS = {"value", INFERRED, "basis"}
 
 
 @dataclass(frozen=True)
@@ -330,14 +343,14 @@ def load_sheet(path: str | Path) -> Sheet:
 
     source_id = text_file = sha256 = ""
     published = None
-    source = reader.mapping(top["source"], _SOURCE_KEYS, "source") if "source" in top else None
-    if "source" not in top:
+    source = reader.mapping(top[SOURCE], _SOURCE_KEYS, SOURCE) if SOURCE in top else None
+    if SOURCE not in top:
         reader.problem(1, "the sheet has no source: section")
     if source is not None:
-        source_line = lines["source"]
-        source_id = _required(reader, source, "id", "source", source_line) or ""
-        text_file = _required(reader, source, "text_file", "source", source_line) or ""
-        sha256 = _required(reader, source, "sha256", "source", source_line) or ""
+        source_line = lines[SOURCE]
+        source_id = _required(reader, source, "id", SOURCE, source_line) or ""
+        text_file = _required(reader, source, "text_file", SOURCE, source_line) or ""
+        sha256 = _required(reader, source, "sha256", SOURCE, source_line) or ""
         raw = reader.text(source.get("published"), "source: published")
         if raw is not None:
             try:
@@ -419,12 +432,12 @@ def _entity(reader: _Reader, node) -> EntityProposal:
 
 
 def _evidence(reader: _Reader, fields: dict, item: Evidence, what: str) -> None:
-    item.quote = reader.text(fields.get("quote"), "quote") or ""
+    item.quote = reader.text(fields.get(QUOTE), QUOTE) or ""
     if not item.quote:
-        reader.problem(item.at("quote"), f"{what} needs a quote: the exact words of the source")
+        reader.problem(item.at(QUOTE), f"{what} needs a quote: the exact words of the source")
     item.span = reader.span(fields.get("span"), "span")
-    item.asserted_by = _required(reader, fields, "asserted_by", what, item.line) or ""
-    item.status = _required(reader, fields, "status", what, item.line) or ""
+    item.asserted_by = _required(reader, fields, ASSERTED_BY, what, item.line) or ""
+    item.status = _required(reader, fields, STATUS, what, item.line) or ""
     item.note = reader.text(fields.get("note"), "note")
     item.dates = _dates(reader, fields.get("dates"))
 
@@ -450,7 +463,7 @@ def _claim(reader: _Reader, node) -> ClaimProposal:
     what = f"claim {claim.id!r}"
     for key in ("subject", "relationship", "object"):
         setattr(claim, key, _required(reader, fields, key, what, claim.line) or "")
-    for key in ("role", "reason", "in_event", "issued_by", "content", "scope", "denies", "basis"):
+    for key in (ROLE, REASON, "in_event", "issued_by", CONTENT, SCOPE, "denies", "basis"):
         setattr(claim, key, reader.text(fields.get(key), key))
     if fields.get("scope_count") is not None and reader.text(fields["scope_count"], "scope_count") is not None:
         claim.scope_count = reader.integer(fields["scope_count"], "scope_count")
@@ -458,9 +471,9 @@ def _claim(reader: _Reader, node) -> ClaimProposal:
             reader.problem(claim.at("scope_count"), "scope_count must not be negative")
         if claim.scope is None:
             reader.problem(claim.at("scope_count"), "scope_count needs scope: the source's words for that part")
-    claim.inferred = reader.boolean(fields.get("inferred"), "inferred")
+    claim.inferred = reader.boolean(fields.get(INFERRED), INFERRED)
     if claim.inferred and not claim.basis:
-        reader.problem(claim.at("inferred"), f"{what} is inferred, so it needs a basis: what in the text implies it")
+        reader.problem(claim.at(INFERRED), f"{what} is inferred, so it needs a basis: what in the text implies it")
     if claim.basis and not claim.inferred:
         reader.problem(claim.at("basis"), f"{what} has a basis but is not marked inferred: true")
     return claim
@@ -516,7 +529,7 @@ def _dates(reader: _Reader, node) -> dict[str, DateSpec]:
         except BadDateError as err:
             reader.problem(reader.line(parts["value"]), f"{key}: {err}")
             continue
-        inferred = reader.boolean(parts.get("inferred"), f"{key}: inferred")
+        inferred = reader.boolean(parts.get(INFERRED), f"{key}: {INFERRED}")
         basis = reader.text(parts.get("basis"), f"{key}: basis")
         if inferred and not basis:
             reader.problem(line, f"{key} is inferred, so it needs a basis: how the date was worked out")
@@ -524,8 +537,8 @@ def _dates(reader: _Reader, node) -> dict[str, DateSpec]:
             reader.problem(line, f"{key} has a basis but is not marked inferred: true (a date read from the "
                                  "text needs no basis)")
         found[key] = DateSpec(date, inferred, basis, line)
-    if "start_time" in found and "end_time" in found:
-        start, end = found["start_time"], found["end_time"]
+    if START_TIME in found and END_TIME in found:
+        start, end = found[START_TIME], found[END_TIME]
         if start.date.start > end.date.end:
-            reader.problem(start.line, f"start_time {start.date.text} is after end_time {end.date.text}")
+            reader.problem(start.line, f"{START_TIME} {start.date.text} is after {END_TIME} {end.date.text}")
     return found

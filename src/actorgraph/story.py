@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 STORIES_DIR = "stories"
 ID = "https://w3id.org/actorgraph/id/"
 ONT = "https://w3id.org/actorgraph/ont#"
+# A story file's own keys (graph/stories/NAME.toml): a step's quote and source are the story's words,
+# checked against the source's text, not a statement's evidence fields.
 _STORY_KEYS = {"title", "summary", "source", "step"}
 _STEP_KEYS = {"caption", "show", "highlight", "quote", "source", "as_of"}
 

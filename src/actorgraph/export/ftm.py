@@ -431,6 +431,7 @@ def _qualifiers(kg, labels) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = defaultdict(dict)
     for row in kg.rows(_QUALIFIERS):
         item = found[row["statement"]]
+        # The _QUALIFIERS query's variables, which FtM's notes are written from: not evidence records' keys.
         for key in ("inferred", "basis", "content", "scope", "denies", "dateInferred"):
             if row[key] is not None:
                 item[key] = row[key]
