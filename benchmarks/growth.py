@@ -28,6 +28,7 @@ Usage:
     python benchmarks/growth.py --sizes 10000,30000,100000 --baseline /tmp/before
     python benchmarks/growth.py --sizes 1000000 --runs 3  # ours alone
     python benchmarks/growth.py --sizes 1000000 --commands path --keep /tmp/graphs  # one command
+    python benchmarks/growth.py --sizes 1000000 --runs 3 --warm-only  # every command, warm
 """
 
 from __future__ import annotations
@@ -170,13 +171,13 @@ def evidence_fetch(src: Path, graph: Path, cache: Path, a: str, b: str) -> dict:
 
 
 def measure(size: int, graph: Path, work: Path, sides: dict[str, Path], runs: int, timeout: float,
-            commands: tuple[str, ...] = COMMANDS) -> dict:
+            commands: tuple[str, ...] = COMMANDS, warm_only: bool = False) -> dict:
     a, b = ends(size)
     out = work / "out.html"
     results: dict = {side: {"first": {}, "cold": {}, "warm": {}, "compile": {}} for side in sides}
     count = 0
     for side, src in sides.items():
-        for name in commands:
+        for name in commands[:1] if warm_only else commands:
             # The first run ever: an empty cache.
             cache = work / f"cache-{side}"
             shutil.rmtree(cache, ignore_errors=True)
@@ -188,6 +189,8 @@ def measure(size: int, graph: Path, work: Path, sides: dict[str, Path], runs: in
             # The compile it leaves in the background (ours; the other compiles as it goes), then the
             # first run after a change of one small file.
             results[side]["compile"][name] = wait_for_compile(cache, timeout=max(timeout, 3600))
+            if warm_only:
+                continue
             if side == "ours":
                 count += 1
                 change(graph, count)
@@ -278,6 +281,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--commands", default=",".join(COMMANDS),
                         help=f"which of them, separated by commas (default: all: {', '.join(COMMANDS)})")
+    parser.add_argument("--warm-only", action="store_true",
+                        help="one first run (the first command), then warm runs only: no first or cold run of "
+                             "each command (at a million statements each takes minutes)")
     args = parser.parse_args()
 
     from scale import generate
@@ -301,7 +307,8 @@ def main() -> None:
             work = base / f"work-{size}"
             try:
                 commands = tuple(c for c in COMMANDS if c in args.commands.split(","))
-                everything[size] = measure(size, graph, work, sides, args.runs, args.timeout, commands)
+                everything[size] = measure(size, graph, work, sides, args.runs, args.timeout, commands,
+                                           args.warm_only)
             finally:
                 (graph / "sources.ttl").write_bytes(sources)  # the changes undone
                 shutil.rmtree(work, ignore_errors=True)
