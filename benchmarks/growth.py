@@ -242,7 +242,7 @@ def report(size: int, megabytes: float, results: dict) -> str:
                  "before / ours, warm"]
     lines += ["| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
     for name in COMMANDS:
-        if name not in ours["first"]:
+        if name not in ours["first"] and name not in ours["warm"]:
             continue
         first, cold, warm = ours["first"].get(name), ours["cold"].get(name), ours["warm"].get(name)
         row = [f"`{name}`", cell(first), cell(cold), cell(warm), cell(warm, "cpu"),
