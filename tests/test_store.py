@@ -202,6 +202,30 @@ def test_a_background_compile_of_changed_files_files_nothing(world_copy, monkeyp
     assert not (tmp_path / "cache" / "stores" / stale / "COMPLETE").exists()
 
 
+def test_a_background_compile_indexes_the_whole_listings(world_copy, monkeypatch, tmp_path):
+    """After filing the store, the background compile reads the keys of each whole listing, so that a
+    first page on new data runs only the page itself."""
+    import actorgraph
+    from actorgraph.store import WHOLE_LISTINGS, compile_detached
+
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    key = fingerprint(turtle_files(world_copy, ONTOLOGY))
+    compile_detached([key, str(world_copy), str(ONTOLOGY)])
+    home = tmp_path / "cache" / "stores" / key
+    assert (home / "COMPLETE").exists()
+    for name in WHOLE_LISTINGS:
+        assert len(list(home.glob(f"pages-{name}-*.txt"))) == 1, name
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    kg = actorgraph.load(world_copy, ONTOLOGY)
+    assert kg.store.on_disk
+    ran: list[str] = []
+    real = kg.store.run
+    monkeypatch.setattr(kg.store, "run", lambda text, bindings=None: ran.append(text) or real(text, bindings))
+    for name in ("statements", "timeline"):
+        assert kg.named_page(name, limit=2).result.rows
+    assert len(ran) == 2  # each page's own query; no keys read
+
+
 def test_a_compile_whose_files_change_meanwhile_files_nothing(world_copy, monkeypatch, tmp_path):
     """Changed during the build: dropped. Changed after it was filed: kept (it is the old files' store,
     and the new files have another fingerprint)."""
