@@ -34,14 +34,11 @@ def names_directory(output: str) -> bool:
     return output.endswith(("/", os.sep)) or Path(output).is_dir()
 
 
-def make_directory(directory: Path) -> None:
-    """Create the directory ``-o DIR/`` names (its parent must exist); an existing one is kept."""
-    if directory.is_dir():
-        return
+def make_directory(directory: Path, parents: bool = False) -> None:
+    """Create the directory an ``-o`` names (with its missing parents, if ``parents``); an existing one
+    is kept."""
     try:
-        directory.mkdir()
-    except FileNotFoundError:
-        raise DataFileError(f"{directory.parent}: no such directory") from None
+        directory.mkdir(parents=parents, exist_ok=True)
     except OSError as err:
         raise DataFileError(f"{directory}: cannot create the directory: {err.strerror}") from None
 
@@ -86,8 +83,7 @@ def _make_command(name: str):
         new_directory = name == "csv" and not to_stdout and names_directory(output) \
             and not os.path.lexists(output)
         if new_directory:  # made once the files are built; its parent must exist now
-            if not Path(output).parent.is_dir():
-                raise DataFileError(f"{Path(output).parent}: no such directory")
+            check_target(output)
         elif not to_stdout:  # a target that must not be replaced is refused before any work, in one line
             for target in (csv_targets(output) if name == "csv" else (output,)):
                 check_target(target)
@@ -169,10 +165,7 @@ def export_all(ctx, output: Path | None, check: bool):
                                   f"(run: actorgraph export all -o {directory})")
         click.echo(f"{len(files)} exports in {directory} are up to date", err=True)
         return
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise DataFileError(f"{directory}: cannot create the directory: {err.strerror}") from None
+    make_directory(directory, parents=True)
     write_files({directory / name: data for name, data in files.items()})
     click.echo(f"wrote {len(files)} files to {directory}", err=True)
 
