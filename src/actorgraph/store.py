@@ -693,10 +693,7 @@ def index_listings(source: DataSource) -> None:
     """Build and keep the page indexes of the whole listings beside the data source's compiled store."""
     from .kg import KnowledgeGraph
 
-    store = LocalStore.open(source, cache=True)
-    if not store.on_disk:
-        return
-    kg = KnowledgeGraph(store, source.graph_dir)
+    kg = KnowledgeGraph(LocalStore.open(source, cache=True), source.graph_dir)  # the compiled store
     for name in WHOLE_LISTINGS:
         query = kg.named_query(name)
         if query.page is not None:
