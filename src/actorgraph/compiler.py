@@ -36,7 +36,7 @@ from .evidence import ASSERTED_BY, QUOTE, STATUS, date_properties
 from .names import fold
 from .sheet import ClaimProposal, EntityProposal, Evidence, FigureProposal, IdentifierSpec, Sheet, load_sheet
 from .sources import ACTORS_FILE, Document, Entity, WorkingGraph, find_document, read_graph_file, sha256_of
-from .store import ID, ONT, PREFIXES, DataSource, data_source
+from .store import ID, ONT, PREFIXES, DataSource, data_source, require_directory
 
 SOURCE_MARK = "# Written by `actorgraph add`"
 _BEGIN = "# >>> entities from agid:{doc}, written by `actorgraph add`: edit the sheet, not this block"
@@ -66,9 +66,7 @@ def compile_sheet(sheet_path: str | Path, graph_dir: DataSource | str | Path | N
     ``graph_dir`` may be the command's ``DataSource``."""
     sheet = load_sheet(sheet_path)
     source = data_source(graph_dir, ontology_dir)
-    gdir = source.graph_dir
-    if not gdir.is_dir():
-        raise DataFileError(f"{gdir}: {'not a directory' if gdir.exists() else 'no such directory'}")
+    gdir = require_directory(source.graph_dir)
     doc_local = sheet.source_id.removeprefix("agid:").removeprefix(ID)
     if not re.fullmatch(r"doc-[a-z0-9]+(?:-[a-z0-9]+)*", doc_local):
         raise SheetError(str(sheet.path), [f"{sheet.where(sheet.lines.get('source.id', 1))}: source id must be "

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from . import files, turtle
 from .dates import parse_date
 from .errors import DataFileError, UsageError
-from .store import ID, ONT, PREFIXES, DataSource, data_source, load_file, parse_error, turtle_files
+from .store import ID, ONT, PREFIXES, DataSource, data_source, load_file, parse_error, require_directory, turtle_files
 
 SOURCES_FILE = "sources.ttl"
 ACTORS_FILE = "actors.ttl"
@@ -187,9 +187,7 @@ def add_source(
     to ``graph/sources.ttl``. Everything is checked before anything is written. ``graph_dir`` may be the
     command's ``DataSource``; ``graph`` is its working graph when the caller has parsed it already."""
     source = data_source(graph_dir, ontology_dir)
-    gdir = source.graph_dir
-    if not gdir.is_dir():
-        raise DataFileError(f"{gdir}: {'not a directory' if gdir.exists() else 'no such directory'}")
+    gdir = require_directory(source.graph_dir)
     data, text = _read_text(Path(text_path))
     name = name or slug(Path(text_path).stem)
     _check_name(name)

@@ -255,8 +255,7 @@ def turtle_files(graph_dir: Path, ontology_dir: Path) -> list[Path]:
 
     files: list[Path] = []
     for directory in (ontology_dir, graph_dir):
-        if not stat.S_ISDIR(_stat(directory, "no such directory").st_mode):
-            raise DataFileError(f"{directory}: not a directory")
+        require_directory(directory)
         for path in sorted(directory.glob("*.ttl")):
             # A link loop or a FIFO named *.ttl would otherwise fail deep in a parser, or block it.
             if not stat.S_ISREG(_stat(path, "no such file (a dangling link?)").st_mode):
@@ -265,6 +264,15 @@ def turtle_files(graph_dir: Path, ontology_dir: Path) -> list[Path]:
     if not any(f.parent == graph_dir for f in files):
         raise DataFileError(f"{graph_dir}: no .ttl files")
     return files
+
+
+def require_directory(directory: Path) -> Path:
+    """The directory, which must exist and be one (else a one-line DataFileError naming it)."""
+    import stat
+
+    if not stat.S_ISDIR(_stat(directory, "no such directory").st_mode):
+        raise DataFileError(f"{directory}: not a directory")
+    return directory
 
 
 def _stat(path: Path, missing: str) -> os.stat_result:

@@ -112,8 +112,8 @@ def build_timeline(kg: KnowledgeGraph, title: str = "actorgraph timeline") -> st
             "actors": [node_key(iri) for iri in ends],
             # What the search looks in: every name of both ends, the relationship, the quote, who says it.
             "text": " | ".join([*(name for iri in ends for name in names.get(iri, [])), item["subject"] or "",
-                                item["object"] or "", item["relationship"] or "", evidence.party(item["evidence"]) or "",
-                                evidence.quote(item["evidence"]) or ""]),
+                                item["object"] or "", item["relationship"] or "",
+                                evidence.party(item["evidence"]) or "", evidence.quote(item["evidence"]) or ""]),
         })
     data = {
         "rows": rows,
