@@ -7,6 +7,8 @@ CSV (``output.render(table, "csv")``), alternately, in one process so that machi
     cell on one line);
   - quotes-like: a date, a quote of 20 to 40 words and a status (a table whose quotes wrap inside their
     column, over two to four lines);
+  - claims-like: a date, what is claimed (5 to 14 words), its quote (15 to 30 words) and a status (a
+    table in which two columns wrap, each over its own number of lines);
   - timeline-like: a date, a claim, a quote of 20 to 40 words, who asserts it, a status and a source
     (too many long cells for the width: printed as one block of ``column: value`` lines per row, with
     the quotes wrapped under their label).
@@ -71,6 +73,18 @@ def quotes_table(rows: int, rng: random.Random):
     return Table(["date", "quote", "status"], data, title="quotes")
 
 
+def claims_table(rows: int, rng: random.Random):
+    from actorgraph.output import Table
+
+    def words(n: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(n))
+
+    data = [{"date": f"{2000 + i % 25}-{1 + i % 12:02d}-{1 + i % 28:02d}", "claim": words(rng.randrange(5, 14)),
+             "quote": words(rng.randrange(15, 30)), "status": rng.choice(("reported", "alleged", "claimed"))}
+            for i in range(rows)]
+    return Table(["date", "claim", "quote", "status"], data, title="claims")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -99,7 +113,8 @@ def main() -> None:
           f"{sys.version.split()[0]}")
     compared = f" {'compared':>10} {'ratio':>7}" if args.compare else ""
     print(f"{'table':12} {'rows':>8} {'terminal':>10} {'csv':>10} {'ratio':>7} {'µs/row':>8}{compared}")
-    for kind, build in (("centrality", centrality_table), ("quotes", quotes_table), ("timeline", timeline_table)):
+    for kind, build in (("centrality", centrality_table), ("quotes", quotes_table), ("claims", claims_table),
+                        ("timeline", timeline_table)):
         for size in sizes:
             table = build(size, rng)
             if size == sizes[0]:

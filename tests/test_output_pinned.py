@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from actorgraph import output
 from actorgraph.output import Document, Table, render
 
 PINNED = Path(__file__).parent / "fixtures" / "output-pinned.json"
@@ -212,6 +213,15 @@ def test_rendered_as_pinned(name, pinned):
     width, result = _CASES[name]
     text = _render(width, result)
     assert _pinned_form(name, text) == pinned[name], f"{name} at width {width} now renders as:\n{text}"
+
+
+@pytest.mark.parametrize("name", [name for name, (_, result) in _CASES.items()
+                                  if isinstance(result, Table) and len(result.rows) > 2])
+def test_rendered_as_pinned_a_few_rows_at_a_time(name, pinned, monkeypatch):
+    """Long tables are laid out some rows at a time; where one part ends changes nothing."""
+    monkeypatch.setattr(output, "_ROWS_AT_ONCE", 2)
+    width, result = _CASES[name]
+    assert _pinned_form(name, _render(width, result)) == pinned[name]
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -131,22 +132,27 @@ def _collapse_constant_source(table: Table, cells: list[list[str]]) -> tuple[Tab
             [f"source: {sources.pop()}"])
 
 
-def _starts_with_space(values: list[str], spaced: str) -> bool:
-    """Whether one of these printable texts starts with a space; ``spaced`` is them joined by spaces."""
-    if "  " not in spaced and spaced[:1] != " ":  # such a space would follow the joining one
-        return False
+def _no_space_at_an_end(spaced: str) -> bool:
+    """Whether texts joined by spaces into ``spaced`` certainly neither start nor end with a space: it
+    has no two spaces in a row and none at its ends. Looked for only in ASCII, where the search is
+    quickest; longer than a text per value's test elsewhere. What holds of a column holds of any of its
+    rows: callers that take rows a few at a time ask once for the column."""
+    return spaced.isascii() and "  " not in spaced and spaced[:1] != " " and spaced[-1:] != " "
+
+
+def _starts_with_space(values: list[str], clear: bool) -> bool:
+    """Whether one of these printable texts starts with a space; none does when ``clear`` (see
+    ``_no_space_at_an_end``)."""
     # No printable character sorts before a space, so the least text that is not empty starts with one
     # if any does.
-    return min(filter(None, values), default="")[:1] == " "
+    return not clear and min(filter(None, values), default="")[:1] == " "
 
 
-def _ends_with_space(values: list[str], spaced: str) -> bool:
-    """Whether one of these texts ends with a space; ``spaced`` is them joined by spaces."""
-    if "  " not in spaced and spaced[-1:] != " ":
-        return False
+def _ends_with_space(values: list[str], clear: bool) -> bool:
+    """Whether one of these texts ends with a space; none does when ``clear``."""
     from itertools import repeat
 
-    return any(map(str.endswith, values, repeat(" ")))
+    return not clear and any(map(str.endswith, values, repeat(" ")))
 
 
 class _Block:
@@ -163,11 +169,7 @@ def _block(lines: list[str]) -> list:
     """Lines stripped on the right, as one block when none is blank."""
     if not lines or not all(lines):
         return lines
-    from itertools import chain, repeat
-
-    parts = list(chain.from_iterable(zip(lines, repeat("\n"))))
-    parts.pop()
-    return [_Block(parts)]
+    return [_Block(["\n".join(lines)])]
 
 
 # -- text in a terminal ---------------------------------------------------------------------------
@@ -187,17 +189,39 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _one_cell_each(text: str, known_printable: bool = False) -> bool:
+def _one_cell_each(text: str) -> bool:
     """Whether every character of the text takes exactly one terminal cell (so that its length is its
-    width) and none starts a new line. ``known_printable``: the text has been found printable already."""
-    if not (known_printable or text.isprintable()):
-        return False
+    width) and none starts a new line."""
+    return _printable_one_cell(text)[1]
+
+
+def _printable_one_cell(text: str) -> tuple[bool, bool]:
+    """Whether the text is printable (``str.isprintable``), and whether it is and every character of it
+    takes exactly one terminal cell."""
     if text.isascii():
-        return True
+        printable = text.isprintable()
+        return printable, printable
+    try:  # text in Windows-1252 (Latin-1, curly quotes, dashes): one pass over its bytes tells both
+        encoded = text.encode("cp1252")
+    except UnicodeEncodeError:
+        pass
+    else:
+        printable = not encoded.translate(None, _cp1252_printable())
+        return printable, printable
+    if not text.isprintable():
+        return False, False
     # Only the characters beyond ASCII need measuring. No byte of a multi-byte UTF-8 sequence is ASCII,
     # so the UTF-8 form without its ASCII bytes decodes to just those characters, in one pass in C.
     others = text.encode("utf-8").translate(None, bytes(range(128))).decode("utf-8")
-    return all(_char_width(char) == 1 for char in set(others))
+    return True, all(_char_width(char) == 1 for char in set(others))
+
+
+@lru_cache(maxsize=1)
+def _cp1252_printable() -> bytes:
+    """The bytes that Windows-1252 encodes printable characters as; each such character takes one cell
+    (tests/test_output.py checks every one)."""
+    return bytes(byte for byte in range(256) if bytes([byte]).decode("cp1252", "ignore").isprintable()
+                 and bytes([byte]).decode("cp1252", "ignore"))
 
 
 def text_width(text: str) -> int:
@@ -330,23 +354,22 @@ def _least_lines(values: list[str], room: int) -> int:
     return -sum(map(floordiv, map(neg, solid), repeat(room)))
 
 
-def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean: list[bool],
-                 width: int) -> list | None:
+def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], longest: list[int],
+                 one_cell: list[bool], width: int) -> list | None:
     """The table laid out in ``width`` cells, or None when it does not fit without cutting a column that
     must not wrap, or when its columns are so narrow that rows run taller than ``MAX_LINES_PER_ROW``.
     ``texts`` are its cells, column by column, made printable; ``spaced``, each column's texts joined
-    by spaces; ``clean``, which columns were printable as they came (no control character, tab or
-    newline).
+    by spaces; ``longest``, the length of each column's longest text; ``one_cell``, which columns' texts
+    are all printable and of characters one cell wide.
 
     The work is linear in the cells: each column is measured once, and a cell is wrapped only when it
     is wider than its column."""
     columns = [printable(c) for c in table.columns]
     count = len(table.rows)
-    plain = [_one_cell_each(column) and _one_cell_each(text, ok)
-             for column, text, ok in zip(columns, spaced, clean, strict=True)]
-    natural = [_PAD + (max(len(column), max(map(len, values))) if simple else
+    plain = [_one_cell_each(column) and narrow for column, narrow in zip(columns, one_cell, strict=True)]
+    natural = [_PAD + (max(len(column), most) if simple else
                        max(text_width(line) for text in [column, *values] for line in text.split("\n")))
-               for column, values, simple in zip(columns, texts, plain, strict=True)]
+               for column, values, most, simple in zip(columns, texts, longest, plain, strict=True)]
     wraps = [c not in _SHORT for c in table.columns]
     edges = 2 + len(columns) - 1
     widths = _column_widths(natural, wraps, width - edges)
@@ -362,7 +385,7 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean:
             return [*title, "", line.format(*columns), rule, *[""] * count, ""]
         # The last column is not padded; a row whose last cell is empty or ends in spaces is stripped.
         body = list(map(line[:line.rindex("{")].__add__("{}").format, *texts))
-        if "" in texts[-1] or _ends_with_space(texts[-1], spaced[-1]):
+        if "" in texts[-1] or _ends_with_space(texts[-1], _no_space_at_an_end(spaced[-1])):
             body = [text.rstrip() for text in body]
         return [*title, "", line.format(*columns), rule, *_block(body), ""]
 
@@ -375,7 +398,11 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], clean:
             continue
         # Each value takes fewer than its letters / room + 1 lines: when even that sum stays within the
         # limit, the column cannot pass it, and its values need not be counted one by one.
+        if len(text) // room + count <= limit:  # (letters are at most the text's length)
+            continue
         letters = len(text) - text.count(" ")
+        if letters > limit * room:  # (a value takes at least its letters / room lines)
+            return None
         if letters // room + count > limit and _least_lines(values, room) > limit:
             return None
 
@@ -419,18 +446,18 @@ def _plain_body(texts: list[list[str]], spaced: list[str], longest: list[int], i
     taller than ``limit`` lines with something on them; None when some cell is not such text.
     ``longest``: at least the length of each column's longest text."""
     from itertools import chain, repeat
-    from operator import add, getitem, sub
+    from operator import add, sub
 
-    cells = []  # each column: each value's lines, or None when every value is one line
-    for values, text, most, room in zip(texts, spaced, longest, inner, strict=True):
-        if most <= room:
-            cells.append(None)
-            continue
-        if (_starts_with_space(values, text) or _long_word_re(room).search(text)
-                or _long_word_re(room).match(" " + text[:room + 1])):
-            return None
-        # Lines without their trailing spaces: what ``wrap`` gives, stripped (an empty value has none).
-        cells.append(list(map(_word_lines_re(room).findall, values)))
+    wrapping = [column for column, (most, room) in enumerate(zip(longest, inner, strict=True)) if most > room]
+    last = len(inner) - 1
+    if "" not in texts[last] and (
+            last in wrapping or not _ends_with_space(texts[last], _no_space_at_an_end(spaced[last]))):
+        # The last column has text on every row's first line, not ending in a space.
+        return _shaped_body(texts, spaced, inner, wrapping, limit)
+    cells = [_word_lines(values, text, room, _no_space_at_an_end(text)) if column in wrapping else None
+             for column, (values, text, room) in enumerate(zip(texts, spaced, inner, strict=True))]
+    if any(cells[column] is None for column in wrapping):
+        return None
     wrapped = [lines for lines in cells if lines is not None]
     heights = list(map(max, repeat(1), *(map(len, lines) for lines in wrapped)))
     if sum(heights) > limit:
@@ -438,32 +465,86 @@ def _plain_body(texts: list[list[str]], spaced: list[str], longest: list[int], i
         blank = sum(1 for row in zip(*(map(str.strip, values) for values in texts), strict=True) if not any(row))
         if sum(heights) - blank > limit:
             return []
+    # Each column's texts, line by line through the rows: a value's lines then blanks to its row's height.
     line = "  " + "".join(f"{{:<{room}}}   " for room in inner[:-1]) + "{}"
-    taller = [lines for lines in wrapped if max(heights) > 1 and max(map(len, lines)) > 1]
-    if len(taller) == 1:
-        # One column runs over several lines: each row is its first line, formatted, then that column's
-        # other lines, each after the blanks of the columns before it.
-        j = next(j for j, lines in enumerate(cells) if lines is taller[0])
-        firsts = [values if lines is None else list(map(next, map(iter, lines), repeat("")))
-                  for values, lines in zip(texts, cells, strict=True)]
-        heads = list(map(str.rstrip, map(line.format, *firsts)))
-        if "" not in heads:  # (a blank line is left to the general case, which tidies it)
-            after = "\n" + " " * (2 + sum(inner[:j]) + 3 * j)
-            rest = map(getitem, map(after.join, taller[0]), map(slice, map(len, firsts[j]), repeat(None)))
-            parts = list(chain.from_iterable(zip(heads, rest, repeat("\n"))))
-            parts.pop()
-            return [_Block(parts)]
     blanks = [[""] * n for n in range(max(heights) + 1)]
-    cells = [list(map(list, zip(values))) if lines is None else lines
-             for values, lines in zip(texts, cells, strict=True)]
-    columns = [chain.from_iterable(map(add, lines, map(blanks.__getitem__, map(sub, heights, map(len, lines)))))
-               for lines in cells]
+    more = list(map(sub, heights, repeat(1)))  # each row's lines after its first
+    below = [("",) * n for n in range(max(heights))]  # under a value of one line
+    columns = [chain.from_iterable(map(add, zip(values), map(below.__getitem__, more))) if lines is None else
+               chain.from_iterable(map(add, lines, map(blanks.__getitem__, map(sub, heights, map(len, lines)))))
+               for values, lines in zip(texts, cells, strict=True)]
     return _block(list(map(str.rstrip, map(line.format, *columns))))
 
 
-def _records(table: Table, texts: list[list[str]], spaced: list[str], clean: list[bool], width: int) -> list:
+# Rows laid out at once by ``_shaped_body``: few enough that their texts and lines stay in the processor's
+# caches from one pass over them to the next.
+_ROWS_AT_ONCE = 2000
+
+
+def _shaped_body(texts: list[list[str]], spaced: list[str], inner: list[int], wrapping: list[int],
+                 limit: int) -> list | None:
+    """``_plain_body`` for a table whose last column has text on every row's first line, not ending in a
+    space: no line ends in spaces or is blank, and each row is formatted at once by a format made for
+    its shape (``_RowFormats``). The rows are laid out ``_ROWS_AT_ONCE`` at a time."""
+    from itertools import chain, repeat
+
+    formats = _RowFormats(inner, wrapping)
+    still = [values for column, values in enumerate(texts) if column not in wrapping]
+    clear = {column: _no_space_at_an_end(spaced[column]) for column in wrapping}
+    parts: list[str] = []  # the rows, each followed by a newline
+    shown = 0
+    for start in range(0, len(texts[0]), _ROWS_AT_ONCE):
+        rows = slice(start, start + _ROWS_AT_ONCE)
+        wrapped = [_word_lines(texts[column][rows], spaced[column], inner[column], clear[column])
+                   for column in wrapping]
+        if None in wrapped:
+            return None
+        counts = [list(map(len, lines)) for lines in wrapped]
+        shown += sum(map(max, repeat(1), *counts))
+        if shown > limit:
+            return []
+        shapes = counts[0] if len(counts) == 1 else zip(*counts, strict=True)
+        rows = map(str.format, map(formats.__getitem__, shapes), *(values[rows] for values in still), *wrapped)
+        parts += chain.from_iterable(zip(rows, repeat("\n")))
+    parts.pop()
+    return [_Block(parts)]
+
+
+class _RowFormats(dict):
+    """The format of a table row by its shape (how many lines each column that wraps takes: a number
+    when one column wraps), made when a row of that shape is first met. A row is formatted from its
+    one-line values, column by column, then the list of lines of each column that wraps. Each line
+    stops after the last column with text on it, unpadded, so no line ends in spaces; columns with no
+    text on a line are blanks as wide as they are. For rows whose last column has text on their first
+    line, not ending in a space."""
+
+    def __init__(self, inner: list[int], wrapping: list[int]):
+        super().__init__()
+        self.inner, self.wrapping = inner, wrapping
+
+    def __missing__(self, shape: int | tuple[int, ...]) -> str:
+        inner, wrapping = self.inner, self.wrapping
+        count = dict(zip(wrapping, shape if isinstance(shape, tuple) else (shape,), strict=True))
+        still = [c for c in range(len(inner)) if c not in count]
+        argument = {c: str(i) for i, c in enumerate(still + wrapping)}  # each column's argument
+        lines = []
+        for k in range(max(1, *count.values())):
+            shown = [c for c in range(len(inner)) if (k < count[c] if c in count else k == 0)]
+            fields = [argument[c] + (f"[{k}]" if c in count else "") for c in shown]
+            line = "  "
+            for column in range(shown[-1]):
+                line += (f"{{{fields[shown.index(column)]}:<{inner[column]}}}" if column in shown
+                         else " " * inner[column]) + "   "
+            lines.append(line + f"{{{fields[-1]}}}")
+        self[shape] = text = "\n".join(lines)
+        return text
+
+
+def _records(table: Table, texts: list[list[str]], spaced: list[str], longest: list[int], clean: list[bool],
+             width: int) -> list:
     """One block per row: `column: value`, values wrapped under themselves (a hanging indent), as
-    ``textwrap`` wraps them. ``texts``, ``spaced`` and ``clean`` as for ``_table_lines``."""
+    ``textwrap`` wraps them. ``texts``, ``spaced`` and ``longest`` as for ``_table_lines``; ``clean``, which columns
+    were printable as they came (no control character, tab or newline)."""
     from itertools import chain, repeat
 
     label_width = max(len(c) for c in table.columns) + 4  # "  " + column + ": "
@@ -481,52 +562,104 @@ def _records(table: Table, texts: list[list[str]], spaced: list[str], clean: lis
         tidy = tidy and all(lines)
         return "\n".join(lines)
 
-    # Each row is the concatenation of its pieces, column by column: a column's text for the row
-    # (empty when the row has no value), or its label and then its value's lines.
-    pieces: list = []
-    full = False  # some column has a value in every row: no row is empty
-    for column, values, text, ok in zip(table.columns, texts, spaced, clean, strict=True):
-        label = f"\n  {printable(column) + ':':<{label_width - 2}}"
-        lines = _plain_column_lines(values, text, room, next_line) if ok else None
-        if lines is None:
-            pieces.append([value_lines(label, value) if value else "" for value in values])
-        elif "" in lines:
-            pieces.append([label + value if value else "" for value in lines])
-        else:
-            pieces += [repeat(label), lines]
-            full = True
-    # A row's text starts with a newline, so a newline before each row leaves a blank line between rows.
-    if full:  # the whole body joined once, with no text for each row in between
-        parts = list(chain.from_iterable(zip(repeat("\n"), *pieces)))
-        first = next(i for i in range(1, len(parts)) if parts[i])
-        parts[0], parts[first] = "", parts[first][1:]
-        body = _Block(parts) if tidy else "".join(parts)
-    else:
+    labels = [f"\n  {printable(column) + ':':<{label_width - 2}}" for column in table.columns]
+    clears = list(map(_no_space_at_an_end, spaced))
+
+    def rows_text(rows: slice) -> list[str]:
+        """These rows' text, as parts to concatenate, with a blank line between rows (none before the
+        first). Each row is the concatenation of its pieces, column by column: a column's text for the
+        row (empty when the row has no value), or its label and then its value's lines."""
+        pieces: list = []
+        full = False  # some column has a value in every row: no row is empty
+        for label, values, text, clear, most, ok in zip(labels, texts, spaced, clears, longest, clean, strict=True):
+            values = values[rows]
+            lines = _plain_column_lines(values, text, clear, most, room, next_line) if ok else None
+            if lines is None:
+                pieces.append([value_lines(label, value) if value else "" for value in values])
+            elif "" in lines:
+                pieces.append([label + value if value else "" for value in lines])
+            else:
+                pieces += [repeat(label), lines]
+                full = True
+        # A row's text starts with a newline, so a newline before each row leaves a blank line between rows.
+        if full:  # joined once, with no text for each row in between
+            parts = list(chain.from_iterable(zip(repeat("\n"), *pieces)))
+            first = next(i for i in range(1, len(parts)) if parts[i])
+            parts[0], parts[first] = "", parts[first][1:]
+            return parts
         text = "\n".join(filter(None, map("".join, zip(*pieces, strict=True))))[1:]
-        body = _Block([text]) if tidy and text else text
+        return [text] if text else []
+
+    parts: list[str] = []
+    for start in range(0, len(table.rows), _ROWS_AT_ONCE):  # (see _ROWS_AT_ONCE)
+        more = rows_text(slice(start, start + _ROWS_AT_ONCE))
+        if more and parts:
+            parts.append("\n\n")
+        parts += more
+    body = _Block(parts) if tidy and parts else "".join(parts)
     lines = [printable(table.title)] if table.title else []
     if not body:
         return [*lines, ""]
     return [*lines, "", body, ""]
 
 
-def _plain_column_lines(values: list[str], spaced: str, room: int, next_line: str) -> list[str] | None:
+def _plain_column_lines(values: list[str], spaced: str, clear: bool, longest: int, room: int,
+                        next_line: str) -> list[str] | None:
     """Each value, printable, wrapped as ``textwrap`` wraps it at ``room`` characters, its lines joined
     by ``next_line``, when every value of the column is plain text (not starting with a space, no word
     longer than a line); else None. A plain value's lines are found by one regular expression: each is
     the longest run of at most ``room`` characters that ends a word."""
-    if _starts_with_space(values, spaced):
+    if longest <= room:  # one line each
+        if _starts_with_space(values, clear):
+            return None
+        return [value.rstrip(" ") for value in values] if _ends_with_space(values, clear) else values
+    lines = _word_lines(values, spaced, room, clear)
+    return None if lines is None else list(map(next_line.join, lines))
+
+
+def _word_lines(values: list[str], spaced: str, room: int, clear: bool) -> list[list[str]] | None:
+    """Each of these printable texts as the lines ``textwrap`` makes of it at ``room`` characters, without
+    their trailing spaces (an empty text has none), when no text starts with a space or has a word longer
+    than ``room``; else None. ``spaced``: these texts, or texts that include them, joined by spaces (when
+    it has a long word, None is said of any of them); ``clear``: what ``_no_space_at_an_end`` says of it.
+
+    A line is the longest run of at most ``room`` characters that ends a word, found by one regular
+    expression. No line can start inside a word longer than ``room``, so such a word leaves characters
+    out of the lines. When every character is in a line or is the one space at a break, the lengths
+    add up and no word can be too long; only when they do not (doubled spaces, or spaces at an end) is
+    the text searched for a long word."""
+    from itertools import chain
+
+    if _starts_with_space(values, clear):
         return None
-    if max(map(len, values)) <= room:  # one line each
-        return [value.rstrip(" ") for value in values] if _ends_with_space(values, spaced) else values
-    if _long_word_re(room).search(spaced) or _long_word_re(room).match(" " + spaced[:room + 1]):
+    lines = list(map(_word_lines_re(room).findall, values))
+    breaks = sum(map(len, lines)) - (len(values) - values.count(""))
+    if sum(map(len, chain.from_iterable(lines))) + breaks != sum(map(len, values)) and (
+            _long_word_re(room).search(spaced) or _long_word_re(room).match(" " + spaced[:room + 1])):
         return None
-    return list(map(next_line.join, map(_word_lines_re(room).findall, values)))
+    return lines
 
 
 @lru_cache(maxsize=16)
 def _long_word_re(room: int) -> re.Pattern:
     return re.compile(f" [^ ]{{{room + 1}}}")
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector paused. Laying out a long table makes a list or two per row and no
+    reference cycles, so the collector can free nothing; left running, it would walk every row of the
+    table again each time those lists add up (a fifth of the time at 100,000 rows)."""
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def render_text(result: Table | Document) -> str:
@@ -542,13 +675,24 @@ def render_text(result: Table | Document) -> str:
         if not table.rows:
             say(empty)
             return []
+        with _collector_paused():
+            return lay_out(table)
+
+    def lay_out(table: Table) -> list[str]:
         shown, cells, source_note = _collapse_constant_source(table, _column_cells(table))
-        clean = [all(map(str.isprintable, values)) for values in cells]
+        # (a space is printable and takes one cell: joined by spaces, a column's texts are what they are)
+        spaced = [" ".join(values) for values in cells]
+        checked = list(map(_printable_one_cell, spaced))
+        clean, one_cell = [ok for ok, _ in checked], [narrow for _, narrow in checked]
         texts = [values if ok else [printable(text, multiline=True) for text in values]
                  for values, ok in zip(cells, clean, strict=True)]
-        spaced = [" ".join(values) for values in texts]
-        lines = _table_lines(shown, texts, spaced, clean, width)
-        out.extend(lines if lines is not None else _records(shown, texts, spaced, clean, width))
+        for i, ok in enumerate(clean):
+            if not ok:
+                spaced[i] = " ".join(texts[i])
+                one_cell[i] = _one_cell_each(spaced[i])
+        longest = [max(map(len, values)) for values in texts]
+        lines = _table_lines(shown, texts, spaced, longest, one_cell, width)
+        out.extend(lines if lines is not None else _records(shown, texts, spaced, longest, clean, width))
         return source_note
 
     if isinstance(result, Table):
