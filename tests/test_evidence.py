@@ -68,7 +68,8 @@ def test_several_values_of_a_text_field_are_all_kept(world_copy):
 def test_every_asserting_party_is_kept(world_copy):
     report = world_copy / "world-report.ttl"
     text = report.read_text(encoding="utf-8")
-    old = "ag:assertedBy agid:prosecutors ; ag:status ag:Alleged ;\n    ag:pointInTime [ a ag:DateValue ; ag:dateValue \"2021-03\""
+    old = ("ag:assertedBy agid:prosecutors ; ag:status ag:Alleged ;\n"
+           "    ag:pointInTime [ a ag:DateValue ; ag:dateValue \"2021-03\"")
     assert old in text
     report.write_text(text.replace(old, old.replace("agid:prosecutors", "agid:prosecutors, agid:world-reporting")),
                       encoding="utf-8")
@@ -252,5 +253,5 @@ def test_pages_draw_the_panel_from_the_fields():
     source = source[source.index("function describe"):source.index("function showStatements")]
     assert "AG_FIELDS" in panel and "agEvidenceBlock(item.ev)" in source
     for text in (panel, source):
-        assert not re.search(r"item\.(quote|status|asserted_by|source|point_in_time|start_time|end_time|role|reason|date)",
-                             text)
+        assert not re.search(r"item\.(quote|status|asserted_by|source|point_in_time|start_time|end_time|role|"
+                             r"reason|date)", text)

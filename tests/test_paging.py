@@ -101,3 +101,62 @@ def test_the_page_index_is_kept_beside_the_compiled_store(tmp_path, monkeypatch)
     monkeypatch.setattr(again.store, "run", lambda text, bindings=None: ran.append(text) or real(text, bindings))
     assert plain_rows(again.named_page("timeline", limit=3).result) == first
     assert len(ran) == 1 and "#@page" not in ran[0].split("WHERE", 1)[1].split("\n")[2]
+
+
+def _entries(index) -> list:
+    return [index[i] for i in range(len(index))]
+
+
+def test_a_search_text_is_found_in_the_corpus_as_the_store_finds_it(tmp_path):
+    """The search corpus finds the statements whose quotes contain a text as the store's CONTAINS(LCASE)
+    does, for letters whose lower case is not simple (dotted I, final sigma, sharp s, ligatures),
+    several quotes of one statement, newlines and quote marks."""
+    import pyoxigraph as ox
+
+    from actorgraph.paging import PageIndex, SearchCorpus
+    from actorgraph.queries import get_query, page_query_text
+    from actorgraph.store import PREFIXES, bind_values
+
+    quotes = ["İstanbul ve IŞIK", "ΟΔΟΣ and ΣΟΦΟΣ.", "Straße STRASSE", "ﬁnal ﬂag", "one line\nTwo LINES",
+              'He said "no"', "tab\there", "Élmer Canales", "ÉLMER again", "", "back\\slash"]
+    store = ox.Store()
+    ag = PREFIXES["ag"]
+    for i, quote in enumerate(quotes):
+        store.add(ox.Quad(ox.NamedNode(f"https://example.org/s{i % 9}"), ox.NamedNode(ag + "quote"),
+                          ox.Literal(quote)))
+    query = get_query("quotes")
+
+    def answer(text: str):
+        bindings = {"text": ox.Literal(text)}
+        return store.query(bind_values(page_query_text(query, bindings), bindings), prefixes=PREFIXES)
+
+    corpus = SearchCorpus(tmp_path / "corpus.txt", len(query.page.key))
+    corpus.write(answer(""), query.page.key, query.page.unit, "quoted")
+    texts = ["", "i", "İ", "ı", "istanbul", "ışık", "σοφος", "σοφοσ", "ς", "ΟΔΟΣ AND", "straße", "strasse", "ss",
+             "fi", "ﬁ", "line\ntwo", "\n", '"no"', "\t", "élmer", "ÉLMER", "elmer", "back\\", "absent", "s"]
+    for text in texts:
+        lower_case = bind_values("SELECT ?l WHERE {\n#@values\nBIND(LCASE(?t) AS ?l)\n}", {"t": ox.Literal(text)})
+        lowered = next(iter(store.query(lower_case)))["l"].value
+        expected = PageIndex.from_solutions(answer(text), query.page.key, query.page.unit)
+        assert _entries(corpus.search(lowered)) == _entries(expected), text
+
+
+def test_the_background_compile_keeps_the_search_corpus(tmp_path, monkeypatch):
+    """Once the corpus is kept, a page of quotes for a new text reads no quote from the store: it runs
+    the page itself (and the store's lower case of the text), and gives the listing's rows."""
+    from actorgraph.store import DataSource, index_listings
+
+    monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
+    monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path))
+    kg = actorgraph.load(GRAPH, ONTOLOGY)
+    index_listings(DataSource(GRAPH, ONTOLOGY))
+    assert len(list(kg.store.sidecar("x").parent.glob("search-quotes-*.text"))) == 1
+    again = actorgraph.load(GRAPH, ONTOLOGY)
+    ran: list[str] = []
+    real = again.store.run
+    monkeypatch.setattr(again.store, "run", lambda text, bindings=None: ran.append(text) or real(text, bindings))
+    for text in ("THE", "Bukele", "cecot", "no such words"):
+        ran.clear()
+        rows = [row for page in every_page(again, "quotes", 2, text=text) for row in page]
+        assert sorted(map(repr, rows)) == sorted(map(repr, kg.named("quotes", text=text))), text
+        assert not any("ag:quote ?quote .\n  BIND" in query for query in ran), text

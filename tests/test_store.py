@@ -206,7 +206,7 @@ def test_a_background_compile_indexes_the_whole_listings(world_copy, monkeypatch
     """After filing the store, the background compile reads the keys of each whole listing, so that a
     first page on new data runs only the page itself."""
     import actorgraph
-    from actorgraph.store import WHOLE_LISTINGS, compile_detached
+    from actorgraph.store import SEARCHED_LISTINGS, WHOLE_LISTINGS, compile_detached
 
     monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
     key = fingerprint(turtle_files(world_copy, ONTOLOGY))
@@ -215,6 +215,8 @@ def test_a_background_compile_indexes_the_whole_listings(world_copy, monkeypatch
     assert (home / "COMPLETE").exists()
     for name in WHOLE_LISTINGS:
         assert len(list(home.glob(f"pages-{name}-*.txt"))) == 1, name
+    for name in SEARCHED_LISTINGS:
+        assert len(list(home.glob(f"search-{name}-*.text"))) == 1, name
     monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
     kg = actorgraph.load(world_copy, ONTOLOGY)
     assert kg.store.on_disk
@@ -224,6 +226,8 @@ def test_a_background_compile_indexes_the_whole_listings(world_copy, monkeypatch
     for name in ("statements", "timeline"):
         assert kg.named_page(name, limit=2).result.rows
     assert len(ran) == 2  # each page's own query; no keys read
+    assert kg.named_page("quotes", limit=2, text="E").result.rows
+    assert len(ran) == 4  # the store's lower case of the text, and the page: no quote read
 
 
 def test_a_compile_whose_files_change_meanwhile_files_nothing(world_copy, monkeypatch, tmp_path):

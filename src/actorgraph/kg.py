@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .evidence import Fields
     from .names import NameIndex
     from .network import Network
-    from .paging import Key, Page, PageIndex
+    from .paging import Key, Page, PageIndex, SearchCorpus
     from .vocab import Vocabulary
 
 Row = dict[str, Any]
@@ -133,6 +133,11 @@ class KnowledgeGraph:
             return self._page_indexes[version]
         sidecar = self.store.sidecar(f"pages-{query.name}-{version}.txt")
         index = PageIndex.load(sidecar, len(query.page.key)) if sidecar else None
+        if index is None and query.page.search and set(bindings) == {query.page.search[1]}:
+            index = self._searched(query, bindings[query.page.search[1]])
+            if index is not None:  # (not saved: searching again is as quick as reading it)
+                self._page_indexes[version] = index
+                return index
         if index is None:
             index = PageIndex.from_solutions(self.store.run(text), query.page.key, query.page.unit)
             if sidecar:
@@ -140,6 +145,40 @@ class KnowledgeGraph:
                 prune_indexes(sidecar.parent)
         self._page_indexes[version] = index
         return index
+
+    def search_corpus(self, query: NamedQuery) -> SearchCorpus | None:
+        """Where the search corpus of a listing that pages by a search text is kept beside the compiled
+        store (see ``paging.SearchCorpus``), or None when the store has no home on disk."""
+        import hashlib
+
+        from .paging import SearchCorpus
+
+        assert query.page is not None and query.page.search is not None
+        version = hashlib.blake2b(query.page.text.encode(), digest_size=10).hexdigest()
+        sidecar = self.store.sidecar(f"search-{query.name}-{version}.txt")
+        return None if sidecar is None else SearchCorpus(sidecar, len(query.page.key))
+
+    def keep_search_corpus(self, query: NamedQuery) -> None:
+        """Write the search corpus of a listing beside the compiled store (the background compile does)."""
+        from .queries import page_query_text
+        from .store import bind_values
+
+        corpus = self.search_corpus(query)
+        if corpus is None:
+            return
+        searched, param = query.page.search
+        bindings = self.bind(query, {param: ""})
+        solutions = self.store.run(bind_values(page_query_text(query, bindings), bindings))
+        corpus.write(solutions, query.page.key, query.page.unit, searched)
+
+    def _searched(self, query: NamedQuery, text: Term) -> PageIndex | None:
+        """The page index of a search text, found in the listing's search corpus when it is kept."""
+        corpus = self.search_corpus(query)
+        if corpus is None or not corpus.path.with_suffix(".text").exists():
+            return None
+        lowered = next(iter(self.store.run("SELECT ?lowered WHERE {\n#@values\nBIND(LCASE(?text) AS ?lowered)\n}",
+                                           {"text": text})))
+        return corpus.search(lowered["lowered"].value)
 
     # -- names, vocabulary, network ---------------------------------------------------------------
 

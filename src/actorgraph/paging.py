@@ -133,7 +133,7 @@ class PageIndex:
             fields = row.split("\t")
             if len(fields) != len(names) or any(not fields[i] for i in keys) or any(not fields[i] for i in units):
                 continue  # the empty line at the end, or a row without its key or unit
-            if "\\" in row:  # an escape somewhere: the careful way
+            if "\\" in row and any("\\" in fields[i] for i in (*keys, *units)):  # an escape: the careful way
                 lines.add("\t".join([*(_escape(_lexical(fields[i])) for i in keys),
                                       *(_escape(fields[i]) for i in units)]))
                 continue
@@ -217,6 +217,78 @@ class _FileLines(Sequence):
             raise IndexError(position)
         self._file.seek(self._offsets[position])
         return self._file.readline().decode("utf-8")
+
+
+class SearchCorpus:
+    """Every entry of a listing that pages by a search text (``# search: searched text`` in its page
+    query), with its searched texts: the page query's answer for the text "", kept beside the store
+    like a page index. The page index for any text is then found in it without the store: the entries
+    whose texts contain the text. At a million quotes that takes well under a second, where the store
+    reads and lowercases every quote again for each new text (13 s).
+
+    Saved as a page index of every entry, and beside it a file of the entries' searched texts (as the
+    query lowercased them), one line each: newlines in a text written as NUL, an entry's texts joined by
+    SOH. A text that holds NUL or SOH is not searched here (``search`` says None): the store answers."""
+
+    _NEWLINE, _BETWEEN = "\x00", "\x01"
+
+    def __init__(self, path: Path, key_size: int):
+        self.path, self.key_size = path, key_size
+
+    def write(self, solutions, key: Sequence[str], unit: Sequence[str], searched: str) -> None:
+        """Keep the page query's answer for the text "" (not when a text holds NUL or SOH)."""
+        import pyoxigraph as ox
+
+        header, *rows = solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+        names = [name.lstrip("?") for name in header.split("\t")]
+        keys, units, column = [names.index(v) for v in key], [names.index(v) for v in unit], names.index(searched)
+        texts: dict[str, list[str]] = {}
+        for row in rows:
+            fields = row.split("\t")
+            if len(fields) != len(names) or not all(fields[i] for i in (*keys, *units)):
+                continue
+            line = "\t".join([*(_escape(_lexical(fields[i])) for i in keys), *(_escape(fields[i]) for i in units)])
+            text = _lexical(fields[column]) if fields[column] else ""
+            if self._NEWLINE in text or self._BETWEEN in text:
+                return
+            texts.setdefault(line, []).append(text.replace("\n", self._NEWLINE))
+        lines = sorted(texts)
+        PageIndex(lines, len(keys)).save(self.path)
+        write_cache_file(self.path.with_suffix(".text"), "".join(
+            self._BETWEEN.join(texts[line]) + "\n" for line in lines).encode("utf-8"))
+
+    def search(self, lowered: str) -> PageIndex | None:
+        """The page index of the entries whose searched texts contain ``lowered`` (the search text as
+        the store lowercases it), or None when this text cannot be searched here."""
+        from itertools import compress, count, repeat
+
+        if self._NEWLINE in lowered or self._BETWEEN in lowered:
+            return None
+        try:
+            texts = self.path.with_suffix(".text").read_bytes().split(b"\n")
+            lines = _FileLines(self.path)
+        except (OSError, ValueError):
+            return None
+        texts.pop()  # (after the last newline)
+        if len(texts) != len(lines):
+            return None
+        # A text contains the search text when their UTF-8 forms do: the test runs in C, line by line.
+        needle = lowered.replace("\n", self._NEWLINE).encode("utf-8")
+        found = list(compress(count(), map(bytes.__contains__, texts, repeat(needle))))
+        return PageIndex(_Chosen(lines, found), self.key_size)
+
+
+class _Chosen(Sequence):
+    """Some lines of an index, by position."""
+
+    def __init__(self, lines: Sequence[str], positions: list[int]):
+        self._lines, self._positions = lines, positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, position):
+        return self._lines[self._positions[position]]
 
 
 @dataclass

@@ -48,7 +48,7 @@ from .errors import UsageError
 from .store import VALUES_MARKER, values_block
 
 _HEADER_RE = re.compile(r"^#\s*(title|description|param|anchor|listing):\s*(.*)$")
-_PAGE_HEADER_RE = re.compile(r"^#\s*(key|unit|units):\s*(.*)$")
+_PAGE_HEADER_RE = re.compile(r"^#\s*(key|unit|units|search):\s*(.*)$")
 ANCHORS_MARKER = "#@anchors"
 ANCHORS_VALUES_MARKER = "#@anchors values"
 PAGE_MARKER = "#@page"
@@ -80,6 +80,9 @@ class PageQuery:
     key: tuple[str, ...]
     unit: tuple[str, ...]
     units: str  # what the units are called, for people ("statements")
+    # ``# search: searched text``: the query keeps the rows whose ?searched (lowercased by the query)
+    # contains the lowercased ?text; with text "", every row (see ``paging.SearchCorpus``).
+    search: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -188,12 +191,15 @@ def _parse_page_query(path: Path, params: bool, anchors: bool) -> PageQuery | No
             if not names or not all(re.fullmatch(r"\w+", name) for name in names):
                 raise UsageError(f"{path}: bad {match.group(1)} line: {line!r}")
             declared[match.group(1)] = names
-    if set(declared) != {"key", "unit"}:
+    if not {"key", "unit"} <= set(declared):
         raise UsageError(f"{path}: a page query needs a '# key:' and a '# unit:' line")
+    if len(declared.get("search", ("", ""))) != 2:
+        raise UsageError(f"{path}: a '# search:' line names the searched variable and the parameter")
     found = _check_markers(path, text, params, anchors, False)
     if PAGE_MARKER in found:
         raise UsageError(f"{path}: a page query has no {PAGE_MARKER} line of its own")
-    return PageQuery(text, path, declared["key"], declared["unit"], units or f"{declared['unit'][0]}s")
+    return PageQuery(text, path, declared["key"], declared["unit"], units or f"{declared['unit'][0]}s",
+                     declared.get("search"))
 
 
 def _check_markers(path: Path, text: str, params: bool, anchors: bool, listing: bool) -> set[str]:

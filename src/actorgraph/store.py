@@ -692,13 +692,16 @@ def compile_detached(argv: list[str]) -> None:
 
 
 # The listings whose first page, with no parameter, reads every statement's key (13 s for `statements`
-# and 30 s for `timeline` at a million statements on disk): the background compile reads them once
-# more, after filing the store, so that nobody waits for them.
-WHOLE_LISTINGS = ("statements", "timeline")  # (`quotes` always has a search text to page by)
+# and 30 s for `timeline` at a million statements on disk), and those that page by a search text, whose
+# first page for a new text reads every quote (13 s): the background compile reads them once more, after
+# filing the store, so that nobody waits for them.
+WHOLE_LISTINGS = ("statements", "timeline")
+SEARCHED_LISTINGS = ("quotes",)
 
 
 def index_listings(source: DataSource) -> None:
-    """Build and keep the page indexes of the whole listings beside the data source's compiled store."""
+    """Build and keep the page indexes of the whole listings, and the search corpora of the searched
+    ones, beside the data source's compiled store."""
     from .kg import KnowledgeGraph
 
     kg = KnowledgeGraph(LocalStore.open(source, cache=True), source.graph_dir)  # the compiled store
@@ -706,6 +709,10 @@ def index_listings(source: DataSource) -> None:
         query = kg.named_query(name)
         if query.page is not None:
             kg.page_index(query, kg.bind(query, {}))
+    for name in SEARCHED_LISTINGS:
+        query = kg.named_query(name)
+        if query.page is not None and query.page.search is not None:
+            kg.keep_search_corpus(query)
 
 
 def _build(path: Path, source: DataSource) -> None:
