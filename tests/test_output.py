@@ -70,3 +70,26 @@ def test_no_table_library_is_imported():
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_plain_text_wraps_as_textwrap_wraps_it_and_long_words_are_told():
+    """The one regular expression that wraps a column's plain texts gives textwrap's lines, and says
+    None when a text has a word longer than the column (which textwrap would cut), wherever it is."""
+    import random
+    import textwrap
+
+    from actorgraph.output import _cp1252_printable, _printable_one_cell, _word_lines
+
+    rng = random.Random(3)
+    words = ["a", "of", "said", "government", "Élmer", "“point", "MS-13", "  ", "x" * 12]
+    for _ in range(2000):
+        room = rng.randrange(1, 30)
+        values = [" ".join(rng.choice(words) for _ in range(rng.randrange(0, 12))).lstrip(" ")
+                  for _ in range(rng.randrange(1, 4))]
+        expected = [textwrap.wrap(v, room, break_on_hyphens=False) for v in values]
+        long_word = any(len(word) > room for v in values for word in v.split())
+        assert _word_lines(values, room, False) == (None if long_word else expected), (values, room)
+    # Every printable character of Windows-1252 takes one cell, as _printable_one_cell assumes.
+    for byte in _cp1252_printable():
+        char = bytes([byte]).decode("cp1252")
+        assert char.isprintable() and text_width(char) == 1 and _printable_one_cell(char) == (True, True)

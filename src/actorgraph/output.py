@@ -253,10 +253,11 @@ def _line_re(width: int) -> re.Pattern:
 
 @lru_cache(maxsize=64)
 def _word_lines_re(width: int) -> re.Pattern:
-    """Each match a line of plain text whose words are all at most ``width`` long, as textwrap makes it:
-    the longest run of at most ``width`` characters that ends a word (the spaces after it are matched,
-    not kept)."""
-    return re.compile(f"(.{{0,{width - 1}}}[^ ])(?: +|$)")
+    """Each match a line of plain text that does not start with a space, as textwrap makes it: the
+    longest run of at most ``width`` characters that ends a word (the spaces after it are matched, not
+    kept). Where a line would start with a word longer than ``width``, which is where such a word is
+    met, the match is empty instead: ``findall`` gives an empty line."""
+    return re.compile(f"(.{{0,{width - 1}}}[^ ])(?: +|$)|(?=[^ ]{{{width + 1}}})")
 
 
 @lru_cache(maxsize=1)
@@ -454,7 +455,7 @@ def _plain_body(texts: list[list[str]], spaced: list[str], longest: list[int], i
             last in wrapping or not _ends_with_space(texts[last], _no_space_at_an_end(spaced[last]))):
         # The last column has text on every row's first line, not ending in a space.
         return _shaped_body(texts, spaced, inner, wrapping, limit)
-    cells = [_word_lines(values, text, room, _no_space_at_an_end(text)) if column in wrapping else None
+    cells = [_word_lines(values, room, _no_space_at_an_end(text)) if column in wrapping else None
              for column, (values, text, room) in enumerate(zip(texts, spaced, inner, strict=True))]
     if any(cells[column] is None for column in wrapping):
         return None
@@ -495,7 +496,7 @@ def _shaped_body(texts: list[list[str]], spaced: list[str], inner: list[int], wr
     shown = 0
     for start in range(0, len(texts[0]), _ROWS_AT_ONCE):
         rows = slice(start, start + _ROWS_AT_ONCE)
-        wrapped = [_word_lines(texts[column][rows], spaced[column], inner[column], clear[column])
+        wrapped = [_word_lines(texts[column][rows], inner[column], clear[column])
                    for column in wrapping]
         if None in wrapped:
             return None
@@ -571,9 +572,9 @@ def _records(table: Table, texts: list[list[str]], spaced: list[str], longest: l
         row (empty when the row has no value), or its label and then its value's lines."""
         pieces: list = []
         full = False  # some column has a value in every row: no row is empty
-        for label, values, text, clear, most, ok in zip(labels, texts, spaced, clears, longest, clean, strict=True):
+        for label, values, clear, most, ok in zip(labels, texts, clears, longest, clean, strict=True):
             values = values[rows]
-            lines = _plain_column_lines(values, text, clear, most, room, next_line) if ok else None
+            lines = _plain_column_lines(values, clear, most, room, next_line) if ok else None
             if lines is None:
                 pieces.append([value_lines(label, value) if value else "" for value in values])
             elif "" in lines:
@@ -603,8 +604,7 @@ def _records(table: Table, texts: list[list[str]], spaced: list[str], longest: l
     return [*lines, "", body, ""]
 
 
-def _plain_column_lines(values: list[str], spaced: str, clear: bool, longest: int, room: int,
-                        next_line: str) -> list[str] | None:
+def _plain_column_lines(values: list[str], clear: bool, longest: int, room: int, next_line: str) -> list[str] | None:
     """Each value, printable, wrapped as ``textwrap`` wraps it at ``room`` characters, its lines joined
     by ``next_line``, when every value of the column is plain text (not starting with a space, no word
     longer than a line); else None. A plain value's lines are found by one regular expression: each is
@@ -613,36 +613,22 @@ def _plain_column_lines(values: list[str], spaced: str, clear: bool, longest: in
         if _starts_with_space(values, clear):
             return None
         return [value.rstrip(" ") for value in values] if _ends_with_space(values, clear) else values
-    lines = _word_lines(values, spaced, room, clear)
+    lines = _word_lines(values, room, clear)
     return None if lines is None else list(map(next_line.join, lines))
 
 
-def _word_lines(values: list[str], spaced: str, room: int, clear: bool) -> list[list[str]] | None:
+def _word_lines(values: list[str], room: int, clear: bool) -> list[list[str]] | None:
     """Each of these printable texts as the lines ``textwrap`` makes of it at ``room`` characters, without
     their trailing spaces (an empty text has none), when no text starts with a space or has a word longer
-    than ``room``; else None. ``spaced``: these texts, or texts that include them, joined by spaces (when
-    it has a long word, None is said of any of them); ``clear``: what ``_no_space_at_an_end`` says of it.
-
-    A line is the longest run of at most ``room`` characters that ends a word, found by one regular
-    expression. No line can start inside a word longer than ``room``, so such a word leaves characters
-    out of the lines. When every character is in a line or is the one space at a break, the lengths
-    add up and no word can be too long; only when they do not (doubled spaces, or spaces at an end) is
-    the text searched for a long word."""
-    from itertools import chain
+    than ``room``; else None. ``clear``: what ``_no_space_at_an_end`` says of these texts joined by
+    spaces (or of texts that include them). The lines are found by one regular expression, which marks
+    a word longer than ``room`` with an empty line."""
+    from itertools import repeat
 
     if _starts_with_space(values, clear):
         return None
     lines = list(map(_word_lines_re(room).findall, values))
-    breaks = sum(map(len, lines)) - (len(values) - values.count(""))
-    if sum(map(len, chain.from_iterable(lines))) + breaks != sum(map(len, values)) and (
-            _long_word_re(room).search(spaced) or _long_word_re(room).match(" " + spaced[:room + 1])):
-        return None
-    return lines
-
-
-@lru_cache(maxsize=16)
-def _long_word_re(room: int) -> re.Pattern:
-    return re.compile(f" [^ ]{{{room + 1}}}")
+    return None if any(map(list.__contains__, lines, repeat(""))) else lines
 
 
 @contextmanager
