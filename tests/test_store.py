@@ -206,14 +206,16 @@ def test_a_background_compile_indexes_the_whole_listings(world_copy, monkeypatch
     """After filing the store, the background compile reads the keys of each whole listing, so that a
     first page on new data runs only the page itself."""
     import actorgraph
+    from actorgraph import store as store_module
     from actorgraph.store import SEARCHED_LISTINGS, WHOLE_LISTINGS, compile_detached
 
     monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(store_module, "BIG_DOCUMENT", 1)  # every document of two statements or more
     key = fingerprint(turtle_files(world_copy, ONTOLOGY))
     compile_detached([key, str(world_copy), str(ONTOLOGY)])
     home = tmp_path / "cache" / "stores" / key
     assert (home / "COMPLETE").exists()
-    for name in WHOLE_LISTINGS:
+    for name in WHOLE_LISTINGS[1:]:
         assert len(list(home.glob(f"pages-{name}-*.txt"))) == 1, name
     for name in SEARCHED_LISTINGS:
         assert len(list(home.glob(f"search-{name}-*.text"))) == 1, name
@@ -227,7 +229,14 @@ def test_a_background_compile_indexes_the_whole_listings(world_copy, monkeypatch
         assert kg.named_page(name, limit=2).result.rows
     assert len(ran) == 2  # each page's own query; no keys read
     assert kg.named_page("quotes", limit=2, text="E").result.rows
-    assert len(ran) == 4  # the store's lower case of the text, and the page: no quote read
+    assert len(ran) == 4 and not any("# The pages of" in text for text in ran)  # no quote read
+    documents = [row["d"] for row in kg.rows("SELECT ?d WHERE { ?s ag:source ?d } GROUP BY ?d "
+                                             "HAVING (COUNT(?s) > 1)")]
+    assert documents and len(list(home.glob("pages-statements-*.txt"))) == 1 + len(documents)
+    ran.clear()
+    for document in documents:
+        assert kg.named_page("statements", limit=2, source=document).result.rows
+    assert not any("# The pages of" in text for text in ran)  # no page query: no keys read
 
 
 def test_a_compile_whose_files_change_meanwhile_files_nothing(world_copy, monkeypatch, tmp_path):
