@@ -93,3 +93,12 @@ def test_plain_text_wraps_as_textwrap_wraps_it_and_long_words_are_told():
     for byte in _cp1252_printable():
         char = bytes([byte]).decode("cp1252")
         assert char.isprintable() and text_width(char) == 1 and _printable_one_cell(char) == (True, True)
+
+
+def test_a_tab_in_a_cell_is_shown_and_keeps_the_columns_in_line():
+    text = render(Table(["name", "quote", "status"], [{"name": "Ana\tTorres", "quote": "one\ttwo", "status": "ok"},
+                                                      {"name": "Bo", "quote": "three", "status": "alleged"}]),
+                  "table")
+    rows = [line for line in text.splitlines() if line.startswith("  ") and "status" not in line]
+    assert "\t" not in text and "Ana\\tTorres" in text and "one\\ttwo" in text
+    assert len({row.index("ok" if "ok" in row else "alleged") for row in rows}) == 1, text

@@ -61,11 +61,13 @@ class Document:
 
 # Characters a terminal acts on instead of showing: C0 and C1 controls and DEL (ESC starts colour codes,
 # OSC 52 writes the clipboard, CR overwrites the line), and the bidirectional overrides and isolates,
-# which reorder what is shown. Tab and newline are layout, kept where a cell may span lines.
+# which reorder what is shown. Tab and newline are layout, kept in text of several lines; in a table's
+# cell, only the newline is (a tab would push the columns after it out of line).
 _CONTROLS = [*range(0x00, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _ESCAPES = {code: f"\\u{code:04x}" for code in _CONTROLS}
 _ESCAPES.update({0x0D: "\\r", 0x09: "\\t", 0x0A: "\\n"})
 _ESCAPES_MULTILINE = {code: text for code, text in _ESCAPES.items() if code not in (0x09, 0x0A)}
+_ESCAPES_CELL = {code: text for code, text in _ESCAPES.items() if code != 0x0A}
 
 
 def printable(text: str, *, multiline: bool = False) -> str:
@@ -670,7 +672,7 @@ def render_text(result: Table | Document) -> str:
         spaced = [" ".join(values) for values in cells]
         checked = list(map(_printable_one_cell, spaced))
         clean, one_cell = [ok for ok, _ in checked], [narrow for _, narrow in checked]
-        texts = [values if ok else [printable(text, multiline=True) for text in values]
+        texts = [values if ok else [text if text.isprintable() else text.translate(_ESCAPES_CELL) for text in values]
                  for values, ok in zip(cells, clean, strict=True)]
         for i, ok in enumerate(clean):
             if not ok:
