@@ -128,7 +128,7 @@ def test_a_search_text_is_found_in_the_corpus_as_the_store_finds_it(tmp_path):
 
     def answer(text: str):
         bindings = {"text": ox.Literal(text)}
-        return store.query(bind_values(page_query_text(query, bindings), bindings), prefixes=PREFIXES)
+        return store.query(page_query_text(query, bindings), prefixes=PREFIXES)
 
     corpus = SearchCorpus(tmp_path / "corpus.txt", len(query.page.key))
     corpus.write(answer(""), query.page.key, query.page.unit, "quoted")

@@ -124,10 +124,9 @@ class KnowledgeGraph:
 
         from .paging import PageIndex, prune_indexes
         from .queries import page_query_text
-        from .store import bind_values
 
         assert query.page is not None
-        text = bind_values(page_query_text(query, bindings), bindings)
+        text = page_query_text(query, bindings)
         version = hashlib.blake2b(f"{query.page.key}{query.page.unit}\n{text}".encode(), digest_size=10).hexdigest()
         if version in self._page_indexes:
             return self._page_indexes[version]
@@ -161,14 +160,13 @@ class KnowledgeGraph:
     def keep_search_corpus(self, query: NamedQuery) -> None:
         """Write the search corpus of a listing beside the compiled store (the background compile does)."""
         from .queries import page_query_text
-        from .store import bind_values
 
         corpus = self.search_corpus(query)
         if corpus is None:
             return
         searched, param = query.page.search
         bindings = self.bind(query, {param: ""})
-        solutions = self.store.run(bind_values(page_query_text(query, bindings), bindings))
+        solutions = self.store.run(page_query_text(query, bindings))
         corpus.write(solutions, query.page.key, query.page.unit, searched)
 
     def _searched(self, query: NamedQuery, text: Term) -> PageIndex | None:

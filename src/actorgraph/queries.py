@@ -45,7 +45,7 @@ import pyoxigraph as ox
 from . import paths
 from .dates import parse_date
 from .errors import UsageError
-from .store import VALUES_MARKER, values_block
+from .store import VALUES_MARKER, bind_values, values_block
 
 _HEADER_RE = re.compile(r"^#\s*(title|description|param|anchor|listing):\s*(.*)$")
 _PAGE_HEADER_RE = re.compile(r"^#\s*(key|unit|units|search):\s*(.*)$")
@@ -251,10 +251,11 @@ def prepared(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal
 
 
 def page_query_text(query: NamedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """The text of the listing's page query for these bindings (its anchors filled like the listing's)."""
+    """The text of the listing's page query for these bindings, ready to run: its anchors filled like the
+    listing's, and the bound values on its ``#@values`` line."""
     if query.page is None:
         raise UsageError(f"query {query.name!r} does not page")
-    return _filled(query.page.text, query.anchors, bindings, False)
+    return bind_values(_filled(query.page.text, query.anchors, bindings, False), bindings)
 
 
 def page_values(variables: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
