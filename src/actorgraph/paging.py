@@ -95,6 +95,30 @@ def _lexical(term: str) -> str:
                          else _ECHARS.get(m.group(3), m.group(3)), body)
 
 
+def _answer_lines(solutions, key: Sequence[str], unit: Sequence[str], also: str | None = None):
+    """Each row of a page query's answer that has its key and unit values: its line of a page index (the
+    key values as text, the unit terms as SPARQL terms), and the text of the column ``also`` ("" without
+    it or when unbound). The answer is read as tab-separated values, written by the store itself: at a
+    million rows, a few seconds less than making a Python object of every term."""
+    import pyoxigraph as ox
+
+    header, *rows = solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+    names = [name.lstrip("?") for name in header.split("\t")]
+    keys, units = [names.index(v) for v in key], [names.index(v) for v in unit]
+    column = None if also is None else names.index(also)
+    for row in rows:
+        fields = row.split("\t")
+        if len(fields) != len(names) or any(not fields[i] for i in keys) or any(not fields[i] for i in units):
+            continue  # the empty line at the end, or a row without its key or unit
+        text = _lexical(fields[column]) if column is not None and fields[column] else ""
+        if "\\" in row and any("\\" in fields[i] for i in (*keys, *units)):  # an escape: the careful way
+            yield "\t".join([*(_escape(_lexical(fields[i])) for i in keys), *(_escape(fields[i]) for i in units)]), text
+            continue
+        # No escape: a key's text is the term less its brackets or quotes, nothing to escape.
+        yield "\t".join([*(f[1:-1] if f[0] == "<" else f[1:f.rindex('"')] if f[0] == '"' else f
+                           for f in (fields[i] for i in keys)), *(fields[i] for i in units)]), text
+
+
 class PageIndex:
     """A listing's entries, sorted: one line each, its key values then its unit's terms, separated by
     tabs (escaped within a value). Tab sorts before any character a value holds, so the lines sort as
@@ -120,27 +144,8 @@ class PageIndex:
     @classmethod
     def from_solutions(cls, solutions, key: Sequence[str], unit: Sequence[str]) -> PageIndex:
         """The index of a page query's answer: each row's key values as text and unit terms as SPARQL
-        terms (rows without them are left out), sorted, each entry once. The answer is read as
-        tab-separated values, written by the store itself: at a million rows, a few seconds less than
-        making a Python object of every term."""
-        import pyoxigraph as ox
-
-        header, *rows = solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
-        names = [name.lstrip("?") for name in header.split("\t")]
-        keys, units = [names.index(v) for v in key], [names.index(v) for v in unit]
-        lines = set()
-        for row in rows:
-            fields = row.split("\t")
-            if len(fields) != len(names) or any(not fields[i] for i in keys) or any(not fields[i] for i in units):
-                continue  # the empty line at the end, or a row without its key or unit
-            if "\\" in row and any("\\" in fields[i] for i in (*keys, *units)):  # an escape: the careful way
-                lines.add("\t".join([*(_escape(_lexical(fields[i])) for i in keys),
-                                      *(_escape(fields[i]) for i in units)]))
-                continue
-            # No escape: a key's text is the term less its brackets or quotes, nothing to escape.
-            lines.add("\t".join([*(f[1:-1] if f[0] == "<" else f[1:f.rindex('"')] if f[0] == '"' else f
-                                    for f in (fields[i] for i in keys)), *(fields[i] for i in units)]))
-        return cls(sorted(lines), len(keys))
+        terms (rows without them are left out), sorted, each entry once."""
+        return cls(sorted({line for line, _ in _answer_lines(solutions, key, unit)}), len(key))
 
     def save(self, path: Path) -> None:
         """Write the index beside the store (atomically; a failure only costs building it again)."""
@@ -237,23 +242,13 @@ class SearchCorpus:
 
     def write(self, solutions, key: Sequence[str], unit: Sequence[str], searched: str) -> None:
         """Keep the page query's answer for the text "" (not when a text holds NUL or SOH)."""
-        import pyoxigraph as ox
-
-        header, *rows = solutions.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
-        names = [name.lstrip("?") for name in header.split("\t")]
-        keys, units, column = [names.index(v) for v in key], [names.index(v) for v in unit], names.index(searched)
         texts: dict[str, list[str]] = {}
-        for row in rows:
-            fields = row.split("\t")
-            if len(fields) != len(names) or not all(fields[i] for i in (*keys, *units)):
-                continue
-            line = "\t".join([*(_escape(_lexical(fields[i])) for i in keys), *(_escape(fields[i]) for i in units)])
-            text = _lexical(fields[column]) if fields[column] else ""
+        for line, text in _answer_lines(solutions, key, unit, searched):
             if self._NEWLINE in text or self._BETWEEN in text:
                 return
             texts.setdefault(line, []).append(text.replace("\n", self._NEWLINE))
         lines = sorted(texts)
-        PageIndex(lines, len(keys)).save(self.path)
+        PageIndex(lines, len(key)).save(self.path)
         write_cache_file(self.path.with_suffix(".text"), "".join(
             self._BETWEEN.join(texts[line]) + "\n" for line in lines).encode("utf-8"))
 
