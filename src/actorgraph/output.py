@@ -507,8 +507,8 @@ def _shaped_body(texts: list[list[str]], spaced: list[str], inner: list[int], wr
         if shown > limit:
             return []
         shapes = counts[0] if len(counts) == 1 else zip(*counts, strict=True)
-        rows = map(str.format, map(formats.__getitem__, shapes), *(values[rows] for values in still), *wrapped)
-        parts += chain.from_iterable(zip(rows, repeat("\n")))
+        laid_out = map(str.format, map(formats.__getitem__, shapes), *(values[rows] for values in still), *wrapped)
+        parts += chain.from_iterable(zip(laid_out, repeat("\n")))
     parts.pop()
     return [_Block(parts)]
 

@@ -705,8 +705,9 @@ BIG_DOCUMENT = 10_000
 
 
 def index_listings(source: DataSource) -> None:
-    """Build and keep the page indexes of the whole listings, and the search corpora of the searched
-    ones, beside the data source's compiled store."""
+    """Build and keep, beside the data source's compiled store, the page indexes of the whole listings
+    and of the statements of the biggest source documents, and the search corpora of the searched
+    listings."""
     from .kg import KnowledgeGraph
 
     kg = KnowledgeGraph(LocalStore.open(source, cache=True), source.graph_dir)  # the compiled store
