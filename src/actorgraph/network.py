@@ -820,16 +820,13 @@ def _date_bounds(kg: KnowledgeGraph, structure: _Structure) -> np.ndarray:
         if record is not None:
             bounds[i] = date_bounds(record)
     if path is not None and directory.is_dir():
-        import os
-        import tempfile
+        import io
 
-        try:
-            handle, temporary = tempfile.mkstemp(prefix=".dates-", suffix=".npy", dir=directory)
-            with os.fdopen(handle, "wb") as out:
-                np.save(out, bounds)
-            os.replace(temporary, path)
-        except OSError:
-            pass
+        from .paths import write_cache_file
+
+        saved = io.BytesIO()
+        np.save(saved, bounds)
+        write_cache_file(path, saved.getvalue())
     return bounds
 
 

@@ -362,19 +362,9 @@ def _recorded_digests() -> dict[str, tuple[str, str]]:
 
 def _record_digests(entries: Mapping[str, tuple[str, str]]) -> None:
     """Write the recorded hashes whole, atomically; nothing is lost but the speed-up if it fails."""
-    import tempfile
-
-    directory = paths.cache_dir()
     kept = list(entries.items())[-_DIGESTS_KEPT:]
     text = "".join(f"{stamp} {digest} {name}\n" for name, (stamp, digest) in kept if "\n" not in name)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".digests-", dir=directory)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, directory / _DIGESTS_FILE)
-    except OSError:
-        return
+    paths.write_cache_file(paths.cache_dir() / _DIGESTS_FILE, text)
 
 
 def fingerprint(files: Iterable[Path], digests: Mapping[str, str] | None = None) -> str:
