@@ -133,10 +133,8 @@ class KnowledgeGraph:
         sidecar = self.store.sidecar(f"pages-{query.name}-{version}.txt")
         index = PageIndex.load(sidecar, len(query.page.key)) if sidecar else None
         if index is None and query.page.search and set(bindings) == {query.page.search[1]}:
+            # (not saved: searching the corpus again is as quick as reading a saved index)
             index = self._searched(query, bindings[query.page.search[1]])
-            if index is not None:  # (not saved: searching again is as quick as reading it)
-                self._page_indexes[version] = index
-                return index
         if index is None:
             index = PageIndex.from_solutions(self.store.run(text), query.page.key, query.page.unit)
             if sidecar:
