@@ -88,8 +88,13 @@ def cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(cell(v) for v in value)
     if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".")
+        return _number(value)
     return str(value)
+
+
+def _number(value: float) -> str:
+    """A float as a cell shows it: four decimals at most, no trailing zeros."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 MAX_LINES_PER_ROW = 6
@@ -116,7 +121,7 @@ def _column_cells(table: Table) -> list[list[str]]:
         elif kinds <= {str, int}:  # not bool: its type is bool
             columns.append(list(map(str, values)))
         elif kinds == {float}:
-            columns.append([f"{value:.4f}".rstrip("0").rstrip(".") for value in values])
+            columns.append(list(map(_number, values)))
         else:
             columns.append(list(map(cell, values)))
     return columns
@@ -222,8 +227,8 @@ def _printable_one_cell(text: str) -> tuple[bool, bool]:
 def _cp1252_printable() -> bytes:
     """The bytes that Windows-1252 encodes printable characters as; each such character takes one cell
     (tests/test_output.py checks every one)."""
-    return bytes(byte for byte in range(256) if bytes([byte]).decode("cp1252", "ignore").isprintable()
-                 and bytes([byte]).decode("cp1252", "ignore"))
+    chars = (bytes([byte]).decode("cp1252", "ignore") for byte in range(256))  # ("" where none)
+    return bytes(byte for byte, char in enumerate(chars) if char and char.isprintable())
 
 
 def text_width(text: str) -> int:
