@@ -210,15 +210,12 @@ def timeline(kg: KnowledgeGraph, actor: str | None = None, from_: str | None = N
     one page of them: the dates of ``limit`` statements, and every other statement of the last date."""
     start = parse_date(from_) if from_ else None
     end = parse_date(to) if to else None
-    page = None
-    if limit is not None or cursor is not None:
-        # The page index is sorted by the date's text, in which a year or a month comes before the days
-        # it holds: no date before the start's year, or after the end's last day, can overlap the range.
-        page = kg.named_page(
-            "timeline", limit=limit or PAGE_SIZE, cursor=cursor, actor=actor,
-            lowest=(f"{start.start.year:04d}",) if start else None,
-            highest=(end.end.isoformat(),) if end else None,
-            keep=(lambda key: _overlaps(key[0], start, end)) if start or end else None)
+    # The page index is sorted by the date's text, in which a year or a month comes before the days it
+    # holds: no date before the start's year, or after the end's last day, can overlap the range.
+    page = _page(kg, "timeline", limit, cursor, actor=actor,
+                 lowest=(f"{start.start.year:04d}",) if start else None,
+                 highest=(end.end.isoformat(),) if end else None,
+                 keep=(lambda key: _overlaps(key[0], start, end)) if start or end else None)
     dated = [row for row in (kg.named("timeline", actor=actor) if page is None else plain_rows(page.result))
              if not (start or end) or _in_range(row, start, end)]
     records = _records(kg, dated)
@@ -376,7 +373,7 @@ def named_query_table(kg: KnowledgeGraph, name: str, params: dict[str, str], sho
         if offset:
             raise UsageError(f"{name!r} pages by cursor: give the --cursor that the previous page printed, "
                              f"not --offset")
-        page = kg.named_page(name, limit=limit or PAGE_SIZE, cursor=cursor, **params)
+        page = _page(kg, name, limit, cursor, **params)
         rows = plain_rows(page.result)
         return Table(page.result.variables, rows, title=f"{query.title}: {len(rows)} rows",
                      notes=page_notes(page, query.page.units))
@@ -410,7 +407,8 @@ def page_notes(page: Page, units: str) -> list[str]:
 
 
 def _page(kg: KnowledgeGraph, name: str, limit: int | None, cursor: str | None, **params) -> Page | None:
-    """One page of a listing when one is asked for (a number of statements or a cursor), else None."""
+    """One page of a listing when one is asked for (a number of statements or a cursor), else None;
+    ``params``: the listing's parameters, and the bounds and filter of ``kg.named_page``."""
     if limit is None and cursor is None:
         return None
     return kg.named_page(name, limit=limit or PAGE_SIZE, cursor=cursor, **params)
