@@ -220,6 +220,15 @@ def test_rendered_as_pinned(name, pinned):
 def test_rendered_as_pinned_a_few_rows_at_a_time(name, pinned, monkeypatch):
     """Long tables are laid out some rows at a time; where one part ends changes nothing."""
     monkeypatch.setattr(output, "_ROWS_AT_ONCE", 2)
+    monkeypatch.setattr(output, "_COMPILE_AT", 2)  # a shape met twice in two rows is compiled, others not
+    width, result = _CASES[name]
+    assert _pinned_form(name, _render(width, result)) == pinned[name]
+
+
+@pytest.mark.parametrize("name", [name for name, (_, result) in _CASES.items() if isinstance(result, Table)])
+def test_rendered_as_pinned_with_every_row_layout_compiled(name, pinned, monkeypatch):
+    """A row's layout compiled from an f-string lays the row out as its format string does."""
+    monkeypatch.setattr(output, "_COMPILE_AT", 1)
     width, result = _CASES[name]
     assert _pinned_form(name, _render(width, result)) == pinned[name]
 

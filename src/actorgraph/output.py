@@ -492,14 +492,15 @@ _ROWS_AT_ONCE = 2000
 def _shaped_body(texts: list[list[str]], spaced: list[str], inner: list[int], wrapping: list[int],
                  limit: int) -> list | None:
     """``_plain_body`` for a table whose last column has text on every row's first line, not ending in a
-    space: no line ends in spaces or is blank, and each row is formatted at once by a format made for
-    its shape (``_RowFormats``). The rows are laid out ``_ROWS_AT_ONCE`` at a time."""
-    from itertools import chain, repeat
+    space: no line ends in spaces or is blank, and each row is laid out at once by the layout of its
+    shape (``_RowLayouts``). The rows are laid out ``_ROWS_AT_ONCE`` at a time."""
+    from itertools import repeat
+    from operator import call
 
-    formats = _RowFormats(inner, wrapping)
+    layouts = _RowLayouts(inner, wrapping)
     still = [values for column, values in enumerate(texts) if column not in wrapping]
     clear = {column: _no_space_at_an_end(spaced[column]) for column in wrapping}
-    parts: list[str] = []  # the rows, each followed by a newline
+    parts: list[str] = []  # the rows, each ending in a newline
     shown = 0
     for start in range(0, len(texts[0]), _ROWS_AT_ONCE):
         rows = slice(start, start + _ROWS_AT_ONCE)
@@ -511,41 +512,81 @@ def _shaped_body(texts: list[list[str]], spaced: list[str], inner: list[int], wr
         shown += sum(map(max, repeat(1), *counts))
         if shown > limit:
             return []
-        shapes = counts[0] if len(counts) == 1 else zip(*counts, strict=True)
-        laid_out = map(str.format, map(formats.__getitem__, shapes), *(values[rows] for values in still), *wrapped)
-        parts += chain.from_iterable(zip(laid_out, repeat("\n")))
-    parts.pop()
+        shapes = counts[0] if len(counts) == 1 else list(zip(*counts, strict=True))
+        layouts.meet(shapes)
+        parts += map(call, map(layouts.__getitem__, shapes), *(values[rows] for values in still), *wrapped)
+    parts[-1] = parts[-1][:-1]
     return [_Block(parts)]
 
 
-class _RowFormats(dict):
-    """The format of a table row by its shape (how many lines each column that wraps takes: a number
-    when one column wraps), made when a row of that shape is first met. A row is formatted from its
-    one-line values, column by column, then the list of lines of each column that wraps. Each line
-    stops after the last column with text on it, unpadded, so no line ends in spaces; columns with no
-    text on a line are blanks as wide as they are. For rows whose last column has text on their first
-    line, not ending in a space."""
+# A row shape met this many times among ``_ROWS_AT_ONCE`` rows has its layout compiled (see ``_RowLayouts``).
+_COMPILE_AT = 100
+
+
+class _RowLayouts(dict):
+    """The function that lays out a table row, by the row's shape (how many lines each column that
+    wraps takes: a number when one column wraps). It is given the row's one-line values, column by
+    column, then the list of lines of each column that wraps, and gives the row's lines, each ending in
+    a newline. Each line stops after the last column with text on it, unpadded, so no line ends in
+    spaces; columns with no text on a line are blanks as wide as they are. For rows whose last column
+    has text on their first line, not ending in a space.
+
+    A shape's layout is first a format string's ``format``. Once the shape is met ``_COMPILE_AT`` times
+    among the rows laid out at once (``meet``), it is compiled from an f-string instead, as
+    ``dataclasses`` compiles its methods: an f-string is parsed once, where a format string is parsed
+    again for each row (twice as slow). Compiling takes as long as formatting about a hundred rows, so
+    rare shapes are not compiled. Only numbers and blanks go into the compiled source."""
 
     def __init__(self, inner: list[int], wrapping: list[int]):
         super().__init__()
         self.inner, self.wrapping = inner, wrapping
+        self.compiled: set = set()
 
-    def __missing__(self, shape: int | tuple[int, ...]) -> str:
+    def __missing__(self, shape: int | tuple[int, ...]):
+        self[shape] = layout = (self._text(shape, self._format_field) + "\n").format
+        return layout
+
+    def meet(self, shapes: list) -> None:
+        """Compile the layout of each shape that these rows have ``_COMPILE_AT`` times or more."""
+        from collections import Counter
+
+        for shape, seen in Counter(shapes).items():
+            if seen >= _COMPILE_AT and shape not in self.compiled:
+                text = self._text(shape, self._f_string_field).replace("\n", "\\n")
+                arguments = ", ".join(f"v{argument}" for argument in range(len(self.inner)))
+                self[shape] = eval(f'lambda {arguments}: f"{text}\\n"', {"__builtins__": {}})  # noqa: S307
+                self.compiled.add(shape)
+
+    @staticmethod
+    def _format_field(argument: int, line: int | None, width: int | None) -> str:
+        return f"{{{argument}{'' if line is None else f'[{line}]'}{'' if width is None else f':<{width}'}}}"
+
+    @staticmethod
+    def _f_string_field(argument: int, line: int | None, width: int | None) -> str:
+        return f"{{v{argument}{'' if line is None else f'[{line}]'}{'' if width is None else f'.ljust({width})'}}}"
+
+    def _text(self, shape: int | tuple[int, ...], field) -> str:
+        """The row's lines, each field written by ``field(argument, line, width)``: the number of its
+        argument, which of its lines it shows (None for a one-line value), and the width to pad it to
+        (None for the last on its line)."""
         inner, wrapping = self.inner, self.wrapping
         count = dict(zip(wrapping, shape if isinstance(shape, tuple) else (shape,), strict=True))
-        still = [c for c in range(len(inner)) if c not in count]
-        argument = {c: str(i) for i, c in enumerate(still + wrapping)}  # each column's argument
+        argument = {column: i for i, column in enumerate([c for c in range(len(inner)) if c not in count] + wrapping)}
         lines = []
         for k in range(max(1, *count.values())):
             shown = [c for c in range(len(inner)) if (k < count[c] if c in count else k == 0)]
-            fields = [argument[c] + (f"[{k}]" if c in count else "") for c in shown]
             line = "  "
-            for column in range(shown[-1]):
-                line += (f"{{{fields[shown.index(column)]}:<{inner[column]}}}" if column in shown
-                         else " " * inner[column]) + "   "
-            lines.append(line + f"{{{fields[-1]}}}")
-        self[shape] = text = "\n".join(lines)
-        return text
+            for column in range(shown[-1] + 1):
+                if column not in shown:
+                    line += " " * inner[column] + "   "
+                    continue
+                at = k if column in count else None
+                if column < shown[-1]:
+                    line += field(argument[column], at, inner[column]) + "   "
+                else:
+                    line += field(argument[column], at, None)
+            lines.append(line)
+        return "\n".join(lines)
 
 
 def _records(table: Table, texts: list[list[str]], spaced: list[str], longest: list[int], clean: list[bool],
