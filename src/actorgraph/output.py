@@ -104,17 +104,17 @@ _SHORT = {"status", "score", "side", "kind", "via", "when", "path", "step"}
 _PAD = 2
 
 
-def _column_cells(table: Table) -> list[list[str]]:
-    """Each column's ``cell`` texts, column by column. A column of strings and integers, or of floats,
-    is converted without a call per cell."""
+def _column_cells(rows: list[dict[str, Any]], names: list[str]) -> list[list[str]]:
+    """Each column's ``cell`` texts in these rows, column by column. A column of strings and integers,
+    or of floats, is converted without a call per cell."""
     from operator import itemgetter
 
     columns = []
-    for column in table.columns:
+    for column in names:
         try:
-            values = list(map(itemgetter(column), table.rows))
+            values = list(map(itemgetter(column), rows))
         except KeyError:  # some row has no value in this column
-            values = [row.get(column) for row in table.rows]
+            values = [row.get(column) for row in rows]
         kinds = set(map(type, values))
         if kinds == {str}:
             columns.append(values)
@@ -127,16 +127,61 @@ def _column_cells(table: Table) -> list[list[str]]:
     return columns
 
 
-def _collapse_constant_source(table: Table, cells: list[list[str]]) -> tuple[Table, list[list[str]], list[str]]:
-    """When every row cites the same source, say it once below the table instead of in every row."""
-    if "source" not in table.columns or not table.rows:
-        return table, cells, []
-    sources = set(cells[table.columns.index("source")])
-    if len(sources) != 1 or sources == {""}:
-        return table, cells, []
+class _Cells:
+    """A table's cells as a terminal shows them, column by column (``texts``: each ``cell`` text, its
+    control characters escaped), and what the layout needs to know of each column. They are measured
+    as the texts are made, ``_ROWS_AT_ONCE`` rows at a time, so that each text of a long table is read
+    from memory once for all of it, not once for each measure:
+
+    - ``clean``: every text was printable as it came (no control character, tab or newline);
+    - ``one_cell``: every character takes exactly one terminal cell;
+    - ``clear``: certainly no text starts or ends with a space (see ``_no_space_at_an_end``);
+    - ``length``: how many characters the texts take with a space after each (at least their letters);
+    - ``longest``: the length of the longest text;
+    - ``sources``: the texts of the column ``source``, as they came, each once."""
+
+    def __init__(self, table: Table):
+        count = len(table.columns)
+        self.texts: list[list[str]] = [[] for _ in range(count)]
+        self.clean, self.one_cell, self.clear = [True] * count, [True] * count, [True] * count
+        self.length, self.longest = [0] * count, [0] * count
+        self.sources: set[str] = set()
+        for start in range(0, len(table.rows), _ROWS_AT_ONCE):
+            rows = table.rows[start: start + _ROWS_AT_ONCE]
+            for column, (name, values) in enumerate(zip(table.columns, _column_cells(rows, table.columns),
+                                                        strict=True)):
+                if name == "source":
+                    self.sources.update(values)
+                # (a space is printable and takes one cell: joined by spaces, texts are what they are)
+                spaced = " ".join(values)
+                clean, one_cell = _printable_one_cell(spaced)
+                if not clean:
+                    values = [text if text.isprintable() else text.translate(_ESCAPES_CELL) for text in values]
+                    spaced = " ".join(values)
+                    one_cell = _one_cell_each(spaced)
+                    self.clean[column] = False
+                self.one_cell[column] = self.one_cell[column] and one_cell
+                self.clear[column] = self.clear[column] and _no_space_at_an_end(spaced)
+                self.length[column] += len(spaced) + 1
+                self.longest[column] = max(self.longest[column], max(map(len, values)))
+                self.texts[column] += values
+
+    def keep(self, columns: list[int]) -> None:
+        """Keep only these columns."""
+        for name in ("texts", "clean", "one_cell", "clear", "length", "longest"):
+            values = getattr(self, name)
+            setattr(self, name, [values[column] for column in columns])
+
+
+def _collapse_constant_source(table: Table, cells: _Cells) -> tuple[Table, list[str]]:
+    """When every row cites the same source, say it once below the table instead of in every row (its
+    column is then taken out of ``cells``)."""
+    if "source" not in table.columns or len(cells.sources) != 1 or cells.sources == {""}:
+        return table, []
     kept = [i for i, c in enumerate(table.columns) if c != "source"]
-    return (Table([table.columns[i] for i in kept], table.rows, table.title, table.notes), [cells[i] for i in kept],
-            [f"source: {sources.pop()}"])
+    cells.keep(kept)
+    return (Table([table.columns[i] for i in kept], table.rows, table.title, table.notes),
+            [f"source: {next(iter(cells.sources))}"])
 
 
 def _no_space_at_an_end(spaced: str) -> bool:
@@ -362,22 +407,21 @@ def _least_lines(values: list[str], room: int) -> int:
     return -sum(map(floordiv, map(neg, solid), repeat(room)))
 
 
-def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], longest: list[int],
-                 one_cell: list[bool], width: int) -> list | None:
+def _table_lines(table: Table, cells: _Cells, width: int) -> list | None:
     """The table laid out in ``width`` cells, or None when it does not fit without cutting a column that
     must not wrap, or when its columns are so narrow that rows run taller than ``MAX_LINES_PER_ROW``.
-    ``texts`` are its cells, column by column, made printable; ``spaced``, each column's texts joined
-    by spaces; ``longest``, the length of each column's longest text; ``one_cell``, which columns' texts
-    are all printable and of characters one cell wide.
 
     The work is linear in the cells: each column is measured once, and a cell is wrapped only when it
     is wider than its column."""
+    from itertools import repeat
+
     columns = [printable(c) for c in table.columns]
     count = len(table.rows)
-    plain = [_one_cell_each(column) and narrow for column, narrow in zip(columns, one_cell, strict=True)]
+    texts = cells.texts
+    plain = [_one_cell_each(column) and narrow for column, narrow in zip(columns, cells.one_cell, strict=True)]
     natural = [_PAD + (max(len(column), most) if simple else
                        max(text_width(line) for text in [column, *values] for line in text.split("\n")))
-               for column, values, most, simple in zip(columns, texts, longest, plain, strict=True)]
+               for column, values, most, simple in zip(columns, texts, cells.longest, plain, strict=True)]
     wraps = [c not in _SHORT for c in table.columns]
     edges = 2 + len(columns) - 1
     widths = _column_widths(natural, wraps, width - edges)
@@ -393,22 +437,22 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], longes
             return [*title, "", line.format(*columns), rule, *[""] * count, ""]
         # The last column is not padded; a row whose last cell is empty or ends in spaces is stripped.
         body = list(map(line[:line.rindex("{")].__add__("{}").format, *texts))
-        if "" in texts[-1] or _ends_with_space(texts[-1], _no_space_at_an_end(spaced[-1])):
+        if "" in texts[-1] or _ends_with_space(texts[-1], cells.clear[-1]):
             body = [text.rstrip() for text in body]
         return [*title, "", line.format(*columns), rule, *_block(body), ""]
 
     # At least this many lines: a table certain to be too tall is not laid out (only columns of one-cell
     # characters, wider than their room, are counted).
     limit = MAX_LINES_PER_ROW * max(1, count)
-    for values, text, room, simple, n in sorted(zip(texts, spaced, inner, plain, natural, strict=True),
-                                                key=lambda c: c[2] - c[4]):
+    for values, length, room, simple, n in sorted(zip(texts, cells.length, inner, plain, natural, strict=True),
+                                                  key=lambda c: c[2] - c[4]):
         if not simple or n - _PAD <= room:
             continue
         # Each value takes fewer than its letters / room + 1 lines: when even that sum stays within the
         # limit, the column cannot pass it, and its values need not be counted one by one.
-        if len(text) // room + count <= limit:  # (letters are at most the text's length)
+        if length // room + count <= limit:  # (letters are at most the texts' length)
             continue
-        letters = len(text) - text.count(" ")
+        letters = sum(map(len, values)) - sum(map(str.count, values, repeat(" ")))
         if letters > limit * room:  # (a value takes at least its letters / room lines)
             return None
         if letters // room + count > limit and _least_lines(values, room) > limit:
@@ -431,7 +475,7 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], longes
                 for i in range(height)]
 
     header = lines_of(cells_of(list(columns)), header=True)
-    body = _plain_body(texts, spaced, [n - _PAD for n in natural], inner, limit) if all(plain) else None
+    body = _plain_body(texts, cells.clear, [n - _PAD for n in natural], inner, limit) if all(plain) else None
     if body is not None:  # the common case, done column by column
         return [*title, "", *header, rule, *body, ""] if body else None
     rows = [cells_of(values) for values in zip(*texts, strict=True)]
@@ -445,25 +489,25 @@ def _table_lines(table: Table, texts: list[list[str]], spaced: list[str], longes
     return [*title, "", *header, rule, *_block(body), ""]
 
 
-def _plain_body(texts: list[list[str]], spaced: list[str], longest: list[int], inner: list[int],
+def _plain_body(texts: list[list[str]], clear: list[bool], longest: list[int], inner: list[int],
                 limit: int) -> list | None:
     """The body of a table of one-cell characters, laid out column by column (each column wrapped at
     once, the lines then formatted together), when every cell wider than its column is text that wraps
     between words (no word longer than the column, not starting with a space): exactly what ``wrap``
     and the padding make of it, cell by cell, as ``_block`` gives it. An empty list when the rows run
     taller than ``limit`` lines with something on them; None when some cell is not such text.
-    ``longest``: at least the length of each column's longest text."""
+    ``clear`` as for ``_Cells``; ``longest``: at least the length of each column's longest text."""
     from itertools import chain, repeat
     from operator import add, sub
 
     wrapping = [column for column, (most, room) in enumerate(zip(longest, inner, strict=True)) if most > room]
     last = len(inner) - 1
     if "" not in texts[last] and (
-            last in wrapping or not _ends_with_space(texts[last], _no_space_at_an_end(spaced[last]))):
+            last in wrapping or not _ends_with_space(texts[last], clear[last])):
         # The last column has text on every row's first line, not ending in a space.
-        return _shaped_body(texts, spaced, inner, wrapping, limit)
-    cells = [_word_lines(values, room, _no_space_at_an_end(text)) if column in wrapping else None
-             for column, (values, text, room) in enumerate(zip(texts, spaced, inner, strict=True))]
+        return _shaped_body(texts, clear, inner, wrapping, limit)
+    cells = [_word_lines(values, room, clean) if column in wrapping else None
+             for column, (values, clean, room) in enumerate(zip(texts, clear, inner, strict=True))]
     if any(cells[column] is None for column in wrapping):
         return None
     wrapped = [lines for lines in cells if lines is not None]
@@ -489,7 +533,7 @@ def _plain_body(texts: list[list[str]], spaced: list[str], longest: list[int], i
 _ROWS_AT_ONCE = 2000
 
 
-def _shaped_body(texts: list[list[str]], spaced: list[str], inner: list[int], wrapping: list[int],
+def _shaped_body(texts: list[list[str]], clear: list[bool], inner: list[int], wrapping: list[int],
                  limit: int) -> list | None:
     """``_plain_body`` for a table whose last column has text on every row's first line, not ending in a
     space: no line ends in spaces or is blank, and each row is laid out at once by the layout of its
@@ -499,7 +543,6 @@ def _shaped_body(texts: list[list[str]], spaced: list[str], inner: list[int], wr
 
     layouts = _RowLayouts(inner, wrapping)
     still = [values for column, values in enumerate(texts) if column not in wrapping]
-    clear = {column: _no_space_at_an_end(spaced[column]) for column in wrapping}
     parts: list[str] = []  # the rows, each ending in a newline
     shown = 0
     for start in range(0, len(texts[0]), _ROWS_AT_ONCE):
@@ -554,7 +597,7 @@ class _RowLayouts(dict):
             if seen >= _COMPILE_AT and shape not in self.compiled:
                 text = self._text(shape, self._f_string_field).replace("\n", "\\n")
                 arguments = ", ".join(f"v{argument}" for argument in range(len(self.inner)))
-                self[shape] = eval(f'lambda {arguments}: f"{text}\\n"', {"__builtins__": {}})  # noqa: S307
+                self[shape] = eval(f'lambda {arguments}: f"{text}\\n"', {"__builtins__": {}})  # (see above)
                 self.compiled.add(shape)
 
     @staticmethod
@@ -589,11 +632,9 @@ class _RowLayouts(dict):
         return "\n".join(lines)
 
 
-def _records(table: Table, texts: list[list[str]], spaced: list[str], longest: list[int], clean: list[bool],
-             width: int) -> list:
+def _records(table: Table, cells: _Cells, width: int) -> list:
     """One block per row: `column: value`, values wrapped under themselves (a hanging indent), as
-    ``textwrap`` wraps them. ``texts``, ``spaced`` and ``longest`` as for ``_table_lines``; ``clean``, which columns
-    were printable as they came (no control character, tab or newline)."""
+    ``textwrap`` wraps them."""
     from itertools import chain, repeat
 
     label_width = max(len(c) for c in table.columns) + 4  # "  " + column + ": "
@@ -612,7 +653,7 @@ def _records(table: Table, texts: list[list[str]], spaced: list[str], longest: l
         return "\n".join(lines)
 
     labels = [f"\n  {printable(column) + ':':<{label_width - 2}}" for column in table.columns]
-    clears = list(map(_no_space_at_an_end, spaced))
+    texts = cells.texts
 
     def rows_text(rows: slice) -> list[str]:
         """These rows' text, as parts to concatenate, with a blank line between rows (none before the
@@ -620,7 +661,8 @@ def _records(table: Table, texts: list[list[str]], spaced: list[str], longest: l
         row (empty when the row has no value), or its label and then its value's lines."""
         pieces: list = []
         full = False  # some column has a value in every row: no row is empty
-        for label, values, clear, most, ok in zip(labels, texts, clears, longest, clean, strict=True):
+        for label, values, clear, most, ok in zip(labels, texts, cells.clear, cells.longest, cells.clean,
+                                                  strict=True):
             values = values[rows]
             lines = _plain_column_lines(values, clear, most, room, next_line) if ok else None
             if lines is None:
@@ -713,20 +755,10 @@ def render_text(result: Table | Document) -> str:
             return lay_out(table)
 
     def lay_out(table: Table) -> list[str]:
-        shown, cells, source_note = _collapse_constant_source(table, _column_cells(table))
-        # (a space is printable and takes one cell: joined by spaces, a column's texts are what they are)
-        spaced = [" ".join(values) for values in cells]
-        checked = list(map(_printable_one_cell, spaced))
-        clean, one_cell = [ok for ok, _ in checked], [narrow for _, narrow in checked]
-        texts = [values if ok else [text if text.isprintable() else text.translate(_ESCAPES_CELL) for text in values]
-                 for values, ok in zip(cells, clean, strict=True)]
-        for i, ok in enumerate(clean):
-            if not ok:
-                spaced[i] = " ".join(texts[i])
-                one_cell[i] = _one_cell_each(spaced[i])
-        longest = [max(map(len, values)) for values in texts]
-        lines = _table_lines(shown, texts, spaced, longest, one_cell, width)
-        out.extend(lines if lines is not None else _records(shown, texts, spaced, longest, clean, width))
+        cells = _Cells(table)
+        shown, source_note = _collapse_constant_source(table, cells)
+        lines = _table_lines(shown, cells, width)
+        out.extend(lines if lines is not None else _records(shown, cells, width))
         return source_note
 
     if isinstance(result, Table):
