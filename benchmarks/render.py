@@ -14,7 +14,9 @@ CSV (``output.render(table, "csv")``), alternately, in one process so that machi
     the quotes wrapped under their label).
 
 For each size it prints the median times, the table / CSV ratio and the time per row (which stays flat
-when rendering is linear in the rows).
+when rendering is linear in the rows). Each time is that of enough renderings in a row to cover at least
+20,000 rows (20 of a table of 1,000), divided by their number: a rendering of a few milliseconds, timed
+alone, varies with the machine's other work more than the layout does.
 
 With ``--compare FILE`` (another version of ``output.py``, such as ``git show main:src/actorgraph/output.py
 > /tmp/output_main.py``), that version's terminal table is timed too, in the same alternation, and its
@@ -34,6 +36,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+ROWS_TIMED = 20_000  # at least this many rows rendered for each time taken
 
 WORDS = ("the", "government", "negotiated", "with", "leaders", "prison", "minister", "said", "agreed",
          "Élmer", "Canales", "Rivera", "sanctioned", "“point", "of", "honor”", "2021", "transfer", "MS-13")
@@ -125,11 +129,13 @@ def main() -> None:
                                              "table") != render(table, "table"):
                 print(f"{kind}: the compared version renders this table differently")
             times: dict[str, list[float]] = {name: [] for name in renderers}
+            repeat = -(-ROWS_TIMED // size)
             for run in range(args.runs):
                 for name in renderers if run % 2 == 0 else reversed(renderers):
                     start = time.perf_counter()
-                    renderers[name](table)
-                    times[name].append(time.perf_counter() - start)
+                    for _ in range(repeat):
+                        renderers[name](table)
+                    times[name].append((time.perf_counter() - start) / repeat)
             text, csv = statistics.median(times["table"]), statistics.median(times["csv"])
             line = f"{kind:12} {size:8,} {text:9.3f}s {csv:9.3f}s {text / csv:6.2f}x {text / size * 1e6:8.1f}"
             if args.compare:

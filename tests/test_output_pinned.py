@@ -233,6 +233,19 @@ def test_rendered_as_pinned_with_every_row_layout_compiled(name, pinned, monkeyp
     assert _pinned_form(name, _render(width, result)) == pinned[name]
 
 
+@pytest.mark.parametrize(("width", "words"), [(120, _WORDS[:10]), (120, _WORDS[:6]), (90, _WORDS[:10]), (50, _WORDS)])
+def test_a_long_table_renders_alike_at_once_and_in_parts(width, words, monkeypatch):
+    """Thousands of rows, laid out some rows at a time with the layouts of common row shapes compiled,
+    render as they do at once with none compiled (the way the pinned cases above check)."""
+    table = _long_table(3500, width, words)
+    table = Table(["date", "what", "quote", "status"], table.rows, table.title)  # two columns that wrap
+    parts = _render(width, table)
+    assert parts.count("\n") > 3500
+    monkeypatch.setattr(output, "_ROWS_AT_ONCE", 10**9)
+    monkeypatch.setattr(output, "_COMPILE_AT", 10**9)
+    assert _render(width, table) == parts
+
+
 if __name__ == "__main__":
     PINNED.write_text(json.dumps({name: _pinned_form(name, _render(width, result))
                                   for name, (width, result) in _CASES.items()},

@@ -528,9 +528,9 @@ def _plain_body(texts: list[list[str]], clear: list[bool], longest: list[int], i
     return _block(list(map(str.rstrip, map(line.format, *columns))))
 
 
-# Rows laid out at once by ``_shaped_body``: few enough that their texts and lines stay in the processor's
-# caches from one pass over them to the next.
-_ROWS_AT_ONCE = 2000
+# Rows measured (``_Cells``) and laid out (``_shaped_body``, ``_records``) at once: few enough that their
+# texts and lines stay in the processor's caches from one pass over them to the next.
+_ROWS_AT_ONCE = 1000
 
 
 def _shaped_body(texts: list[list[str]], clear: list[bool], inner: list[int], wrapping: list[int],
@@ -538,7 +538,6 @@ def _shaped_body(texts: list[list[str]], clear: list[bool], inner: list[int], wr
     """``_plain_body`` for a table whose last column has text on every row's first line, not ending in a
     space: no line ends in spaces or is blank, and each row is laid out at once by the layout of its
     shape (``_RowLayouts``). The rows are laid out ``_ROWS_AT_ONCE`` at a time."""
-    from itertools import repeat
     from operator import call
 
     layouts = _RowLayouts(inner, wrapping)
@@ -551,18 +550,17 @@ def _shaped_body(texts: list[list[str]], clear: list[bool], inner: list[int], wr
                    for column in wrapping]
         if None in wrapped:
             return None
-        counts = [list(map(len, lines)) for lines in wrapped]
-        shown += sum(map(max, repeat(1), *counts))
+        counts = [map(len, lines) for lines in wrapped]
+        shapes = list(counts[0] if len(counts) == 1 else zip(*counts, strict=True))
+        shown += layouts.meet(shapes)
         if shown > limit:
             return []
-        shapes = counts[0] if len(counts) == 1 else list(zip(*counts, strict=True))
-        layouts.meet(shapes)
         parts += map(call, map(layouts.__getitem__, shapes), *(values[rows] for values in still), *wrapped)
     parts[-1] = parts[-1][:-1]
     return [_Block(parts)]
 
 
-# A row shape met this many times among ``_ROWS_AT_ONCE`` rows has its layout compiled (see ``_RowLayouts``).
+# A row shape met this many times has its layout compiled (see ``_RowLayouts``).
 _COMPILE_AT = 100
 
 
@@ -574,62 +572,68 @@ class _RowLayouts(dict):
     spaces; columns with no text on a line are blanks as wide as they are. For rows whose last column
     has text on their first line, not ending in a space.
 
-    A shape's layout is first a format string's ``format``. Once the shape is met ``_COMPILE_AT`` times
-    among the rows laid out at once (``meet``), it is compiled from an f-string instead, as
-    ``dataclasses`` compiles its methods: an f-string is parsed once, where a format string is parsed
-    again for each row (twice as slow). Compiling takes as long as formatting about a hundred rows, so
-    rare shapes are not compiled. Only numbers and blanks go into the compiled source."""
+    A shape's layout is first a format string's ``format``. Once ``_COMPILE_AT`` rows of the shape have
+    been met (``meet``), it is compiled from an f-string instead, as ``dataclasses`` compiles its
+    methods: an f-string is parsed once, where a format string is parsed again for each row (twice as
+    slow). Compiling takes as long as formatting about a hundred rows, so rare shapes are not compiled.
+    Only numbers and blanks go into the compiled source."""
 
     def __init__(self, inner: list[int], wrapping: list[int]):
+        from collections import Counter
+
         super().__init__()
         self.inner, self.wrapping = inner, wrapping
         self.compiled: set = set()
+        self.seen: Counter = Counter()
+        # Each column's argument, still columns first, then the columns that wrap
+        order = [c for c in range(len(inner)) if c not in wrapping] + wrapping
+        arguments = [order.index(column) for column in range(len(inner))]
+        # Each column's field in a format string, and in the f-string of a compiled layout (see _text)
+        self.format_fields = [(f"{{{argument}", f":<{width}}}   ", "}")
+                              for argument, width in zip(arguments, inner, strict=True)]
+        self.f_string_fields = [(f"{{v{argument}", f".ljust({width})}}   ", "}")
+                                for argument, width in zip(arguments, inner, strict=True)]
+        self.parameters = ", ".join(f"v{argument}" for argument in range(len(inner)))
 
     def __missing__(self, shape: int | tuple[int, ...]):
-        self[shape] = layout = (self._text(shape, self._format_field) + "\n").format
+        self[shape] = layout = (self._text(shape, self.format_fields) + "\n").format
         return layout
 
-    def meet(self, shapes: list) -> None:
-        """Compile the layout of each shape that these rows have ``_COMPILE_AT`` times or more."""
+    def meet(self, shapes: list) -> int:
+        """Count the shapes of these rows, and compile the layout of each shape met ``_COMPILE_AT`` times
+        or more so far. How many lines these rows take."""
         from collections import Counter
 
-        for shape, seen in Counter(shapes).items():
+        these = Counter(shapes)
+        self.seen.update(these)
+        for shape, seen in self.seen.items():
             if seen >= _COMPILE_AT and shape not in self.compiled:
-                text = self._text(shape, self._f_string_field).replace("\n", "\\n")
-                arguments = ", ".join(f"v{argument}" for argument in range(len(self.inner)))
-                self[shape] = eval(f'lambda {arguments}: f"{text}\\n"', {"__builtins__": {}})  # (see above)
+                text = self._text(shape, self.f_string_fields).replace("\n", "\\n")
+                self[shape] = eval(f'lambda {self.parameters}: f"{text}\\n"', {"__builtins__": {}})  # (see above)
                 self.compiled.add(shape)
+        return sum(max(1, *shape) * n if isinstance(shape, tuple) else max(1, shape) * n
+                   for shape, n in these.items())
 
-    @staticmethod
-    def _format_field(argument: int, line: int | None, width: int | None) -> str:
-        return f"{{{argument}{'' if line is None else f'[{line}]'}{'' if width is None else f':<{width}'}}}"
-
-    @staticmethod
-    def _f_string_field(argument: int, line: int | None, width: int | None) -> str:
-        return f"{{v{argument}{'' if line is None else f'[{line}]'}{'' if width is None else f'.ljust({width})'}}}"
-
-    def _text(self, shape: int | tuple[int, ...], field) -> str:
-        """The row's lines, each field written by ``field(argument, line, width)``: the number of its
-        argument, which of its lines it shows (None for a one-line value), and the width to pad it to
-        (None for the last on its line)."""
-        inner, wrapping = self.inner, self.wrapping
-        count = dict(zip(wrapping, shape if isinstance(shape, tuple) else (shape,), strict=True))
-        argument = {column: i for i, column in enumerate([c for c in range(len(inner)) if c not in count] + wrapping)}
-        lines = []
-        for k in range(max(1, *count.values())):
-            shown = [c for c in range(len(inner)) if (k < count[c] if c in count else k == 0)]
-            line = "  "
-            for column in range(shown[-1] + 1):
-                if column not in shown:
-                    line += " " * inner[column] + "   "
+    def _text(self, shape: int | tuple[int, ...], fields: list[tuple[str, str, str]]) -> str:
+        """The row's lines, each column's field written by ``fields[column]``: how it opens (with the
+        number of its argument), how it ends padded (with the blanks after it), and how it ends as the
+        last on its line; the line of a column that wraps goes in between, as an index."""
+        inner = self.inner
+        lines = dict(zip(self.wrapping, shape if isinstance(shape, tuple) else (shape,), strict=True))
+        height = [lines.get(column, 1) for column in range(len(inner))]  # lines with text on them
+        text = []
+        for k in range(max(height)):
+            last = max(column for column, n in enumerate(height) if k < n)
+            text.append("  ")
+            for column in range(last + 1):
+                if k >= height[column]:
+                    text.append(" " * inner[column] + "   ")
                     continue
-                at = k if column in count else None
-                if column < shown[-1]:
-                    line += field(argument[column], at, inner[column]) + "   "
-                else:
-                    line += field(argument[column], at, None)
-            lines.append(line)
-        return "\n".join(lines)
+                opening, padded, ending = fields[column]
+                text += [opening, f"[{k}]" if column in lines else "", padded if column < last else ending]
+            text.append("\n")
+        text.pop()
+        return "".join(text)
 
 
 def _records(table: Table, cells: _Cells, width: int) -> list:
