@@ -14,9 +14,11 @@ CSV (``output.render(table, "csv")``), alternately, in one process so that machi
     the quotes wrapped under their label).
 
 For each size it prints the median times, the table / CSV ratio and the time per row (which stays flat
-when rendering is linear in the rows). Each time is that of enough renderings in a row to cover at least
-20,000 rows (20 of a table of 1,000), divided by their number: a rendering of a few milliseconds, timed
-alone, varies with the machine's other work more than the layout does.
+when rendering is linear in the rows). Each time is that of enough renderings in a row to cover at
+least 20,000 rows (20 of a table of 1,000), divided by their number: a rendering of a few milliseconds,
+timed alone, varies with the machine's other work more than the layout does. The ratio is the median
+of the runs' ratios: each run times the table and its CSV one right after the other, so that a slow
+spell of the machine slows both.
 
 With ``--compare FILE`` (another version of ``output.py``, such as ``git show main:src/actorgraph/output.py
 > /tmp/output_main.py``), that version's terminal table is timed too, in the same alternation, and its
@@ -89,6 +91,11 @@ def claims_table(rows: int, rng: random.Random):
     return Table(["date", "claim", "quote", "status"], data, title="claims")
 
 
+def ratio(times: list[float], csv_times: list[float]) -> float:
+    """The median of the runs' ratios of ``times`` to the CSV's."""
+    return statistics.median(mine / theirs for mine, theirs in zip(times, csv_times, strict=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -137,10 +144,11 @@ def main() -> None:
                         renderers[name](table)
                     times[name].append((time.perf_counter() - start) / repeat)
             text, csv = statistics.median(times["table"]), statistics.median(times["csv"])
-            line = f"{kind:12} {size:8,} {text:9.3f}s {csv:9.3f}s {text / csv:6.2f}x {text / size * 1e6:8.1f}"
+            line = (f"{kind:12} {size:8,} {text:9.3f}s {csv:9.3f}s {ratio(times['table'], times['csv']):6.2f}x "
+                    f"{text / size * 1e6:8.1f}")
             if args.compare:
                 theirs = statistics.median(times["compared"])
-                line += f" {theirs:9.3f}s {theirs / csv:6.2f}x"
+                line += f" {theirs:9.3f}s {ratio(times['compared'], times['csv']):6.2f}x"
             print(line, flush=True)
 
 

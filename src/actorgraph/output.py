@@ -448,8 +448,9 @@ def _table_lines(table: Table, cells: _Cells, width: int) -> list | None:
                                                   key=lambda c: c[2] - c[4]):
         if not simple or n - _PAD <= room:
             continue
-        # Each value takes fewer than its letters / room + 1 lines: when even that sum stays within the
-        # limit, the column cannot pass it, and its values need not be counted one by one.
+        # The least lines a value can take (its letters / room, rounded up) are fewer than its letters /
+        # room + 1: when even the sum of those stays within the limit, the least lines cannot pass it, and
+        # need not be counted value by value. (This only rejects early; the layout counts the real lines.)
         if length // room + count <= limit:  # (letters are at most the texts' length)
             continue
         letters = sum(map(len, values)) - sum(map(str.count, values, repeat(" ")))
@@ -594,6 +595,7 @@ class _RowLayouts(dict):
         self.f_string_fields = [(f"{{v{argument}", f".ljust({width})}}   ", "}")
                                 for argument, width in zip(arguments, inner, strict=True)]
         self.parameters = ", ".join(f"v{argument}" for argument in range(len(inner)))
+        self.blanks = [" " * width + "   " for width in inner]  # a column with no text on a line
 
     def __missing__(self, shape: int | tuple[int, ...]):
         self[shape] = layout = (self._text(shape, self.format_fields) + "\n").format
@@ -618,16 +620,17 @@ class _RowLayouts(dict):
         """The row's lines, each column's field written by ``fields[column]``: how it opens (with the
         number of its argument), how it ends padded (with the blanks after it), and how it ends as the
         last on its line; the line of a column that wraps goes in between, as an index."""
-        inner = self.inner
+        blanks = self.blanks
         lines = dict(zip(self.wrapping, shape if isinstance(shape, tuple) else (shape,), strict=True))
-        height = [lines.get(column, 1) for column in range(len(inner))]  # lines with text on them
+        height = [lines.get(column, 1) for column in range(len(blanks))]  # lines with text on them
         text = []
         for k in range(max(height)):
-            last = max(column for column, n in enumerate(height) if k < n)
+            shown = [k < n for n in height]
+            last = len(shown) - 1 - shown[::-1].index(True)
             text.append("  ")
             for column in range(last + 1):
-                if k >= height[column]:
-                    text.append(" " * inner[column] + "   ")
+                if not shown[column]:
+                    text.append(blanks[column])
                     continue
                 opening, padded, ending = fields[column]
                 text += [opening, f"[{k}]" if column in lines else "", padded if column < last else ending]
