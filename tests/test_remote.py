@@ -21,7 +21,8 @@ import pytest
 from actorgraph.errors import EndpointError, QueryError
 from actorgraph.push import prepare
 from actorgraph.queries import list_queries
-from actorgraph.store import RemoteStore, graph_name, turtle_files
+from actorgraph.remote import RemoteStore
+from actorgraph.store import graph_name, turtle_files
 from conftest import GRAPH, ONTOLOGY, WORLD
 from servers import actorgraph_cmd, actorgraph_serve, oxigraph_serve
 from stores import VIRTUOSO_PASSWORD, VIRTUOSO_USER, FlakyFront, virtuoso_serve

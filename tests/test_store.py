@@ -396,3 +396,21 @@ def test_a_files_hash_is_kept_by_its_times_and_a_write_reads_it_again(tmp_path, 
     data.write_text("<urn:a> <urn:b> <urn:d> .\n")  # the same size
     again = store_module.file_digests([data])
     assert again == {str(data.resolve()): truth()} != first and reads
+
+
+def test_names_fold_case_accents_and_spaces_alike_in_ascii_and_beyond():
+    """A typed name is matched folded: accents stripped, case folded, spaces collapsed. ASCII text takes
+    a shorter way there, which must give what the whole way gives."""
+    import string
+    import unicodedata
+
+    from actorgraph.names import fold
+
+    def whole_way(text: str) -> str:
+        bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        return " ".join(bare.casefold().split())
+
+    assert fold("Élmer  CANALES\tRivera ") == "elmer canales rivera" == fold("elmer canales rivera")
+    assert fold("Straße") == "strasse"
+    for text in [string.printable, *string.printable, " Osiris  Luna\nMeza ", "MS-13 “Ranfla”", "ﬁ", ""]:
+        assert fold(text) == whole_way(text)

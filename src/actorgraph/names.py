@@ -15,9 +15,10 @@ _FOLD_VERSION = "fold-1"  # change when fold() changes, so that saved indexes ar
 
 def fold(text: str) -> str:
     """Lower case, accents stripped, whitespace collapsed: 'Élmer  CANALES' -> 'elmer canales'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+    if not text.isascii():  # (ASCII is its own NFKD form, with no combining marks)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
 
 
 @dataclass(frozen=True)

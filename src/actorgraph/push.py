@@ -120,7 +120,7 @@ class GraphStore:
         with ``missing_ok``), else an EndpointError."""
         import urllib.request
 
-        from .store import exchange
+        from .remote import exchange
 
         headers = {"Content-Type": content_type} if content_type else {}
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
