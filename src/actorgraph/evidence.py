@@ -26,9 +26,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dates import PartialDate, format_date, parse_date
 from .store import ONT
@@ -76,8 +75,7 @@ SELECT ?property ?key ?label ?order ?column ?object ?date ?range WHERE {
 """
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One evidence field, as the ontology declares it."""
 
     iri: str

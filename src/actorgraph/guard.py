@@ -19,7 +19,7 @@ import functools
 import re
 import urllib.parse
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import QueryTooComplex, ServiceRefused
 
@@ -47,8 +47,7 @@ _UNCOUNTED = frozenset("(),")  # parentheses are bounded by the depth, commas bu
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-@dataclass(frozen=True)
-class Scan:
+class Scan(NamedTuple):
     """What the lexer saw: the deepest nesting, the operator count, each SERVICE endpoint as
     (kind, text) with kind "iri" (resolved against the query's BASE when it has one), "name" (a prefixed
     name the query's own PREFIXes do not declare) or "variable", and whether the query names its own

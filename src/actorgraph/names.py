@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import paths
 from .errors import AmbiguousNameError, UnknownNameError
@@ -21,8 +21,7 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-@dataclass(frozen=True)
-class NameEntry:
+class NameEntry(NamedTuple):
     """A label or an alias of an entity, as typed in the graph."""
 
     iri: str
@@ -31,8 +30,7 @@ class NameEntry:
     kind: str  # "label" or "alias"
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """An entity found for a typed name, with the name it matched and how well."""
 
     iri: str

@@ -39,6 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -60,8 +61,7 @@ PARAM_TYPES = ("entity", "document", "class", "string", "integer", "date")
 RESERVED_PARAMS = ("limit", "offset")
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """A parameter of a named query (``# param:`` in its file)."""
 
     name: str
@@ -70,8 +70,7 @@ class Param:
     description: str
 
 
-@dataclass(frozen=True)
-class PageQuery:
+class PageQuery(NamedTuple):
     """How a listing pages (``queries/pages/NAME.rq``, see ``paging``): the query that lists its units
     with their keys, the variables that order the pages, and those a page binds the listing to."""
 

@@ -6,6 +6,7 @@ Nothing here lists predicates: everything comes from ``ontology/*.ttl`` through 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .errors import UsageError
 from .store import ONT, Store, to_python
@@ -58,8 +59,7 @@ SELECT ?s ?label ?definition ?lineStyle ?order WHERE {
 """
 
 
-@dataclass(frozen=True)
-class Relationship:
+class Relationship(NamedTuple):
     iri: str
     label: str
     comment: str
@@ -74,8 +74,7 @@ class Relationship:
         return self.iri.removeprefix(ONT)
 
 
-@dataclass(frozen=True)
-class IdentifierScheme:
+class IdentifierScheme(NamedTuple):
     """An identifier property (a sub-property of ``ag:externalIdentifier``): its label, its form (a regular
     expression and the same in words) and the address of an entity's page in the other dataset."""
 
@@ -117,8 +116,7 @@ class OntClass:
         return self.iri.removeprefix(ONT)
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     iri: str
     label: str
     definition: str
