@@ -14,8 +14,8 @@ import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -60,12 +60,11 @@ _UPDATE_RE = re.compile(
 _LINE_RE = re.compile(r"line (\d+)")
 
 
-@dataclass
-class SelectResult:
+class SelectResult(NamedTuple):
     """Rows of a SELECT query: ``variables`` in order, and one dict of terms per row (unbound = absent)."""
 
     variables: list[str]
-    rows: list[dict[str, Term]] = field(default_factory=list)
+    rows: list[dict[str, Term]]
 
 
 def one_line(message: str, limit: int = 240) -> str:
