@@ -236,7 +236,7 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=400, help="idle sockets in the third scenario")
     args = parser.parse_args()
 
-    from actorgraph.store import compile_store
+    from actorgraph.compiled import compile_store
 
     texts = query_mix()
     results: dict[str, dict] = {}

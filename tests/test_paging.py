@@ -144,7 +144,8 @@ def test_a_search_text_is_found_in_the_corpus_as_the_store_finds_it(tmp_path):
 def test_the_background_compile_keeps_the_search_corpus(tmp_path, monkeypatch):
     """Once the corpus is kept, a page of quotes for a new text reads no quote from the store: it runs
     the page itself (and the store's lower case of the text), and gives the listing's rows."""
-    from actorgraph.store import DataSource, index_listings
+    from actorgraph.compiled import index_listings
+    from actorgraph.store import DataSource
 
     monkeypatch.setenv("ACTORGRAPH_STORE_CACHE", "always")
     monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path))

@@ -192,7 +192,7 @@ def test_first_run_answers_from_memory_and_compiles_in_the_background(world_copy
 
 
 def test_a_background_compile_of_changed_files_files_nothing(world_copy, monkeypatch, tmp_path):
-    from actorgraph.store import compile_detached
+    from actorgraph.compiled import compile_detached
 
     monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
     files = turtle_files(world_copy, ONTOLOGY)
@@ -206,11 +206,11 @@ def test_a_background_compile_indexes_the_whole_listings(world_copy, monkeypatch
     """After filing the store, the background compile reads the keys of each whole listing, so that a
     first page on new data runs only the page itself."""
     import actorgraph
-    from actorgraph import store as store_module
-    from actorgraph.store import SEARCHED_LISTINGS, WHOLE_LISTINGS, compile_detached
+    from actorgraph import compiled
+    from actorgraph.compiled import SEARCHED_LISTINGS, WHOLE_LISTINGS, compile_detached
 
     monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(store_module, "BIG_DOCUMENT", 1)  # every document of two statements or more
+    monkeypatch.setattr(compiled, "BIG_DOCUMENT", 1)  # every document of two statements or more
     key = fingerprint(turtle_files(world_copy, ONTOLOGY))
     compile_detached([key, str(world_copy), str(ONTOLOGY)])
     home = tmp_path / "cache" / "stores" / key
@@ -242,22 +242,22 @@ def test_a_background_compile_indexes_the_whole_listings(world_copy, monkeypatch
 def test_a_compile_whose_files_change_meanwhile_files_nothing(world_copy, monkeypatch, tmp_path):
     """Changed during the build: dropped. Changed after it was filed: kept (it is the old files' store,
     and the new files have another fingerprint)."""
-    from actorgraph import store as store_module
-    from actorgraph.store import compile_detached
+    from actorgraph import compiled
+    from actorgraph.compiled import compile_detached
 
     monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
     files = turtle_files(world_copy, ONTOLOGY)
     key = fingerprint(files)
-    build = store_module._build
+    build = compiled._build
 
     def build_then_edit(path, source):
         build(path, source)
         (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# edited\n")
 
-    monkeypatch.setattr(store_module, "_build", build_then_edit)
+    monkeypatch.setattr(compiled, "_build", build_then_edit)
     compile_detached([key, str(world_copy), str(ONTOLOGY)])
     assert not (tmp_path / "cache" / "stores" / key / "COMPLETE").exists()
-    monkeypatch.setattr(store_module, "_build", build)
+    monkeypatch.setattr(compiled, "_build", build)
     again = fingerprint(files)
     compile_detached([again, str(world_copy), str(ONTOLOGY)])
     (world_copy / "actors.ttl").write_text((world_copy / "actors.ttl").read_text() + "\n# later\n")
@@ -275,11 +275,12 @@ def _quads(store):
 def test_a_few_changed_files_are_applied_to_the_compiled_store(world_copy, monkeypatch, tmp_path):
     """A compiled store of nearly the same files is copied and the changed, new and removed files'
     graphs replaced: the same quads as a fresh compile, without compiling."""
+    from actorgraph import compiled
     from actorgraph import store as store_module
 
     monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(store_module, "DISK_CACHE_THRESHOLD", 0)
-    monkeypatch.setattr(store_module, "APPLY_CHANGES_MAX_SHARE", 1.0)
+    monkeypatch.setattr(compiled, "APPLY_CHANGES_MAX_SHARE", 1.0)
     first = LocalStore.open(world_copy, ONTOLOGY, cache=True)
     assert (tmp_path / "cache" / "stores" / first.key / "FILES").is_file()
     actors = world_copy / "actors.ttl"
@@ -288,8 +289,8 @@ def test_a_few_changed_files_are_applied_to_the_compiled_store(world_copy, monke
                                           "<https://w3id.org/actorgraph/id/x> a ag:Person .\n")
     (world_copy / "sources.ttl").unlink()
     builds = []
-    build = store_module._build
-    monkeypatch.setattr(store_module, "_build", lambda *a: (builds.append(a), build(*a)))
+    build = compiled._build
+    monkeypatch.setattr(compiled, "_build", lambda *a: (builds.append(a), build(*a)))
     applied = LocalStore.open(world_copy, ONTOLOGY)  # auto: the change is applied, on disk, now
     assert applied.on_disk and applied.key != first.key and builds == []
     monkeypatch.setenv("ACTORGRAPH_CACHE_DIR", str(tmp_path / "fresh"))

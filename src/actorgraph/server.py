@@ -614,8 +614,9 @@ class Server:
 
     def __init__(self, settings: Settings, graph_dir: DataSource | Path | None = None,
                  ontology_dir: Path | None = None):
+        from .compiled import compile_store
         from .limits import physical_memory
-        from .store import compile_store, data_source
+        from .store import data_source
 
         check_settings(settings)
         data = data_source(graph_dir, ontology_dir)
