@@ -122,12 +122,25 @@ def change(graph: Path, count: int) -> None:
         out.write(f"# change {count}\n")
 
 
-def wait_for_compile(cache: Path, timeout: float) -> float | None:
-    """Seconds until every fingerprint under ``cache`` has its compiled store (None: not within timeout)."""
+def fingerprint_now(src: Path, graph: Path, work: Path) -> str:
+    """The fingerprint of the graph's files as they are now, as the checkout at ``src`` computes it."""
+    code = "import sys; from actorgraph.store import DataSource; print(DataSource(*sys.argv[1:]).fingerprint)"
+    done = subprocess.run([sys.executable, "-c", code, str(graph), str(ontology_for(src, work))],
+                          env=dict(os.environ, PYTHONPATH=str(src)), capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def wait_for_compile(cache: Path, timeout: float, key: str | None = None) -> float | None:
+    """Seconds until the compiled store of the fingerprint ``key`` is filed under ``cache``, or when no key
+    is given, that of every fingerprint there (None: not within timeout). A background compile gives up
+    when the files change again before it is done, and may leave the directory of that fingerprint
+    without a store: only the current files' store is certain to come."""
     start = time.perf_counter()
     stores = cache / "stores"
     while time.perf_counter() - start < timeout:
         homes = [p for p in stores.iterdir() if p.is_dir() and not p.name.startswith(".")] if stores.is_dir() else []
+        if key is not None:
+            homes = [stores / key]
         if all((home / "COMPLETE").exists() for home in homes):
             return time.perf_counter() - start
         time.sleep(0.2)
@@ -188,14 +201,15 @@ def measure(size: int, graph: Path, work: Path, sides: dict[str, Path], runs: in
             print(f"  {size:,} {side} first {name}: {results[side]['first'][name]}", file=sys.stderr, flush=True)
             # The compile it leaves in the background (ours; the other compiles as it goes), then the
             # first run after a change of one small file.
-            results[side]["compile"][name] = wait_for_compile(cache, timeout=max(timeout, 3600))
+            key = fingerprint_now(src, graph, cache.parent) if side == "ours" else None
+            results[side]["compile"][name] = wait_for_compile(cache, timeout=max(timeout, 3600), key=key)
             if warm_only:
                 continue
             if side == "ours":
                 count += 1
                 change(graph, count)
                 results[side]["cold"][name] = run(src, graph, cache, command_args(name, a, b, out), timeout)
-                wait_for_compile(cache, timeout=max(timeout, 3600))
+                wait_for_compile(cache, timeout=max(timeout, 3600), key=fingerprint_now(src, graph, cache.parent))
             else:
                 results[side]["cold"][name] = results[side]["first"][name]  # it compiles either way
             print(f"  {size:,} {side} cold {name}: {results[side]['cold'][name]}", file=sys.stderr, flush=True)
