@@ -189,9 +189,9 @@ def _collapse_constant_source(table: Table, cells: _Cells) -> tuple[Table, list[
 
 def _no_space_at_an_end(spaced: str) -> bool:
     """Whether texts joined by spaces into ``spaced`` certainly neither start nor end with a space: it
-    has no two spaces in a row and none at its ends. Looked for only in ASCII, where the search is
-    quickest; longer than a text per value's test elsewhere. What holds of a column holds of any of its
-    rows: callers that take rows a few at a time ask once for the column."""
+    has no two spaces in a row and none at its ends. Looked for only in ASCII text: in other text the
+    search takes longer than testing each value does. What holds of a column holds of any of its rows:
+    callers that take rows a few at a time ask once for the column."""
     return spaced.isascii() and "  " not in spaced and spaced[:1] != " " and spaced[-1:] != " "
 
 
@@ -545,7 +545,7 @@ def _shaped_body(texts: list[list[str]], clear: list[bool], inner: list[int], wr
     from operator import call
 
     layouts = _RowLayouts(inner, wrapping)
-    still = [values for column, values in enumerate(texts) if column not in wrapping]
+    still = [texts[column] for column in layouts.still]
     parts: list[str] = []  # the rows, each ending in a newline
     shown = 0
     for start in range(0, len(texts[0]), _ROWS_AT_ONCE):
@@ -589,8 +589,9 @@ class _RowLayouts(dict):
         self.inner, self.wrapping = inner, wrapping
         self.compiled: set = set()
         self.seen: Counter = Counter()
-        # Each column's argument, still columns first, then the columns that wrap
-        order = [c for c in range(len(inner)) if c not in wrapping] + wrapping
+        # The columns that do not wrap, whose values come first, then the lines of those that do
+        self.still = [c for c in range(len(inner)) if c not in wrapping]
+        order = self.still + wrapping
         arguments = [order.index(column) for column in range(len(inner))]
         # Each column's field in a format string, and in the f-string of a compiled layout (see _text)
         self.format_fields = [(f"{{{argument}", f":<{width}}}   ", "}")
@@ -616,15 +617,19 @@ class _RowLayouts(dict):
                 text = self._text(shape, self.f_string_fields).replace("\n", "\\n")
                 self[shape] = eval(f'lambda {self.parameters}: f"{text}\\n"', {"__builtins__": {}})  # (see above)
                 self.compiled.add(shape)
-        return sum(max(1, *shape) * n if isinstance(shape, tuple) else max(1, shape) * n
-                   for shape, n in these.items())
+        return sum(max(1, *self._lines(shape)) * n for shape, n in these.items())
+
+    @staticmethod
+    def _lines(shape: int | tuple[int, ...]) -> tuple[int, ...]:
+        """How many lines each column that wraps takes, in a row of this shape."""
+        return shape if isinstance(shape, tuple) else (shape,)
 
     def _text(self, shape: int | tuple[int, ...], fields: list[tuple[str, str, str]]) -> str:
         """The row's lines, each column's field written by ``fields[column]``: how it opens (with the
         number of its argument), how it ends padded (with the blanks after it), and how it ends as the
         last on its line; the line of a column that wraps goes in between, as an index."""
         blanks = self.blanks
-        lines = dict(zip(self.wrapping, shape if isinstance(shape, tuple) else (shape,), strict=True))
+        lines = dict(zip(self.wrapping, self._lines(shape), strict=True))
         height = [lines.get(column, 1) for column in range(len(blanks))]  # lines with text on them
         text = []
         for k in range(max(height)):
